@@ -1,0 +1,69 @@
+/**
+ * The Corefile as CoreDNS's caddyfile parser sees it, kept lossless: every token remembers its line
+ * and column, so edits can touch only the lines they change and printing is byte-for-byte.
+ */
+
+/** One directive line, e.g. `cache 30` or `forward . 10.96.0.11 { force_tcp }` (with its nested block). */
+export interface CorefileDirective {
+  name: string;
+  args: string[];
+  /** Sub-directives inside `{ ... }` opened on the directive's line, if any. */
+  block: CorefileDirective[] | null;
+  /** 1-based line of the directive name. */
+  line: number;
+  /** 1-based line of the closing `}` of its block (same as `line` when there is no block). */
+  endLine: number;
+}
+
+/** A server block: `cluster.local:53 { ... }`. */
+export interface CorefileServerBlockNode {
+  /** Keys as written, e.g. ["cluster.local:53"] or ["in-addr.arpa:53", "ip6.arpa:53"]. */
+  keys: string[];
+  directives: CorefileDirective[];
+  line: number;
+  endLine: number;
+}
+
+export interface CorefileDocument {
+  /** The exact text parsed; printing an unedited document returns it unchanged. */
+  source: string;
+  blocks: CorefileServerBlockNode[];
+}
+
+/** Cache settings for one of the two caches (success / denial), with CoreDNS's defaults applied. */
+export interface CacheTier {
+  /** Capacity as configured (CoreDNS rounds down to a multiple of 256, minimum 1024: see `effectiveCapacity`). */
+  capacity: number;
+  /** Maximum TTL in seconds (success default 3600, denial 1800; `cache TTL` sets both). */
+  maxTtl: number;
+  /** Minimum TTL in seconds (default 5). */
+  minTtl: number;
+}
+
+/** The operator's view of one server block, what the dashboard shows as a card. */
+export interface CorefileServerBlock {
+  keys: string[];
+  /** Zones, fully qualified: "cluster.local.", "in-addr.arpa.", "." */
+  zones: string[];
+  port: number;
+  /** `bind` addresses (empty = all interfaces). */
+  bind: string[];
+  log: boolean;
+  errors: boolean;
+  cache: {
+    success: CacheTier;
+    denial: CacheTier;
+    /** prefetch AMOUNT DURATION(seconds) PERCENTAGE, when set. */
+    prefetch: { amount: number; durationSeconds: number; percentage: number } | null;
+    /** serve_stale duration in seconds and refresh mode, when set. */
+    serveStale: { durationSeconds: number; mode: "immediate" | "verify" } | null;
+  } | null;
+  forward: { from: string; to: string[]; forceTcp: boolean; preferUdp: boolean } | null;
+  /** `prometheus` listen address, e.g. ":9253". */
+  prometheus: string | null;
+  /** `health` listen address, e.g. "169.254.20.10:8080". */
+  health: string | null;
+  reload: boolean;
+  loop: boolean;
+  line: number;
+}
