@@ -1,0 +1,35 @@
+import type { NodeRow } from "@/lib/api-types";
+import { cacheHitRatio } from "@/lib/metrics/node-record";
+
+/** Whole-cluster numbers for the overview cards, from the node rows. Pure. */
+export interface ClusterSummary {
+  nodes: number;
+  nodesWithPod: number;
+  podsReady: number;
+  queriesPerSecond: number;
+  hitRatio: number | null;
+  entries: number;
+  scrapeErrors: number;
+}
+
+export function summarizeCluster(rows: readonly NodeRow[]): ClusterSummary {
+  let hits = 0;
+  let misses = 0;
+  let qps = 0;
+  let entries = 0;
+  for (const r of rows) {
+    hits += r.cache?.hits ?? 0;
+    misses += r.cache?.misses ?? 0;
+    entries += r.cache?.entries ?? 0;
+    qps += r.rates?.queriesPerSecond ?? 0;
+  }
+  return {
+    nodes: rows.length,
+    nodesWithPod: rows.filter((r) => r.pod).length,
+    podsReady: rows.filter((r) => r.ready).length,
+    queriesPerSecond: qps,
+    hitRatio: cacheHitRatio(hits, misses),
+    entries,
+    scrapeErrors: rows.filter((r) => r.error).length,
+  };
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import { DashboardError, describeError } from "@/lib/errors";
+import { ClusterInventory } from "@/lib/k8s/inventory";
+import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
+import { MetricsCollector } from "@/lib/metrics/collector";
+import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
+import { settings, type Settings } from "@/lib/settings";
+
+/** The long-lived server-side state: one inventory (watches) and one collector per server process. */
+export interface Dashboard {
+  settings: Settings;
+  apiServer: string;
+  context: string;
+  inventory: ClusterInventory;
+  collector: MetricsCollector;
+  startedAt: string;
+}
+
+type Holder = { dashboard?: Dashboard; failure?: DashboardError; starting?: Promise<Dashboard> };
+// Survives Next.js dev-server module reloads so there is never a second collector.
+const holder = ((globalThis as { __nodelocalDnsDashboard?: Holder }).__nodelocalDnsDashboard ??= {});
+
+/** Start (once) and return the dashboard's server state; throws a DashboardError if the cluster cannot be configured. */
+export function startDashboard(): Promise<Dashboard> {
+  if (holder.dashboard) return Promise.resolve(holder.dashboard);
+  holder.starting ??= (async () => {
+    const s = settings();
+    let kc;
+    try {
+      kc = loadKubeConfig(s.DASHBOARD_CONTEXT);
+    } catch (err) {
+      holder.failure = err instanceof DashboardError ? err : new DashboardError(500, describeError(err));
+      holder.starting = undefined;
+      throw holder.failure;
+    }
+    const inventory = new ClusterInventory(kc, {
+      namespace: s.DASHBOARD_NAMESPACE,
+      podSelector: s.DASHBOARD_POD_SELECTOR,
+      daemonSet: s.DASHBOARD_DAEMONSET,
+      container: s.DASHBOARD_CONTAINER,
+      metricsPort: s.DASHBOARD_METRICS_PORT,
+    });
+    const collector = new MetricsCollector(
+      inventory,
+      { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) },
+      {
+        intervalMs: s.DASHBOARD_SCRAPE_INTERVAL_MS,
+        timeoutMs: s.DASHBOARD_SCRAPE_TIMEOUT_MS,
+        concurrency: s.DASHBOARD_SCRAPE_CONCURRENCY,
+        maxBytes: s.DASHBOARD_SCRAPE_MAX_BYTES,
+        maxSamples: s.DASHBOARD_SCRAPE_MAX_SAMPLES,
+        retentionMinutes: s.DASHBOARD_RETENTION_MINUTES,
+        transport: s.DASHBOARD_SCRAPE_TRANSPORT,
+      },
+    );
+    const dashboard: Dashboard = {
+      settings: s,
+      apiServer: apiServerUrl(kc),
+      context: kc.getCurrentContext(),
+      inventory,
+      collector,
+      startedAt: new Date().toISOString(),
+    };
+    holder.dashboard = dashboard;
+    holder.failure = undefined;
+    // Don't block on the API server: the inventory retries and reports its problem on the page.
+    void inventory.start().then(() => collector.start());
+    return dashboard;
+  })();
+  return holder.starting;
+}
+
+/** The dashboard if started, without starting it (for health checks). */
+export function currentDashboard(): Dashboard | undefined {
+  return holder.dashboard;
+}

@@ -1,0 +1,81 @@
+import type { V1ContainerStatus, V1DaemonSet, V1Node, V1Pod } from "@kubernetes/client-node";
+import type { CachePod, ClusterNode, DaemonSetSummary } from "./types";
+
+export function reshapeNode(node: V1Node): ClusterNode {
+  const conditions = node.status?.conditions ?? [];
+  return {
+    name: node.metadata?.name ?? "",
+    internalIP: node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? null,
+    ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
+    unschedulable: node.spec?.unschedulable === true,
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
+  };
+}
+
+export function reshapePod(pod: V1Pod, container: string, defaultMetricsPort: number): CachePod {
+  const spec = pod.spec?.containers?.find((c) => c.name === container) ?? pod.spec?.containers?.[0];
+  const statusOf = pod.status?.containerStatuses?.find((c) => c.name === (spec?.name ?? container));
+  const metricsPort = spec?.ports?.find((p) => p.name === "metrics")?.containerPort ?? defaultMetricsPort;
+  const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  const toIso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : null);
+  return {
+    name: pod.metadata?.name ?? "",
+    namespace: pod.metadata?.namespace ?? "",
+    nodeName: pod.spec?.nodeName ?? null,
+    podIP: pod.status?.podIP ?? null,
+    phase: pod.status?.phase ?? "Unknown",
+    ready,
+    status: podDisplayStatus(pod, statusOf),
+    restarts: statusOf?.restartCount ?? 0,
+    startedAt: toIso(statusOf?.state?.running?.startedAt),
+    createdAt: toIso(pod.metadata?.creationTimestamp),
+    image: spec?.image ?? null,
+    metricsPort,
+    deleting: Boolean(pod.metadata?.deletionTimestamp),
+    templateHash: pod.metadata?.labels?.["controller-revision-hash"] ?? null,
+  };
+}
+
+/** The STATUS column of `kubectl get pods`, simplified for one container. */
+function podDisplayStatus(pod: V1Pod, status: V1ContainerStatus | undefined): string {
+  if (pod.metadata?.deletionTimestamp) return "Terminating";
+  const waiting = status?.state?.waiting?.reason;
+  if (waiting) return waiting;
+  const terminated = status?.state?.terminated?.reason;
+  if (terminated) return terminated;
+  return pod.status?.phase ?? "Unknown";
+}
+
+export function reshapeDaemonSet(ds: V1DaemonSet, container: string): DaemonSetSummary {
+  const s = ds.status;
+  const spec = ds.spec?.template?.spec?.containers?.find((c) => c.name === container);
+  return {
+    name: ds.metadata?.name ?? "",
+    namespace: ds.metadata?.namespace ?? "",
+    generation: ds.metadata?.generation ?? 0,
+    observedGeneration: s?.observedGeneration ?? 0,
+    desired: s?.desiredNumberScheduled ?? 0,
+    current: s?.currentNumberScheduled ?? 0,
+    ready: s?.numberReady ?? 0,
+    updated: s?.updatedNumberScheduled ?? 0,
+    available: s?.numberAvailable ?? 0,
+    unavailable: s?.numberUnavailable ?? 0,
+    image: spec?.image ?? null,
+    maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? "1"),
+  };
+}
+
+/**
+ * Which pod stands for a node: during a rollout a node briefly has the old (terminating) pod and the
+ * new one. Prefer the one not being deleted, then the newest.
+ */
+export function podForNode(pods: readonly CachePod[], nodeName: string): CachePod | null {
+  let best: CachePod | null = null;
+  for (const p of pods) {
+    if (p.nodeName !== nodeName) continue;
+    if (!best) best = p;
+    else if (best.deleting !== p.deleting) best = p.deleting ? best : p;
+    else if ((p.createdAt ?? "") > (best.createdAt ?? "")) best = p;
+  }
+  return best;
+}

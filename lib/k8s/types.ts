@@ -1,0 +1,51 @@
+/** The dashboard's own small types for what it reads from the cluster (reshaped from V1 objects). */
+
+export interface ClusterNode {
+  name: string;
+  internalIP: string | null;
+  ready: boolean;
+  unschedulable: boolean;
+  kubeletVersion: string;
+}
+
+/** A node-local-dns pod, as the dashboard needs it. */
+export interface CachePod {
+  name: string;
+  namespace: string;
+  nodeName: string | null;
+  podIP: string | null;
+  phase: string;
+  ready: boolean;
+  /** Running, ContainerCreating, CrashLoopBackOff, Terminating, Error ... as `kubectl get pods` shows it. */
+  status: string;
+  restarts: number;
+  /** When the node-cache container (re)started, ISO time. */
+  startedAt: string | null;
+  createdAt: string | null;
+  image: string | null;
+  metricsPort: number;
+  deleting: boolean;
+  templateHash: string | null;
+}
+
+export interface DaemonSetSummary {
+  name: string;
+  namespace: string;
+  generation: number;
+  observedGeneration: number;
+  desired: number;
+  current: number;
+  ready: number;
+  updated: number;
+  available: number;
+  unavailable: number;
+  image: string | null;
+  maxUnavailable: string;
+}
+
+/** The API server could not be read; shown on every page until it can. */
+export interface ApiServerProblem {
+  message: string;
+  /** ISO time of the first failure in the current run of failures. */
+  since: string;
+}

@@ -1,0 +1,144 @@
+import "server-only";
+import type https from "node:https";
+import { PassThrough, Writable } from "node:stream";
+import { PortForward, type KubeConfig } from "@kubernetes/client-node";
+import { FetchTextError, getText } from "@/lib/http/get-text";
+import type { CachePod } from "@/lib/k8s/types";
+
+/** How the dashboard reads a pod's /metrics. */
+export type TransportKind = "direct" | "proxy" | "portforward";
+export const TRANSPORT_KINDS: readonly TransportKind[] = ["direct", "proxy", "portforward"];
+
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+/** Reads the exposition text of one pod's metrics port. Throws FetchTextError with an operator-facing reason. */
+export type MetricsFetcher = (pod: CachePod, limits: FetchLimits) => Promise<string>;
+
+/** node-local-dns runs on the host network, so podIP:9253 is the node's metrics port (in-cluster, or a flat network). */
+export function directFetcher(): MetricsFetcher {
+  return async (pod, limits) => {
+    if (!pod.podIP) throw new FetchTextError("the pod has no IP yet", "network");
+    const res = await getText(`http://${hostPort(pod.podIP, pod.metricsPort)}/metrics`, limits);
+    if (res.status !== 200) throw new FetchTextError(`metrics endpoint answered HTTP ${res.status}`, "http", res.status);
+    return res.body;
+  };
+}
+
+/** Through the API server: GET /api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy/metrics (needs "get" on pods/proxy). */
+export function proxyFetcher(kc: KubeConfig): MetricsFetcher {
+  return async (pod, limits) => {
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new FetchTextError("the kubeconfig has no API server", "network");
+    const requestOptions: https.RequestOptions = {};
+    await kc.applyToHTTPSOptions(requestOptions);
+    const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}:${pod.metricsPort}/proxy/metrics`;
+    const res = await getText(server.replace(/\/$/, "") + path, { ...limits, requestOptions });
+    if (res.status !== 200) {
+      throw new FetchTextError(`API server pod proxy answered ${res.status}: ${statusMessage(res.body)}`, "http", res.status);
+    }
+    return res.body;
+  };
+}
+
+/**
+ * Over a WebSocket port-forward (needs "create"/"get" on pods/portforward). Speaks HTTP/1.0 through the
+ * tunnel so the response ends with the connection or its Content-Length, never chunked.
+ */
+export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
+  return (pod, limits) =>
+    new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      let closeSocket: () => void = () => {};
+      const finish = (err: Error | null, body?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        closeSocket();
+        if (err) reject(err);
+        else resolve(body ?? "");
+      };
+      const timer = setTimeout(
+        () => finish(new FetchTextError(`timed out after ${limits.timeoutMs} ms over the port-forward`, "timeout")),
+        limits.timeoutMs,
+      );
+      const tryComplete = (ended: boolean) => {
+        const buf = Buffer.concat(chunks);
+        const parsed = parseHttpResponse(buf);
+        if (!parsed) {
+          if (ended) finish(new FetchTextError("port-forward closed before an HTTP response arrived", "network"));
+          return;
+        }
+        if (parsed.status !== 200) {
+          finish(new FetchTextError(`metrics endpoint answered HTTP ${parsed.status}`, "http", parsed.status));
+        } else if (parsed.contentLength !== null && parsed.body.length >= parsed.contentLength) {
+          finish(null, parsed.body.subarray(0, parsed.contentLength).toString("utf8"));
+        } else if (ended) {
+          finish(null, parsed.body.toString("utf8"));
+        }
+      };
+      const output = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (size > limits.maxBytes) finish(new FetchTextError(`body larger than the ${limits.maxBytes}-byte limit`, "too-large"));
+          else {
+            chunks.push(chunk);
+            tryComplete(false);
+          }
+          cb();
+        },
+      });
+      const errors = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          finish(new FetchTextError(`port-forward error: ${chunk.toString("utf8").trim()}`, "network"));
+          cb();
+        },
+      });
+      const input = new PassThrough();
+      input.end(`GET /metrics HTTP/1.0\r\nHost: ${pod.podIP ?? "localhost"}:${pod.metricsPort}\r\nAccept: text/plain\r\n\r\n`);
+      new PortForward(kc, true)
+        .portForward(pod.namespace, pod.name, [pod.metricsPort], output, errors, input)
+        .then((ws) => {
+          const socket = typeof ws === "function" ? ws() : ws;
+          if (!socket) return finish(new FetchTextError("port-forward did not open", "network"));
+          closeSocket = () => socket.close();
+          if (settled) socket.close();
+          socket.on("close", () => tryComplete(true));
+        })
+        .catch((err: unknown) => finish(new FetchTextError(`cannot open a port-forward: ${portForwardReason(err)}`, "network")));
+    });
+}
+
+function parseHttpResponse(buf: Buffer): { status: number; contentLength: number | null; body: Buffer } | null {
+  const end = buf.indexOf("\r\n\r\n");
+  if (end < 0) return null;
+  const head = buf.subarray(0, end).toString("latin1").split("\r\n");
+  const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head[0] ?? "")?.[1] ?? 0);
+  const lengthHeader = head.find((h) => /^content-length:/i.test(h));
+  const contentLength = lengthHeader ? Number(lengthHeader.split(":")[1]) : null;
+  return { status, contentLength, body: buf.subarray(end + 4) };
+}
+
+function portForwardReason(err: unknown): string {
+  if (err && typeof err === "object" && "message" in err) return String((err as Error).message);
+  // client-node rejects with the WebSocket's ErrorEvent on a failed upgrade (e.g. 403).
+  return String(err);
+}
+
+function statusMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    if (parsed.message) return parsed.message;
+  } catch {
+    // not a Status body
+  }
+  return body.slice(0, 200);
+}
+
+function hostPort(ip: string, port: number): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

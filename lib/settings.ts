@@ -1,0 +1,44 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * Every setting the server reads, from environment variables, validated once. Names are documented in
+ * the README ("Settings"); defaults match the upstream node-local-dns manifest.
+ */
+const schema = z.object({
+  /** kubeconfig context to use (like `kubectl --context`); empty = the kubeconfig's current context. */
+  DASHBOARD_CONTEXT: z.string().default(""),
+  DASHBOARD_NAMESPACE: z.string().min(1).default("kube-system"),
+  DASHBOARD_POD_SELECTOR: z.string().min(1).default("k8s-app=node-local-dns"),
+  DASHBOARD_DAEMONSET: z.string().min(1).default("node-local-dns"),
+  DASHBOARD_CONFIGMAP: z.string().min(1).default("node-local-dns"),
+  DASHBOARD_CONTAINER: z.string().min(1).default("node-cache"),
+  /** The `prometheus :9253` port; a container port named "metrics" on the pod wins when present. */
+  DASHBOARD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9253),
+  /** How metrics are read: straight from podIP:9253, through the API server's pod proxy, or a port-forward. */
+  DASHBOARD_SCRAPE_TRANSPORT: z.enum(["auto", "direct", "proxy", "portforward"]).default("auto"),
+  DASHBOARD_SCRAPE_INTERVAL_MS: z.coerce.number().int().min(250).default(5000),
+  DASHBOARD_SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
+  DASHBOARD_SCRAPE_CONCURRENCY: z.coerce.number().int().min(1).default(32),
+  /** Like Prometheus's body_size_limit / sample_limit. */
+  DASHBOARD_SCRAPE_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  DASHBOARD_SCRAPE_MAX_SAMPLES: z.coerce.number().int().min(1).default(50_000),
+  /** How much history each node keeps in memory. */
+  DASHBOARD_RETENTION_MINUTES: z.coerce.number().int().min(1).default(60),
+});
+
+export type Settings = z.infer<typeof schema>;
+
+let cached: Settings | undefined;
+
+export function settings(): Settings {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`invalid dashboard settings in the environment: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
