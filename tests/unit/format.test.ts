@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { formatAgo, formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from "@/lib/format";
+
+describe("format", () => {
+  it.each([
+    [0, "0"], [9999, "9,999"], [12_345, "12.3k"], [1_234_567, "1.23M"], [null, "—"], [NaN, "—"],
+  ])("formatCount(%s) = %s", (n, s) => expect(formatCount(n)).toBe(s));
+  it("formats ratios, rates, durations and sizes", () => {
+    expect(formatPercent(0.8766)).toBe("87.7%");
+    expect(formatRate(0)).toBe("0/s");
+    expect(formatRate(0.05)).toBe("3.0/min");
+    expect(formatRate(42.42)).toBe("42/s");
+    expect(formatSeconds(0.000232824)).toBe("233 µs");
+    expect(formatSeconds(0.0123)).toBe("12.3 ms");
+    expect(formatBytes(31_457_280)).toBe("30.0 MiB");
+  });
+  it("says how long ago", () => {
+    const now = Date.parse("2026-11-21T12:00:00Z");
+    expect(formatAgo("2026-11-21T11:59:48Z", now)).toBe("12s ago");
+    expect(formatAgo("2026-11-21T11:57:00Z", now)).toBe("3m ago");
+    expect(formatAgo(null, now)).toBe("never");
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { HISTORY_SIGNALS, HistoryRing, type HistoryPoint } from "@/lib/metrics/history";
+
+const point = (v: number | null): HistoryPoint =>
+  Object.fromEntries(HISTORY_SIGNALS.map((s) => [s, v])) as HistoryPoint;
+
+describe("HistoryRing", () => {
+  it("keeps the newest `capacity` points, oldest first", () => {
+    const ring = new HistoryRing(3);
+    for (let i = 1; i <= 5; i++) ring.push(i * 1000, point(i));
+    const pts = ring.points();
+    expect(pts.map((p) => p.t)).toEqual([3000, 4000, 5000]);
+    expect(pts.map((p) => p.queriesPerSecond)).toEqual([3, 4, 5]);
+  });
+
+  it("stores null as a gap and filters by time", () => {
+    const ring = new HistoryRing(4);
+    ring.push(1000, point(null));
+    ring.push(2000, point(2));
+    expect(ring.points()[0]?.hitRatio).toBeNull();
+    expect(ring.points(1500).map((p) => p.t)).toEqual([2000]);
+  });
+
+  it("has a fixed memory size decided by its capacity", () => {
+    const ring = new HistoryRing(720);
+    const before = ring.bytes;
+    for (let i = 0; i < 2000; i++) ring.push(i, point(i));
+    expect(ring.bytes).toBe(before);
+    expect(before).toBe(720 * 8 + 720 * 4 * HISTORY_SIGNALS.length);
+  });
+});
