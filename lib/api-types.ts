@@ -3,7 +3,10 @@
  * the browser; no server code here.
  */
 import type { ApiServerProblem, DaemonSetSummary } from "@/lib/k8s/types";
-import type { NodeRates } from "@/lib/metrics/rates";
+import type { ClusterAggregate } from "@/lib/metrics/aggregate";
+import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
+import type { NodeRates, ZoneRates } from "@/lib/metrics/rates";
+import type { Reachability } from "@/lib/metrics/reachability";
 
 export interface NodeCacheNumbers {
   /** Cumulative, as the pod counted them since it started. */
@@ -35,6 +38,10 @@ export interface NodeRow {
   transport: "direct" | "proxy" | "portforward" | null;
   lastScrapeAt: string | null;
   error: { message: string; at: string } | null;
+  /** Signals on which this node stands out from the others (e.g. "hit ratio", "p99 latency"). */
+  oddOneOut: string[];
+  /** Does pod traffic reach this cache on the kube-dns address (iptables mode) or only link-local? */
+  reachability: Reachability["verdict"] | null;
 }
 
 export interface NodesResponse {
@@ -48,4 +55,31 @@ export interface NodesResponse {
   scrapeIntervalMs: number;
   lastRoundAt: string | null;
   nodes: NodeRow[];
+}
+
+/** One point of a history series: `t` in ms since the epoch. */
+export type HistoryPointJson = { t: number } & HistoryPoint;
+
+export interface NodeDetailResponse {
+  generatedAt: string;
+  node: NodeRow;
+  scrapeIntervalMs: number;
+  zones: (ZoneRates & { history: ({ t: number } & Record<ZoneSignal, number | null>)[] })[];
+  reachability: Reachability | null;
+  servers: { server: string; history: { t: number; queriesPerSecond: number | null }[] }[];
+  history: HistoryPointJson[];
+  upstream: { requestsPerSecond: number | null; healthcheckFailuresPerSecond: number | null; brokenTotal: number | null } | null;
+  configHash: string | null;
+}
+
+export interface ClusterResponse {
+  generatedAt: string;
+  nodes: number;
+  nodesWithPod: number;
+  podsReady: number;
+  scrapeErrors: number;
+  aggregate: ClusterAggregate;
+  history: HistoryPointJson[];
+  /** Bytes the collector's history holds now, and at most (all rings full). */
+  historyBytes: number;
 }

@@ -65,6 +65,11 @@ export function NodeTable({ rows, sort, dir, onSort, now }: NodeTableProps) {
               <th scope="row">
                 <Link href={`/nodes/${encodeURIComponent(r.node)}`}>{r.node}</Link>
                 {!r.nodeReady && <span className="badge badge-bad">node NotReady</span>}
+                {r.oddOneOut.length > 0 && (
+                  <span className="badge badge-warn" title={`Stands out from the other nodes: ${r.oddOneOut.join(", ")}`}>
+                    odd: {r.oddOneOut.join(", ")}
+                  </span>
+                )}
               </th>
               <td>
                 <PodCell row={r} />

@@ -3,11 +3,12 @@ import { describeError } from "@/lib/errors";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod } from "@/lib/k8s/types";
-import { HistoryRing, type HistoryPoint } from "./history";
+import { HistoryRing, SeriesRing, ZONE_SIGNALS, type HistoryPoint, type ZoneSignal } from "./history";
+import { aggregateCluster, clusterHistoryPoint } from "./aggregate";
 import { forEachLimited } from "./limit";
 import { buildNodeScrape, type NodeScrape } from "./node-record";
 import { parsePrometheusText } from "./parse";
-import { nodeRates, type NodeRates } from "./rates";
+import { nodeRates, serverRates, zoneRates, type NodeRates, type ZoneRates } from "./rates";
 import { TRANSPORT_KINDS, type FetchLimits, type MetricsFetcher, type TransportKind } from "./transports";
 
 export interface CollectorOptions {
@@ -37,8 +38,14 @@ export interface NodeMetricsState {
   lastScrapeAt: string | null;
   scrape: NodeScrape | null;
   rates: NodeRates | null;
+  zoneRates: ZoneRates[];
+  serverRates: Record<string, number>;
   error: ScrapeFailure | null;
   history: HistoryRing;
+  /** Per server block (zone), e.g. "cluster.local.". */
+  zoneHistory: Map<string, SeriesRing<ZoneSignal>>;
+  /** Queries per second per listen address (`server` label). */
+  serverHistory: Map<string, SeriesRing<"queriesPerSecond">>;
 }
 
 /**
@@ -53,6 +60,8 @@ export class MetricsCollector {
   private lastRoundAt: string | null = null;
   private lastRoundMs = 0;
   readonly historyCapacity: number;
+  /** Cluster-wide aggregates, one point per round. */
+  readonly clusterHistory: HistoryRing;
 
   constructor(
     private readonly inventory: ClusterInventory,
@@ -60,6 +69,7 @@ export class MetricsCollector {
     private readonly opts: CollectorOptions,
   ) {
     this.historyCapacity = Math.max(2, Math.ceil((opts.retentionMinutes * 60_000) / opts.intervalMs));
+    this.clusterHistory = new HistoryRing(this.historyCapacity);
   }
 
   start(): void {
@@ -105,6 +115,8 @@ export class MetricsCollector {
     });
     this.lastRoundAt = new Date().toISOString();
     this.lastRoundMs = Date.now() - started;
+    const latest = [...this.nodes.values()].filter((n) => live.has(n.node) && !n.error);
+    if (latest.some((n) => n.rates)) this.clusterHistory.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
   }
 
   private stateFor(node: string, pod: CachePod): NodeMetricsState {
@@ -118,8 +130,12 @@ export class MetricsCollector {
         lastScrapeAt: null,
         scrape: null,
         rates: null,
+        zoneRates: [],
+        serverRates: {},
         error: null,
         history: new HistoryRing(this.historyCapacity),
+        zoneHistory: new Map(),
+        serverHistory: new Map(),
       };
       this.nodes.set(node, state);
     }
@@ -159,8 +175,17 @@ export class MetricsCollector {
     const podChanged = state.pod !== pod.name || state.podStartedAt !== pod.startedAt;
     const previousAt = state.lastScrapeAt ? Date.parse(state.lastScrapeAt) : null;
     if (state.scrape && previousAt !== null) {
-      state.rates = nodeRates(state.scrape, scrape, (at.getTime() - previousAt) / 1000, podChanged);
-      state.history.push(at.getTime(), historyPoint(state.rates, scrape));
+      const seconds = (at.getTime() - previousAt) / 1000;
+      const rates = nodeRates(state.scrape, scrape, seconds, podChanged);
+      state.rates = rates;
+      state.zoneRates = zoneRates(state.scrape, scrape, seconds, rates.reset);
+      state.serverRates = serverRates(state.scrape, scrape, seconds, rates.reset);
+      const t = at.getTime();
+      state.history.push(t, historyPoint(rates, scrape));
+      for (const z of state.zoneRates) this.ring(state.zoneHistory, z.zone, ZONE_SIGNALS).push(t, z);
+      for (const [server, qps] of Object.entries(state.serverRates)) {
+        this.ring(state.serverHistory, server, ["queriesPerSecond"] as const).push(t, { queriesPerSecond: qps });
+      }
     }
     state.pod = pod.name;
     state.podStartedAt = pod.startedAt;
@@ -170,13 +195,27 @@ export class MetricsCollector {
     state.error = null;
   }
 
+  private ring<S extends string>(rings: Map<string, SeriesRing<S>>, key: string, signals: readonly S[]): SeriesRing<S> {
+    let ring = rings.get(key);
+    if (!ring) rings.set(key, (ring = new SeriesRing(this.historyCapacity, signals)));
+    return ring;
+  }
+
   node(name: string): NodeMetricsState | undefined {
     return this.nodes.get(name);
   }
 
+  allNodes(): NodeMetricsState[] {
+    return [...this.nodes.values()];
+  }
+
   status(): { lastRoundAt: string | null; lastRoundMs: number; intervalMs: number; historyBytes: number } {
-    let historyBytes = 0;
-    for (const s of this.nodes.values()) historyBytes += s.history.bytes;
+    let historyBytes = this.clusterHistory.bytes;
+    for (const s of this.nodes.values()) {
+      historyBytes += s.history.bytes;
+      for (const r of s.zoneHistory.values()) historyBytes += r.bytes;
+      for (const r of s.serverHistory.values()) historyBytes += r.bytes;
+    }
     return { lastRoundAt: this.lastRoundAt, lastRoundMs: this.lastRoundMs, intervalMs: this.opts.intervalMs, historyBytes };
   }
 }

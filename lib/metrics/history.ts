@@ -1,7 +1,9 @@
 /**
- * Fixed-size history of one node's signals: a ring of Float32 columns, so memory is bounded and known
- * up front — capacity × (signals × 4 + 8) bytes per node (timestamps are Float64 ms).
+ * Fixed-size history: a ring of Float32 columns, so memory is bounded and known up front —
+ * capacity × (signals × 4 + 8) bytes per ring (timestamps are Float64 ms).
  */
+
+/** Signals kept per node. */
 export const HISTORY_SIGNALS = [
   "queriesPerSecond",
   "hitRatio",
@@ -25,23 +27,30 @@ export const HISTORY_SIGNALS = [
 export type HistorySignal = (typeof HISTORY_SIGNALS)[number];
 export type HistoryPoint = Record<HistorySignal, number | null>;
 
-export class HistoryRing {
+/** Signals kept per server block (zone) of a node. */
+export const ZONE_SIGNALS = ["queriesPerSecond", "hitRatio", "hitsPerSecond", "missesPerSecond", "entries"] as const;
+export type ZoneSignal = (typeof ZONE_SIGNALS)[number];
+
+export class SeriesRing<S extends string> {
   private readonly times: Float64Array;
   private readonly columns: Float32Array[];
   private next = 0;
   private size = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly signals: readonly S[],
+  ) {
     this.times = new Float64Array(capacity);
-    this.columns = HISTORY_SIGNALS.map(() => new Float32Array(capacity));
+    this.columns = signals.map(() => new Float32Array(capacity));
   }
 
-  /** null values are stored as NaN (a gap in a chart). */
-  push(timeMs: number, point: HistoryPoint): void {
+  /** null or missing values are stored as NaN (a gap in a chart). */
+  push(timeMs: number, point: Partial<Record<S, number | null>>): void {
     this.times[this.next] = timeMs;
-    HISTORY_SIGNALS.forEach((signal, i) => {
+    this.signals.forEach((signal, i) => {
       const v = point[signal];
-      (this.columns[i] as Float32Array)[this.next] = v === null || !Number.isFinite(v) ? NaN : v;
+      (this.columns[i] as Float32Array)[this.next] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
     });
     this.next = (this.next + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
@@ -52,17 +61,17 @@ export class HistoryRing {
   }
 
   /** Oldest first; optionally only points at or after `sinceMs`. */
-  points(sinceMs = 0): ({ t: number } & HistoryPoint)[] {
-    const out: ({ t: number } & HistoryPoint)[] = [];
+  points(sinceMs = 0): ({ t: number } & Record<S, number | null>)[] {
+    const out: ({ t: number } & Record<S, number | null>)[] = [];
     const start = (this.next - this.size + this.capacity) % this.capacity;
     for (let k = 0; k < this.size; k++) {
       const idx = (start + k) % this.capacity;
       const t = this.times[idx] ?? 0;
       if (t < sinceMs) continue;
-      const point = { t } as { t: number } & HistoryPoint;
-      HISTORY_SIGNALS.forEach((signal, i) => {
+      const point = { t } as { t: number } & Record<S, number | null>;
+      this.signals.forEach((signal, i) => {
         const v = (this.columns[i] as Float32Array)[idx] ?? NaN;
-        point[signal] = Number.isNaN(v) ? null : v;
+        (point as Record<S, number | null>)[signal] = Number.isNaN(v) ? null : v;
       });
       out.push(point);
     }
@@ -72,5 +81,12 @@ export class HistoryRing {
   /** Bytes held by this ring's arrays. */
   get bytes(): number {
     return this.times.byteLength + this.columns.reduce((n, c) => n + c.byteLength, 0);
+  }
+}
+
+/** A node's history: one ring for its signals. */
+export class HistoryRing extends SeriesRing<HistorySignal> {
+  constructor(capacity: number) {
+    super(capacity, HISTORY_SIGNALS);
   }
 }

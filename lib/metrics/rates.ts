@@ -86,3 +86,41 @@ export function nodeRates(previous: NodeScrape, current: NodeScrape, intervalSec
     upstreamLatencyP99: upstreamLatency ? histogramQuantile(0.99, upstreamLatency) : null,
   };
 }
+
+/** Per server block (zone) rates between two scrapes. */
+export interface ZoneRates {
+  zone: string;
+  queriesPerSecond: number;
+  hitsPerSecond: number;
+  missesPerSecond: number;
+  hitRatio: number | null;
+  entries: number;
+}
+
+export function zoneRates(previous: NodeScrape, current: NodeScrape, intervalSeconds: number, reset: boolean): ZoneRates[] {
+  const per = (n: number) => (intervalSeconds > 0 ? n / intervalSeconds : 0);
+  const before = new Map(previous.zones.map((z) => [z.zone, z]));
+  return current.zones.map((z) => {
+    const p = reset ? undefined : before.get(z.zone);
+    const hits = counterIncrease(p?.hits ?? 0, z.hits);
+    const misses = counterIncrease(p?.misses ?? 0, z.misses);
+    return {
+      zone: z.zone,
+      queriesPerSecond: per(counterIncrease(p?.requests ?? 0, z.requests)),
+      hitsPerSecond: per(hits),
+      missesPerSecond: per(misses),
+      hitRatio: cacheHitRatio(hits, misses),
+      entries: z.entries,
+    };
+  });
+}
+
+/** Queries per second per listen address (`server` label), e.g. "dns://10.96.0.10:53". */
+export function serverRates(previous: NodeScrape, current: NodeScrape, intervalSeconds: number, reset: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [server, n] of Object.entries(current.requestsByServer)) {
+    const before = reset ? 0 : (previous.requestsByServer[server] ?? 0);
+    out[server] = intervalSeconds > 0 ? counterIncrease(before, n) / intervalSeconds : 0;
+  }
+  return out;
+}

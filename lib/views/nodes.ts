@@ -3,15 +3,26 @@ import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
 import { cacheHitRatio } from "@/lib/metrics/node-record";
+import { findOutliers, type OutlierSignal } from "@/lib/metrics/outliers";
+import { reachability } from "@/lib/metrics/reachability";
 
-/** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
-export function nodesView(d: Dashboard): NodesResponse {
+/** What makes a node the odd one out, in the operator's words. */
+const ODD_SIGNALS: OutlierSignal<NodeRow>[] = [
+  { name: "hit ratio", value: (r) => r.cache?.hitRatio ?? null, bad: "low", minDelta: 0.1 },
+  { name: "p99 latency", value: (r) => r.rates?.latencyP99 ?? null, bad: "high", minDelta: 0.005 },
+  { name: "SERVFAIL", value: (r) => r.rates?.responsesPerSecondByRcode.SERVFAIL ?? null, bad: "high", minDelta: 0.05 },
+  { name: "evictions", value: (r) => r.rates?.evictionsPerSecond ?? null, bad: "high", minDelta: 0.5 },
+  { name: "upstream failures", value: (r) => r.rates?.upstreamHealthcheckFailuresPerSecond ?? null, bad: "high", minDelta: 0.01 },
+  { name: "memory", value: (r) => r.memoryBytes, bad: "high", minDelta: 20 * 1024 * 1024 },
+];
+
+/** Every node's row (shared by the list, the detail and the cluster view). */
+export function nodeRows(d: Dashboard): NodeRow[] {
   const inv = d.inventory.snapshot();
-  const status = d.collector.status();
   const nodes: NodeRow[] = inv.nodes.map((n) => {
     const pod = podForNode(inv.pods, n.name);
     const m = d.collector.node(n.name);
-    const scrape = m && pod && m.pod === pod.name ? m.scrape : m?.scrape ?? null;
+    const scrape = m?.scrape ?? null;
     const c = scrape?.counters;
     return {
       node: n.name,
@@ -40,8 +51,20 @@ export function nodesView(d: Dashboard): NodesResponse {
       transport: m?.transport ?? null,
       lastScrapeAt: m?.lastScrapeAt ?? null,
       error: m?.error ? { message: m.error.message, at: m.error.at } : null,
+      oddOneOut: [],
+      reachability: m?.rates ? reachability(m.serverRates).verdict : null,
     };
   });
+  const odd = findOutliers(nodes, (r) => r.node, ODD_SIGNALS);
+  for (const r of nodes) r.oddOneOut = odd.get(r.node) ?? [];
+  return nodes;
+}
+
+/** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
+export function nodesView(d: Dashboard): NodesResponse {
+  const inv = d.inventory.snapshot();
+  const status = d.collector.status();
+  const nodes = nodeRows(d);
   return {
     generatedAt: new Date().toISOString(),
     apiServer: d.apiServer,

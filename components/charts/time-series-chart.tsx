@@ -1,0 +1,55 @@
+"use client";
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+}
+
+export interface TimeSeriesChartProps {
+  title: string;
+  /** Plain points: `t` in ms and one number (or null for a gap) per series key. */
+  points: readonly ({ t: number } & Record<string, number | null>)[];
+  series: readonly Series[];
+  format: (v: number) => string;
+  /** Fix the y domain, e.g. [0, 1] for ratios. */
+  domain?: [number, number];
+  height?: number;
+}
+
+/** All charts go through this wrapper: recharts stays an implementation detail. */
+export function TimeSeriesChart({ title, points, series, format, domain, height = 180 }: TimeSeriesChartProps) {
+  const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return (
+    <figure className="chart" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      {points.length < 2 ? (
+        <div className="chart-empty" style={{ height }}>
+          Collecting data — a chart needs two scrapes.
+        </div>
+      ) : (
+        <ResponsiveContainer width="100%" height={height}>
+          <LineChart data={points as ({ t: number } & Record<string, number | null>)[]} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e5e7eb" vertical={false} />
+            <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} tick={{ fontSize: 11 }} minTickGap={40} />
+            <YAxis tickFormatter={format} tick={{ fontSize: 11 }} width={64} domain={domain ?? [0, "auto"]} allowDataOverflow={Boolean(domain)} />
+            <Tooltip
+              labelFormatter={(t) => time(Number(t))}
+              formatter={(v) => (typeof v === "number" ? format(v) : String(v))}
+              isAnimationActive={false}
+            />
+            {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+            {series.map((s) => (
+              <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
+
+/** A fixed palette so the same zone keeps its colour across charts. */
+export const PALETTE = ["#1f6feb", "#d97706", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#64748b"];
