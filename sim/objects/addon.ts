@@ -9,7 +9,6 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { KUBE_DNS_CLUSTER_IP, KUBE_DNS_UPSTREAM_CLUSTER_IP, LINK_LOCAL_IP } from "../addresses";
 import type { KubeObject } from "../k8s/types";
-import { daemonSetDefaults } from "./defaults";
 
 /** The documented `sed` substitutions of the addon README (iptables mode). */
 export const ADDON_SUBSTITUTIONS: Readonly<Record<string, string>> = {
@@ -49,7 +48,7 @@ export function addonObjects(raw?: string): KubeObject[] {
       const spec = obj.spec as Record<string, unknown>;
       obj.spec = { ...spec, clusterIP: KUBE_DNS_UPSTREAM_CLUSTER_IP, clusterIPs: [KUBE_DNS_UPSTREAM_CLUSTER_IP], type: "ClusterIP" };
     }
-    objects.push(obj.kind === "DaemonSet" ? daemonSetDefaults(obj) : obj);
+    objects.push(obj);
   }
   return objects;
 }
