@@ -1,0 +1,389 @@
+/**
+ * The simulated cluster's etcd + registry: typed object storage with one global resourceVersion
+ * counter, optimistic concurrency, generation tracking, selectors and watches with a bounded event
+ * window (older resourceVersions get 410 Gone, as after an etcd compaction).
+ *
+ * Everything here is synchronous: a write is visible and its watch events are delivered before the
+ * write returns. Watch callbacks may write to the store; their events are queued and delivered in
+ * resourceVersion order to every watcher.
+ */
+import { randomUUID } from "node:crypto";
+import { applyCreateStrategy, applyDefaults } from "./strategy";
+import { StoreError, alreadyExists, badRequest, conflict, notFound } from "./errors";
+import { storageKey } from "./resources";
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelSelector } from "./selectors";
+import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } from "./types";
+
+export { StoreError } from "./errors";
+export { RESOURCES, ALL_RESOURCES, findResource } from "./resources";
+export type { KubeObject, ObjectMeta, ResourceType, WatchEvent, OwnerReference } from "./types";
+
+/** Selectors in the API's query-string syntax. */
+export interface SelectorOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ObjectStoreOptions {
+  /** How many change events are kept for watches that resume from a resourceVersion. Default 5000. */
+  watchWindow?: number;
+  /** Clock for creationTimestamp/deletionTimestamp (tests pin it). */
+  now?: () => Date;
+}
+
+interface Change {
+  rv: number;
+  key: string;
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: KubeObject;
+  /** The object before a MODIFIED, for selector transitions. */
+  prev?: KubeObject;
+}
+
+interface Watcher {
+  key: string;
+  rt: ResourceType;
+  namespace: string | undefined;
+  labels: LabelSelector;
+  fields: FieldRequirement[];
+  onEvent: (e: WatchEvent) => void;
+}
+
+const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** RFC 3339 with second precision, as the API server formats metav1.Time. */
+export function formatTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** JSON with sorted keys, to decide whether a write changed anything. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
+  );
+}
+
+export class ObjectStore {
+  private rv = 0;
+  private readonly tables = new Map<string, Map<string, KubeObject>>();
+  private readonly changes: Change[] = [];
+  /** The newest resourceVersion dropped from `changes`; resuming from older ones is 410 Gone. */
+  private compactedRv = 0;
+  private readonly watchers = new Set<Watcher>();
+  private readonly pending: Change[] = [];
+  private dispatching = false;
+  private readonly window: number;
+  private readonly now: () => Date;
+
+  constructor(opts: ObjectStoreOptions = {}) {
+    this.window = opts.watchWindow ?? 5000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** The current (newest) resourceVersion, as a list returns it. */
+  resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  get(rt: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const o = this.table(rt).get(this.objectKey(rt, namespace, name));
+    return o ? clone(o) : undefined;
+  }
+
+  /** Objects in etcd key order (namespace, then name); `namespace` undefined = all namespaces. */
+  list(rt: ResourceType, namespace: string | undefined, opts: SelectorOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+    const labels = parseLabelSelector(opts.labelSelector);
+    const fields = parseFieldSelector(opts.fieldSelector, rt.kind);
+    const items = [...this.table(rt).values()]
+      .filter((o) => this.matches(o, rt, namespace, labels, fields))
+      .sort(byKey)
+      .map(clone);
+    return { items, resourceVersion: this.resourceVersion() };
+  }
+
+  /**
+   * Stores a new object: assigns uid, creationTimestamp, resourceVersion, generation 1 (for types that
+   * track it); `generateName` → a random 5-character suffix; apiVersion/kind come from `rt`.
+   * Applies the type's create strategy (a new pod is `Pending`, a new DaemonSet has zeroed status).
+   * Throws StoreError 409 AlreadyExists.
+   */
+  create(rt: ResourceType, obj: KubeObject): KubeObject {
+    const o = clone(obj);
+    o.apiVersion = apiVersionOf(rt);
+    o.kind = rt.kind;
+    const meta = (o.metadata = { ...(o.metadata ?? {}) });
+    if (!meta.name && meta.generateName) meta.name = this.generatedName(rt, meta.namespace, meta.generateName);
+    if (!meta.name) {
+      throw new StoreError(422, "Invalid", `${rt.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, {
+        kind: rt.kind,
+        group: rt.group,
+        causes: [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }],
+      });
+    }
+    this.checkNamespace(rt, o);
+    const key = this.objectKey(rt, meta.namespace, meta.name);
+    if (this.table(rt).has(key)) throw alreadyExists(rt.group, rt.resource, meta.name);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = formatTime(this.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (rt.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    applyCreateStrategy(rt, o);
+    meta.resourceVersion = String(++this.rv);
+    this.table(rt).set(key, o);
+    this.record({ rv: this.rv, key: storageKey(rt), type: "ADDED", object: o });
+    return clone(o);
+  }
+
+  /**
+   * Replaces an object, as PUT does. `metadata.resourceVersion`, if set, must equal the stored one
+   * (else StoreError 409 Conflict). uid, creationTimestamp and deletion fields cannot be changed.
+   *
+   * Like a real API server, a write to the main resource of a type with a `status` subresource (pods,
+   * nodes, daemonsets, services, namespaces) keeps the stored `status`, and a `status` write changes
+   * only `status`: controllers must pass `{ subresource: "status" }` to report status.
+   * `generation` is bumped when `spec` changed. A write that changes nothing keeps the resourceVersion
+   * and sends no event.
+   */
+  update(rt: ResourceType, obj: KubeObject, opts: { subresource?: "status" } = {}): KubeObject {
+    const meta = obj.metadata ?? { name: "" };
+    const namespace = rt.namespaced ? meta.namespace : undefined;
+    const key = this.objectKey(rt, namespace, meta.name);
+    const old = this.table(rt).get(key);
+    if (!old) throw notFound(rt.group, rt.resource, meta.name);
+    if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(rt.group, rt.resource, meta.name);
+    }
+    let next: KubeObject;
+    if (opts.subresource === "status") {
+      next = { ...clone(old), status: clone(obj.status) };
+      if (obj.status === undefined) delete next.status;
+    } else {
+      next = clone(obj);
+      next.apiVersion = apiVersionOf(rt);
+      next.kind = rt.kind;
+      if (rt.subresources?.status) {
+        if (old.status === undefined) delete next.status;
+        else next.status = clone(old.status);
+      }
+      next.metadata = {
+        ...next.metadata,
+        name: old.metadata.name,
+        uid: old.metadata.uid,
+        creationTimestamp: old.metadata.creationTimestamp,
+        resourceVersion: old.metadata.resourceVersion,
+      };
+      applyDefaults(rt, next);
+      if (rt.namespaced) next.metadata.namespace = old.metadata.namespace;
+      else delete next.metadata.namespace;
+      for (const f of ["deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
+        if (old.metadata[f] === undefined) delete next.metadata[f];
+        else (next.metadata as unknown as Record<string, unknown>)[f] = old.metadata[f];
+      }
+      if (rt.tracksGeneration && canonical(next.spec) !== canonical(old.spec)) {
+        next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      }
+    }
+    if (canonical(next) === canonical(old)) return clone(old);
+    next.metadata.resourceVersion = String(++this.rv);
+    this.table(rt).set(key, next);
+    this.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
+    return clone(next);
+  }
+
+  /**
+   * Read-modify-write for controllers: `fn` gets a copy to change in place (or returns a replacement).
+   * Retried on conflict. Pass `{ subresource: "status" }` to write status (see `update`).
+   */
+  mutate(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    fn: (o: KubeObject) => KubeObject | void,
+    opts: { subresource?: "status" } = {},
+  ): KubeObject {
+    for (let attempt = 0; ; attempt++) {
+      const current = this.get(rt, namespace, name);
+      if (!current) throw notFound(rt.group, rt.resource, name);
+      const next = fn(current) ?? current;
+      try {
+        return this.update(rt, next, opts);
+      } catch (err) {
+        if (!(err instanceof StoreError) || err.reason !== "Conflict" || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /**
+   * Graceful deletion's first step: sets deletionTimestamp (now + grace) and
+   * deletionGracePeriodSeconds and sends MODIFIED; the object stays until `delete`. Calling it again
+   * may only shorten the grace period.
+   */
+  markDeleting(rt: ResourceType, namespace: string | undefined, name: string, gracePeriodSeconds: number): KubeObject {
+    const key = this.objectKey(rt, namespace, name);
+    const old = this.table(rt).get(key);
+    if (!old) throw notFound(rt.group, rt.resource, name);
+    const current = old.metadata.deletionGracePeriodSeconds;
+    if (old.metadata.deletionTimestamp && current !== undefined && current <= gracePeriodSeconds) return clone(old);
+    const next = clone(old);
+    next.metadata.deletionTimestamp = formatTime(new Date(this.now().getTime() + gracePeriodSeconds * 1000));
+    next.metadata.deletionGracePeriodSeconds = gracePeriodSeconds;
+    next.metadata.resourceVersion = String(++this.rv);
+    this.table(rt).set(key, next);
+    this.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
+    return clone(next);
+  }
+
+  /** Removes the object now; returns its last state. StoreError 404 if absent. */
+  delete(rt: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const key = this.objectKey(rt, namespace, name);
+    const old = this.table(rt).get(key);
+    if (!old) throw notFound(rt.group, rt.resource, name);
+    this.table(rt).delete(key);
+    // The DELETED event carries the resourceVersion of the deletion, as etcd reports it.
+    const gone = clone(old);
+    gone.metadata.resourceVersion = String(++this.rv);
+    this.record({ rv: this.rv, key: storageKey(rt), type: "DELETED", object: gone });
+    return clone(gone);
+  }
+
+  /**
+   * Streams changes. `sinceResourceVersion` undefined or "0": first a synthetic ADDED per existing
+   * object (as the API server does), then live events. Otherwise every change after that version, then
+   * live; StoreError 410 Expired "too old resource version" if it left the kept window. Replayed events
+   * are delivered before `watch` returns. Returns the function that stops the watch.
+   */
+  watch(
+    rt: ResourceType,
+    namespace: string | undefined,
+    sinceResourceVersion: string | undefined,
+    opts: SelectorOptions,
+    onEvent: (e: WatchEvent) => void,
+  ): () => void {
+    const w: Watcher = {
+      key: storageKey(rt),
+      rt,
+      namespace: rt.namespaced ? namespace : undefined,
+      labels: parseLabelSelector(opts.labelSelector),
+      fields: parseFieldSelector(opts.fieldSelector, rt.kind),
+      onEvent,
+    };
+    if (sinceResourceVersion === undefined || sinceResourceVersion === "" || sinceResourceVersion === "0") {
+      for (const o of [...this.table(rt).values()].sort(byKey)) {
+        if (this.matches(o, rt, w.namespace, w.labels, w.fields)) onEvent({ type: "ADDED", object: clone(o) });
+      }
+    } else {
+      if (!/^\d+$/.test(sinceResourceVersion)) {
+        throw badRequest(`resourceVersion: Invalid value: "${sinceResourceVersion}": must be a non-negative integer`);
+      }
+      const since = Number(sinceResourceVersion);
+      if (since < this.compactedRv) {
+        throw new StoreError(410, "Expired", `too old resource version: ${since} (${this.compactedRv + 1})`);
+      }
+      for (const c of this.changes) {
+        if (c.rv > since && c.key === w.key) this.deliver(w, c);
+      }
+    }
+    this.watchers.add(w);
+    return () => {
+      this.watchers.delete(w);
+    };
+  }
+
+  private record(c: Change): void {
+    this.changes.push(c);
+    while (this.changes.length > this.window) {
+      const dropped = this.changes.shift();
+      if (dropped) this.compactedRv = dropped.rv;
+    }
+    this.pending.push(c);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        for (const w of [...this.watchers]) {
+          if (w.key === next.key && this.watchers.has(w)) this.deliver(w, next);
+        }
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** Applies the watcher's filters, turning selector transitions into ADDED/DELETED as the cacher does. */
+  private deliver(w: Watcher, c: Change): void {
+    const now = this.matches(c.object, w.rt, w.namespace, w.labels, w.fields);
+    if (c.type !== "MODIFIED" || !c.prev) {
+      if (now) this.safeCall(w, { type: c.type, object: clone(c.object) });
+      return;
+    }
+    const before = this.matches(c.prev, w.rt, w.namespace, w.labels, w.fields);
+    if (now && before) this.safeCall(w, { type: "MODIFIED", object: clone(c.object) });
+    else if (now) this.safeCall(w, { type: "ADDED", object: clone(c.object) });
+    else if (before) {
+      const gone = clone(c.prev);
+      gone.metadata.resourceVersion = c.object.metadata.resourceVersion;
+      this.safeCall(w, { type: "DELETED", object: gone });
+    }
+  }
+
+  /** A failing watcher must not break the write that triggered it, nor other watchers. */
+  private safeCall(w: Watcher, e: WatchEvent): void {
+    try {
+      w.onEvent(e);
+    } catch (err) {
+      console.error(`sim/k8s store: watch callback for ${w.rt.resource} threw:`, err);
+    }
+  }
+
+  private matches(o: KubeObject, rt: ResourceType, namespace: string | undefined, labels: LabelSelector, fields: FieldRequirement[]): boolean {
+    if (rt.namespaced && namespace !== undefined && o.metadata.namespace !== namespace) return false;
+    return matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
+  }
+
+  private checkNamespace(rt: ResourceType, o: KubeObject): void {
+    if (!rt.namespaced) {
+      delete o.metadata.namespace;
+      return;
+    }
+    if (!o.metadata.namespace) {
+      throw badRequest(`${rt.kind} "${o.metadata.name}": metadata.namespace is required for the namespaced resource ${rt.resource}`);
+    }
+  }
+
+  private generatedName(rt: ResourceType, namespace: string | undefined, prefix: string): string {
+    for (;;) {
+      let suffix = "";
+      for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
+      const name = `${prefix}${suffix}`;
+      if (!this.table(rt).has(this.objectKey(rt, namespace, name))) return name;
+    }
+  }
+
+  private table(rt: ResourceType): Map<string, KubeObject> {
+    const key = storageKey(rt);
+    let t = this.tables.get(key);
+    if (!t) {
+      t = new Map();
+      this.tables.set(key, t);
+    }
+    return t;
+  }
+
+  private objectKey(rt: ResourceType, namespace: string | undefined, name: string): string {
+    return rt.namespaced ? `${namespace ?? ""}/${name}` : name;
+  }
+}
+
+function byKey(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
