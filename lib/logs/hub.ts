@@ -1,0 +1,123 @@
+import "server-only";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterInventory } from "@/lib/k8s/inventory";
+import { PodLogFollower, type FollowedLine, type FollowerState } from "./follower";
+
+/** Something the log viewer should show besides log lines: a pod joining or leaving, a stream problem. */
+export interface LogNotice {
+  node: string;
+  pod: string;
+  kind: "following" | "left" | "reconnecting" | "failed";
+  message: string;
+  time: string;
+}
+
+export interface LogSubscriber {
+  /** Nodes to follow; null = every node. */
+  nodes: ReadonlySet<string> | null;
+  onLine(line: FollowedLine): void;
+  onNotice(notice: LogNotice): void;
+}
+
+interface Followed {
+  follower: PodLogFollower;
+  node: string;
+}
+
+const RECONCILE_MS = 1000;
+
+/**
+ * One upstream `pods/log` stream per pod, shared by every browser that wants it. Pods that appear
+ * during a rollout are picked up, pods that leave are let go, and when the last subscriber for a pod
+ * goes away its stream is aborted.
+ */
+export class LogHub {
+  private readonly subscribers = new Set<LogSubscriber>();
+  private readonly followed = new Map<string, Followed>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly inventory: ClusterInventory,
+    private readonly opts: { namespace: string; container: string; tailLines: number },
+  ) {}
+
+  subscribe(sub: LogSubscriber): () => void {
+    this.subscribers.add(sub);
+    for (const [pod, f] of this.followed) {
+      if (wants(sub, f.node)) sub.onNotice(notice(f.node, pod, "following", `following ${pod} on ${f.node}`));
+    }
+    this.reconcile();
+    this.timer ??= setInterval(() => this.reconcile(), RECONCILE_MS);
+    return () => {
+      this.subscribers.delete(sub);
+      this.reconcile();
+    };
+  }
+
+  /** Pods being followed now (for tests and the dashboard's own metrics). */
+  activePods(): string[] {
+    return [...this.followed.keys()];
+  }
+
+  private reconcile(): void {
+    if (this.subscribers.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    const wanted = new Map<string, string>();
+    for (const p of this.inventory.snapshot().pods) {
+      if (!p.nodeName || p.phase === "Pending") continue;
+      if ([...this.subscribers].some((s) => wants(s, p.nodeName as string))) wanted.set(p.name, p.nodeName);
+    }
+    for (const [pod, f] of this.followed) {
+      if (!wanted.has(pod)) {
+        f.follower.stop();
+        this.followed.delete(pod);
+        this.broadcast(f.node, (s) => s.onNotice(notice(f.node, pod, "left", `stopped following ${pod}: the pod is gone or no longer selected`)));
+      }
+    }
+    for (const [pod, node] of wanted) {
+      if (this.followed.has(pod)) continue;
+      const follower = new PodLogFollower(
+        this.kc,
+        { namespace: this.opts.namespace, pod, node },
+        this.opts.container,
+        this.opts.tailLines,
+        (line) => this.broadcast(node, (s) => s.onLine(line)),
+        (state) => this.onState(pod, node, state),
+      );
+      this.followed.set(pod, { follower, node });
+      follower.start();
+      this.broadcast(node, (s) => s.onNotice(notice(node, pod, "following", `following ${pod} on ${node}`)));
+    }
+  }
+
+  private onState(pod: string, node: string, state: FollowerState): void {
+    if (state.state === "reconnecting") {
+      this.broadcast(node, (s) => s.onNotice(notice(node, pod, "reconnecting", `${pod}: ${state.reason}; resuming in ${Math.round(state.inMs / 100) / 10}s`)));
+    } else if (state.state === "failed") {
+      this.broadcast(node, (s) => s.onNotice(notice(node, pod, "failed", `${pod}: ${state.reason}`)));
+    }
+  }
+
+  private broadcast(node: string, fn: (s: LogSubscriber) => void): void {
+    for (const s of this.subscribers) if (wants(s, node)) fn(s);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const f of this.followed.values()) f.follower.stop();
+    this.followed.clear();
+    this.subscribers.clear();
+  }
+}
+
+function wants(sub: LogSubscriber, node: string): boolean {
+  return sub.nodes === null || sub.nodes.has(node);
+}
+
+function notice(node: string, pod: string, kind: LogNotice["kind"], message: string): LogNotice {
+  return { node, pod, kind, message, time: new Date().toISOString() };
+}
