@@ -1,6 +1,7 @@
 import "server-only";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
+import { LogHub } from "@/lib/logs/hub";
 import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
@@ -13,6 +14,7 @@ export interface Dashboard {
   context: string;
   inventory: ClusterInventory;
   collector: MetricsCollector;
+  logs: LogHub;
   startedAt: string;
 }
 
@@ -59,6 +61,7 @@ export function startDashboard(): Promise<Dashboard> {
       context: kc.getCurrentContext(),
       inventory,
       collector,
+      logs: new LogHub(kc, inventory, { namespace: s.DASHBOARD_NAMESPACE, container: s.DASHBOARD_CONTAINER, tailLines: 20 }),
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

@@ -1,0 +1,100 @@
+/**
+ * The log viewer's filters, applied on the server so only matching lines cross the network. Pure.
+ * The same names are the query parameters of GET /api/logs/stream and the page's URL.
+ */
+import { z } from "zod";
+import type { CorednsLogLine } from "./types";
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []));
+
+export const logFilterSchema = z.object({
+  /** Comma-separated node names; empty = all nodes. */
+  node: list,
+  /** Substring of the query name, or a regex written /like this/i. */
+  name: z.string().max(500).optional(),
+  /** Comma-separated query types: A,AAAA,PTR... */
+  type: list,
+  /** Comma-separated rcodes: NXDOMAIN,SERVFAIL... ("-" = no response, upstream failed) */
+  rcode: list,
+  /** Client IP (or IP:port) prefix. */
+  client: z.string().max(100).optional(),
+  /** Minimum duration in milliseconds. */
+  minDuration: z.coerce.number().min(0).optional(),
+  /** Only errors: errors-plugin lines, failed or SERVFAIL queries, [ERROR]/[FATAL] lines. */
+  errors: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => v === "true" || v === "1"),
+});
+
+export type LogFilterInput = z.input<typeof logFilterSchema>;
+export type LogFilter = z.output<typeof logFilterSchema>;
+
+export interface CompiledLogFilter {
+  nodes: ReadonlySet<string> | null;
+  matches(line: CorednsLogLine): boolean;
+}
+
+/** Build the matcher once per stream; throws a message naming the bad regex. */
+export function compileLogFilter(f: LogFilter): CompiledLogFilter {
+  const nameTest = compileName(f.name);
+  const types = new Set(f.type.map((t) => t.toUpperCase()));
+  const rcodes = new Set(f.rcode.map((r) => r.toUpperCase()));
+  const client = f.client?.trim() ?? "";
+  const minSeconds = (f.minDuration ?? 0) / 1000;
+  const queryOnly = nameTest !== null || types.size > 0 || rcodes.size > 0 || client !== "" || minSeconds > 0;
+  return {
+    nodes: f.node.length ? new Set(f.node) : null,
+    matches(line) {
+      if (f.errors && !isError(line)) return false;
+      switch (line.kind) {
+        case "query":
+          if (nameTest && !nameTest(line.name)) return false;
+          if (types.size && !types.has(line.type.toUpperCase())) return false;
+          if (rcodes.size && !rcodes.has(line.rcode ?? "-")) return false;
+          if (client && !`${line.clientIp}:${line.clientPort}`.startsWith(client)) return false;
+          if (line.durationSeconds < minSeconds) return false;
+          return true;
+        case "error":
+          if (nameTest && !nameTest(line.name)) return false;
+          if (types.size && !types.has(line.type.toUpperCase())) return false;
+          if (rcodes.size && !rcodes.has(line.rcode)) return false;
+          return client === "" && minSeconds === 0;
+        default:
+          return !queryOnly;
+      }
+    },
+  };
+}
+
+export function isError(line: CorednsLogLine): boolean {
+  switch (line.kind) {
+    case "error":
+      return true;
+    case "errorSummary":
+      return line.level === "ERROR";
+    case "query":
+      return line.rcode === null || line.rcode === "SERVFAIL" || line.rcode === "REFUSED";
+    case "other":
+      return line.level === "ERROR" || line.level === "FATAL";
+  }
+}
+
+function compileName(name: string | undefined): ((n: string) => boolean) | null {
+  if (!name) return null;
+  const re = /^\/(.+)\/([imsu]*)$/.exec(name);
+  if (re) {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(re[1] as string, re[2]);
+    } catch (err) {
+      throw new Error(`name filter ${name} is not a valid regular expression: ${(err as Error).message}`);
+    }
+    return (n) => regex.test(n);
+  }
+  const needle = name.toLowerCase();
+  return (n) => n.toLowerCase().includes(needle);
+}
