@@ -31,22 +31,26 @@ export class StoreError extends Error {
   }
 }
 
+/** `pods`, `daemonsets.apps`: how the API server names a resource in messages (schema.GroupResource). */
+export function qualifiedResource(group: string, resource: string): string {
+  return group ? `${resource}.${group}` : resource;
+}
+
 /** `pods "x" not found` with details as the real server fills them. */
 export function notFound(group: string, resource: string, name: string): StoreError {
-  return new StoreError(404, "NotFound", `${resource} "${name}" not found`, { name, group, kind: resource });
+  return new StoreError(404, "NotFound", `${qualifiedResource(group, resource)} "${name}" not found`, { name, group, kind: resource });
 }
 
 export function alreadyExists(group: string, resource: string, name: string): StoreError {
-  return new StoreError(409, "AlreadyExists", `${resource} "${name}" already exists`, { name, group, kind: resource });
+  return new StoreError(409, "AlreadyExists", `${qualifiedResource(group, resource)} "${name}" already exists`, { name, group, kind: resource });
 }
 
 /** Optimistic-concurrency failure: the caller's resourceVersion is not the stored one. */
 export function conflict(group: string, resource: string, name: string): StoreError {
-  const qualified = group ? `${resource}.${group}` : resource;
   return new StoreError(
     409,
     "Conflict",
-    `Operation cannot be fulfilled on ${qualified} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    `Operation cannot be fulfilled on ${qualifiedResource(group, resource)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
     { name, group, kind: resource },
   );
 }
