@@ -3,6 +3,25 @@
  * and column, so edits can touch only the lines they change and printing is byte-for-byte.
  */
 
+/** One token as caddy sees it, plus where it sits in the source text. */
+export interface CorefileToken {
+  /** The value caddy hands to plugins: quotes removed, `\"` unescaped, `{$ENV}` left as written. */
+  text: string;
+  /** Exactly as written in the source, quotes included. */
+  raw: string;
+  /** True when the token was written in double quotes (caddy still treats a quoted `"{"` as a brace). */
+  quoted: boolean;
+  /** 1-based line of the token's first character (caddy's `Token.Line`). */
+  line: number;
+  /** 1-based line of its last character (differs from `line` only for quoted tokens spanning lines). */
+  endLine: number;
+  /** 1-based column, counted in UTF-16 code units. */
+  column: number;
+  /** Offset of the first character in the source, and one past the last. */
+  start: number;
+  end: number;
+}
+
 /** One directive line, e.g. `cache 30` or `forward . 10.96.0.11 { force_tcp }` (with its nested block). */
 export interface CorefileDirective {
   name: string;
@@ -13,6 +32,13 @@ export interface CorefileDirective {
   line: number;
   /** 1-based line of the closing `}` of its block (same as `line` when there is no block). */
   endLine: number;
+  /** Lossless view: the name token, the argument tokens before `{`, the braces (null without a block). */
+  nameToken: CorefileToken;
+  argTokens: CorefileToken[];
+  openBrace: CorefileToken | null;
+  closeBrace: CorefileToken | null;
+  /** Every token of the directive, nested ones included, in order: what caddy hands the plugin. */
+  tokens: CorefileToken[];
 }
 
 /** A server block: `cluster.local:53 { ... }`. */
@@ -22,11 +48,18 @@ export interface CorefileServerBlockNode {
   directives: CorefileDirective[];
   line: number;
   endLine: number;
+  /** The key tokens as written (a trailing comma stays in `raw`). */
+  keyTokens: CorefileToken[];
+  /** null for caddy's brace-less single-block form. */
+  openBrace: CorefileToken | null;
+  closeBrace: CorefileToken | null;
 }
 
 export interface CorefileDocument {
   /** The exact text parsed; printing an unedited document returns it unchanged. */
   source: string;
+  /** All tokens of `source`, in order (comments and whitespace live between them, in `source`). */
+  tokens: CorefileToken[];
   blocks: CorefileServerBlockNode[];
 }
 

@@ -1,0 +1,16 @@
+/** The Corefile library: lossless parse/print, the operator's view, CoreDNS's validation, line-local edits. */
+export type * from "./types";
+export { CorefileError } from "./errors";
+export { parseCorefile, type ParseOptions } from "./parser";
+export { printCorefile } from "./print";
+export {
+  describeCorefile,
+  describeServerBlock,
+  effectiveCapacity,
+  CACHE_DEFAULTS,
+  DEFAULT_HEALTH_ADDRESS,
+  DEFAULT_PROMETHEUS_ADDRESS,
+} from "./describe";
+export { parseServerKey, type ServerKey } from "./keys";
+export { tokenize } from "./lexer";
+export { directiveTable, DEFAULT_COREDNS_VERSION, type KnownCorednsVersion } from "./directives";

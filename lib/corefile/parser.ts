@@ -1,0 +1,267 @@
+/**
+ * The coredns/caddy `caddyfile` parser (parse.go), ported with the same cursor moves so it accepts
+ * and rejects exactly what CoreDNS does, with the same messages and line numbers. On top of caddy's
+ * flat token lists it builds the nested `CorefileDirective` tree the dashboard reads.
+ *
+ * Not supported (CoreDNS would splice other files in): `import` and snippets. `import` is reported
+ * as an unknown directive would be, naming the line, so nothing is silently mis-read.
+ */
+import { directiveTable, DEFAULT_COREDNS_VERSION } from "./directives";
+import { CorefileError, parsingError, syntaxError } from "./errors";
+import { tokenize, type CorefileToken } from "./lexer";
+import type { CorefileDirective, CorefileDocument, CorefileServerBlockNode } from "./types";
+
+/** How strictly to parse. */
+export interface ParseOptions {
+  /** File name used in messages, as CoreDNS's `-conf` path would show (default "Corefile"). */
+  filename?: string;
+  /** CoreDNS version whose directive list decides `Unknown directive` (default the newest we model). */
+  corednsVersion?: string;
+  /**
+   * false: accept any directive name (for excerpts such as `...` in a tutorial, or to report every
+   * unknown name through `validateCorefile` instead of stopping at the first).
+   */
+  checkDirectives?: boolean;
+}
+
+/** Parses a Corefile; throws `CorefileError` with CoreDNS's message for what CoreDNS would reject while parsing. */
+export function parseCorefile(text: string, opts: ParseOptions = {}): CorefileDocument {
+  const filename = opts.filename ?? "Corefile";
+  const valid =
+    opts.checkDirectives === false
+      ? null
+      : new Set(directiveTable(opts.corednsVersion ?? DEFAULT_COREDNS_VERSION).directives);
+  const tokens = tokenize(text);
+  const p = new Parser(tokens, filename, valid);
+  return { source: text, tokens, blocks: p.parseAll() };
+}
+
+class Parser {
+  private cursor = -1;
+  private eof = false;
+
+  constructor(
+    private readonly tokens: CorefileToken[],
+    private readonly filename: string,
+    private readonly valid: Set<string> | null,
+  ) {}
+
+  parseAll(): CorefileServerBlockNode[] {
+    const blocks: CorefileServerBlockNode[] = [];
+    while (this.next()) {
+      const block = this.parseOne();
+      if (block.keys.length > 0) blocks.push(block);
+    }
+    return blocks;
+  }
+
+  private parseOne(): CorefileServerBlockNode {
+    const first = this.tok();
+    const block: CorefileServerBlockNode = {
+      keys: [],
+      keyTokens: [],
+      directives: [],
+      openBrace: null,
+      closeBrace: null,
+      line: first?.line ?? 0,
+      endLine: first?.line ?? 0,
+    };
+    this.eof = false;
+    this.addresses(block);
+    if (this.eof) return block;
+    if (block.keys.length === 1 && /^\(.*\)$/.test(block.keys[0] ?? "")) {
+      throw this.errf(`Snippets are not supported here: expand '${block.keys[0]}' by hand`);
+    }
+    this.blockContents(block);
+    const last = this.tok();
+    block.endLine = last ? last.endLine : block.line;
+    return block;
+  }
+
+  private addresses(block: CorefileServerBlockNode): void {
+    let expectingAnother = false;
+    for (;;) {
+      const tkn = this.val();
+      if (tkn === "import" && this.isNewLine()) throw this.importError();
+      if (tkn === "{") {
+        if (expectingAnother)
+          throw this.errf(`Expected another address but had '${tkn}' - check for extra comma`);
+        break;
+      }
+      if (tkn !== "") {
+        let key = tkn;
+        if (key.endsWith(",")) {
+          key = key.slice(0, -1);
+          expectingAnother = true;
+        } else {
+          expectingAnother = false;
+        }
+        block.keys.push(key);
+        const t = this.tok();
+        if (t) block.keyTokens.push(t);
+      }
+      const hasNext = this.next();
+      if (expectingAnother && !hasNext) throw this.errf("Unexpected EOF");
+      if (!hasNext) {
+        this.eof = true;
+        break;
+      }
+      if (!expectingAnother && this.isNewLine()) break;
+    }
+  }
+
+  private blockContents(block: CorefileServerBlockNode): void {
+    const opened = this.val() === "{";
+    // Without a '{' the rest of the file is one block (Caddy v1 single-server form).
+    if (opened) block.openBrace = this.tok() ?? null;
+    else this.cursor--;
+    this.directives(block);
+    if (opened) {
+      if (this.val() !== "}") throw syntaxError(this.filename, this.line(), this.val(), "}");
+      block.closeBrace = this.tok() ?? null;
+    }
+  }
+
+  private directives(block: CorefileServerBlockNode): void {
+    while (this.next()) {
+      if (this.val() === "}") break;
+      if (this.val() === "import") throw this.importError();
+      block.directives.push(this.directive());
+    }
+  }
+
+  private directive(): CorefileDirective {
+    const dir = this.val();
+    if (this.valid && !this.valid.has(dir)) throw this.errf(`Unknown directive '${dir}'`);
+    const start = this.cursor;
+    let nesting = 0;
+    while (this.next()) {
+      const v = this.val();
+      if (v === "{") {
+        nesting++;
+      } else if (this.isNewLine() && nesting === 0) {
+        this.cursor--; // read too far
+        break;
+      } else if (v === "}" && nesting > 0) {
+        nesting--;
+      } else if (v === "}" && nesting === 0) {
+        throw this.errf("Unexpected '}' because no matching opening brace");
+      } else if (v === "import" && this.isNewLine()) {
+        throw this.importError();
+      }
+    }
+    if (nesting > 0) throw this.errf("Unexpected EOF");
+    return buildDirective(this.tokens.slice(start, this.cursor + 1));
+  }
+
+  private importError(): CorefileError {
+    return this.errf("import is not supported here: paste the imported text into the Corefile");
+  }
+
+  // --- caddy Dispenser primitives -------------------------------------------------------------
+
+  private next(): boolean {
+    if (this.cursor < this.tokens.length - 1) {
+      this.cursor++;
+      return true;
+    }
+    return false;
+  }
+
+  private tok(): CorefileToken | undefined {
+    return this.tokens[this.cursor];
+  }
+
+  private val(): string {
+    return this.tok()?.text ?? "";
+  }
+
+  private line(): number {
+    return this.tok()?.line ?? 0;
+  }
+
+  private isNewLine(): boolean {
+    if (this.cursor < 1) return true;
+    if (this.cursor > this.tokens.length - 1) return false;
+    const prev = this.tokens[this.cursor - 1];
+    const cur = this.tokens[this.cursor];
+    return !!prev && !!cur && prev.endLine < cur.line;
+  }
+
+  private errf(msg: string): CorefileError {
+    return parsingError(this.filename, this.line(), msg);
+  }
+}
+
+/**
+ * Turns one directive's flat tokens (what caddy hands the plugin) into a tree: arguments up to a
+ * `{` on the same line, then one sub-directive per line until the matching `}`.
+ */
+export function buildDirective(tokens: CorefileToken[]): CorefileDirective {
+  const [head] = tokens;
+  if (!head) throw new RangeError("buildDirective needs at least the directive's name token");
+  const node = emptyDirective(head, tokens);
+  let i = 1;
+  while (i < tokens.length && tokens[i]?.text !== "{" && tokens[i]?.text !== "}") {
+    const t = tokens[i] as CorefileToken;
+    node.args.push(t.text);
+    node.argTokens.push(t);
+    i++;
+  }
+  if (tokens[i]?.text === "{") {
+    node.openBrace = tokens[i] ?? null;
+    const { block, end } = buildBody(tokens, i + 1);
+    node.block = block;
+    node.closeBrace = tokens[end] ?? null;
+  }
+  node.endLine = (tokens[tokens.length - 1] ?? head).endLine;
+  return node;
+}
+
+function emptyDirective(head: CorefileToken, tokens: CorefileToken[]): CorefileDirective {
+  return {
+    name: head.text,
+    args: [],
+    block: null,
+    line: head.line,
+    endLine: head.endLine,
+    nameToken: head,
+    argTokens: [],
+    openBrace: null,
+    closeBrace: null,
+    tokens,
+  };
+}
+
+/** Sub-directives from `tokens[from]` to the `}` that closes them; `end` is that brace's index. */
+function buildBody(tokens: CorefileToken[], from: number): { block: CorefileDirective[]; end: number } {
+  const block: CorefileDirective[] = [];
+  let i = from;
+  while (i < tokens.length && tokens[i]?.text !== "}") {
+    const head = tokens[i] as CorefileToken;
+    const startIdx = i;
+    const node = emptyDirective(head, []);
+    i++;
+    let prev = head;
+    while (i < tokens.length) {
+      const t = tokens[i] as CorefileToken;
+      if (t.line > prev.endLine || t.text === "}") break;
+      if (t.text === "{") {
+        node.openBrace = t;
+        const inner = buildBody(tokens, i + 1);
+        node.block = inner.block;
+        node.closeBrace = tokens[inner.end] ?? null;
+        i = inner.end + 1;
+        break;
+      }
+      node.args.push(t.text);
+      node.argTokens.push(t);
+      prev = t;
+      i++;
+    }
+    node.tokens = tokens.slice(startIdx, i);
+    node.endLine = (tokens[i - 1] ?? head).endLine;
+    block.push(node);
+  }
+  return { block, end: i };
+}
