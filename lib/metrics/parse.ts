@@ -1,0 +1,389 @@
+/**
+ * A parser for the Prometheus text exposition format 0.0.4 that reads what Prometheus's own Go parser
+ * (`expfmt.TextParser`, the reference in fixtures/coredns/expfmt/) reads, and rejects what it rejects,
+ * with two deliberate differences:
+ * - a missing final newline is accepted (expfmt says "unexpected end of input stream"; hand-saved dumps
+ *   often lack it and nothing is lost);
+ * - histogram/summary samples keep their own value and name even where expfmt would drop or truncate
+ *   them (a `_bucket` without `le`, a fractional `_count`), like Prometheus's scraper does.
+ *
+ * It is a hand-written scanner over the string with `charCodeAt`: no regular expressions, and no
+ * substrings for names that repeat from the previous line (nearly all of them in real dumps).
+ */
+import { formatGoFloat } from "./format-float";
+import { resolveFamily, type FamilyState, type Resolved } from "./parse-family";
+import { PrometheusParseError, ScrapeLimitError } from "./parse-errors";
+import { parseGoFloat, parseGoInt64, scanGoFloat } from "./parse-float";
+import type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
+
+export { PrometheusParseError, ScrapeLimitError, type ScrapeLimit } from "./parse-errors";
+export type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
+
+const NL = 10;
+const TAB = 9;
+const SPACE = 32;
+const QUOTE = 34;
+const HASH = 35;
+const COMMA = 44;
+const EQUALS = 61;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+const TYPES: Record<string, MetricType> = {
+  COUNTER: "COUNTER",
+  GAUGE: "GAUGE",
+  HISTOGRAM: "HISTOGRAM",
+  SUMMARY: "SUMMARY",
+  UNTYPED: "UNTYPED",
+};
+
+function isLabelNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isLabelNameChar(c: number): boolean {
+  return isLabelNameStart(c) || (c >= 48 && c <= 57);
+}
+function isMetricNameChar(c: number): boolean {
+  return isLabelNameChar(c) || c === 58;
+}
+
+/** How a character is shown in an error message. */
+function describeChar(c: number): string {
+  if (c === NL) return "end of line";
+  return `'${String.fromCharCode(c)}'`;
+}
+
+/** UTF-8 length of a string, without allocating (the text is already decoded; we only count). */
+export function utf8ByteLength(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) bytes += 1, i++; // surrogate pair: 2 units, 4 bytes
+    else bytes += 2;
+  }
+  return bytes;
+}
+
+/**
+ * Parses a /metrics body. Throws `PrometheusParseError` (with the 1-based line) on malformed text and
+ * `ScrapeLimitError` when the body or its sample count is over `opts`.
+ */
+export function parsePrometheusText(text: string, opts: ParseOptions = {}): ParsedExposition {
+  if (opts.maxBodyBytes !== undefined && text.length * 3 > opts.maxBodyBytes) {
+    // UTF-8 never takes fewer bytes than UTF-16 code units, so only count when it could matter.
+    const bytes = text.length > opts.maxBodyBytes ? text.length : utf8ByteLength(text);
+    if (bytes > opts.maxBodyBytes) throw ScrapeLimitError.bodyTooLarge(bytes, opts.maxBodyBytes);
+  }
+  return new ExpositionScanner(text, opts.maxSamples ?? Infinity).run();
+}
+
+class ExpositionScanner {
+  private readonly src: string;
+  /** True when we added the final newline ourselves; errors there mean the input ended early. */
+  private readonly appendedNewline: boolean;
+  private pos = 0;
+  private line = 0;
+  private readonly families = new Map<string, FamilyState>();
+  private readonly samples: Sample[] = [];
+  /** The previous sample line's name and family; reset whenever a HELP/TYPE line may change resolution. */
+  private lastName = "";
+  private lastResolved: Resolved | null = null;
+  /** Label names of the previous sample line by position, reused instead of slicing new strings. */
+  private readonly lastLabelNames: string[] = [];
+  /** `le`/`quantile` values as written → Go's shortest float form. */
+  private readonly normalized = new Map<string, string>();
+
+  constructor(
+    text: string,
+    private readonly maxSamples: number,
+  ) {
+    this.appendedNewline = text.length > 0 && text.charCodeAt(text.length - 1) !== NL;
+    // Every line now ends in "\n", so scanning loops need no end-of-input checks of their own.
+    this.src = this.appendedNewline ? text + "\n" : text;
+  }
+
+  run(): ParsedExposition {
+    const { src } = this;
+    const end = src.length;
+    while (this.pos < end) {
+      this.line++;
+      this.skipBlanks();
+      const c = src.charCodeAt(this.pos);
+      if (c === NL) this.pos++;
+      else if (c === HASH) this.readComment();
+      else this.readSample();
+    }
+    const families = new Map<string, MetricFamily>();
+    for (const f of this.families.values()) {
+      // Like expfmt, families that only had HELP/TYPE lines are not reported.
+      if (f.samples.length > 0) families.set(f.name, { name: f.name, type: f.type ?? "UNTYPED", help: f.help ?? "", samples: f.samples });
+    }
+    return { families, samples: this.samples };
+  }
+
+  private fail(at: number, detail: string): never {
+    if (this.appendedNewline && at >= this.src.length - 1) detail = `unexpected end of input stream (${detail})`;
+    throw new PrometheusParseError(this.line, detail);
+  }
+
+  private skipBlanks(): void {
+    const { src } = this;
+    let c = src.charCodeAt(this.pos);
+    while (c === SPACE || c === TAB) c = src.charCodeAt(++this.pos);
+  }
+
+  /** Index just past the token starting at `from` (a token ends at a blank or newline). */
+  private tokenEnd(from: number): number {
+    const { src } = this;
+    let i = from;
+    let c = src.charCodeAt(i);
+    while (c !== SPACE && c !== TAB && c !== NL) c = src.charCodeAt(++i);
+    return i;
+  }
+
+  private metricNameEnd(from: number): number {
+    const { src } = this;
+    let i = from;
+    const c = src.charCodeAt(i);
+    if (!isLabelNameStart(c) && c !== 58) return i;
+    while (isMetricNameChar(src.charCodeAt(++i)));
+    return i;
+  }
+
+  /** Index of the newline ending the current line. */
+  private lineEnd(from: number): number {
+    return this.src.indexOf("\n", from);
+  }
+
+  /** `#` lines: HELP and TYPE set family metadata; anything else is a comment. */
+  private readComment(): void {
+    const { src } = this;
+    this.pos++;
+    this.skipBlanks();
+    const kwStart = this.pos;
+    const kwEnd = this.tokenEnd(kwStart);
+    const kwLength = kwEnd - kwStart;
+    const isHelp = kwLength === 4 && src.startsWith("HELP", kwStart);
+    const isType = kwLength === 4 && src.startsWith("TYPE", kwStart);
+    if ((!isHelp && !isType) || src.charCodeAt(kwEnd) === NL) {
+      this.pos = this.lineEnd(kwEnd) + 1;
+      return;
+    }
+    this.pos = kwEnd;
+    this.skipBlanks();
+    const nameStart = this.pos;
+    const nameEnd = this.metricNameEnd(nameStart);
+    const after = src.charCodeAt(nameEnd);
+    if (after === NL) {
+      this.pos = nameEnd + 1;
+      return;
+    }
+    if (after !== SPACE && after !== TAB) {
+      this.fail(nameEnd, `invalid metric name in comment: found ${describeChar(after)} after "${src.slice(nameStart, nameEnd)}"`);
+    }
+    const { family } = resolveFamily(this.families, src.slice(nameStart, nameEnd));
+    // A HELP/TYPE line can change which family later names resolve to.
+    this.lastResolved = null;
+    this.pos = nameEnd;
+    this.skipBlanks();
+    if (src.charCodeAt(this.pos) === NL) {
+      this.pos++;
+      return;
+    }
+    if (isHelp) {
+      if (family.help !== null) this.fail(this.pos, `second HELP line for metric name "${family.name}"`);
+      family.help = this.readHelpText();
+    } else {
+      if (family.type !== null) this.fail(this.pos, `second TYPE line for metric name "${family.name}", or TYPE reported after samples`);
+      const end = this.lineEnd(this.pos);
+      const word = src.slice(this.pos, end);
+      const type = TYPES[word.toUpperCase()];
+      if (!type) this.fail(this.pos, `unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
+      family.type = type;
+      this.pos = end + 1;
+    }
+  }
+
+  /** The rest of the line as HELP text, where only `\\` and `\n` are escapes. */
+  private readHelpText(): string {
+    const { src } = this;
+    const start = this.pos;
+    const end = this.lineEnd(start);
+    const firstEscape = src.indexOf("\\", start);
+    if (firstEscape === -1 || firstEscape > end) {
+      this.pos = end + 1;
+      return src.slice(start, end);
+    }
+    let out = "";
+    let chunk = start;
+    for (let i = firstEscape; i < end; i++) {
+      if (src.charCodeAt(i) !== BACKSLASH) continue;
+      const next = src.charCodeAt(i + 1);
+      if (next !== BACKSLASH && next !== 110) {
+        this.fail(i + 1, `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in HELP text (only \\\\ and \\n are allowed)`);
+      }
+      out += src.slice(chunk, i) + (next === BACKSLASH ? "\\" : "\n");
+      chunk = ++i + 1;
+    }
+    this.pos = end + 1;
+    return out + src.slice(chunk, end);
+  }
+
+  /** A sample line: name, optional `{labels}`, value, optional timestamp. */
+  private readSample(): void {
+    const { src } = this;
+    const nameStart = this.pos;
+    const nameEnd = this.metricNameEnd(nameStart);
+    if (nameEnd === nameStart) {
+      this.fail(nameStart, `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(nameStart))}`);
+    }
+    let resolved = this.lastResolved;
+    if (resolved === null || nameEnd - nameStart !== this.lastName.length || !src.startsWith(this.lastName, nameStart)) {
+      this.lastName = src.slice(nameStart, nameEnd);
+      resolved = this.lastResolved = resolveFamily(this.families, this.lastName);
+    }
+    const name = this.lastName;
+    const { family } = resolved;
+    if (family.type === null) family.type = "UNTYPED";
+    this.pos = nameEnd;
+    this.skipBlanks();
+    const labels: Record<string, string> = {};
+    if (src.charCodeAt(this.pos) === OPEN_BRACE) {
+      this.readLabels(family, resolved.sumOrCount, labels);
+      this.skipBlanks();
+    }
+    const valueStart = this.pos;
+    const valueEnd = this.tokenEnd(valueStart);
+    const value = scanGoFloat(src, valueStart, valueEnd);
+    if (value === null) {
+      const got = src.slice(valueStart, valueEnd);
+      this.fail(valueStart, `expected float as value, got "${got}"${got === "" ? ` (the sample "${name}" has no value)` : ""}`);
+    }
+    let sample: Sample;
+    if (src.charCodeAt(valueEnd) === NL) {
+      this.pos = valueEnd + 1;
+      sample = { family: family.name, type: family.type, name, labels, value };
+    } else {
+      this.pos = valueEnd;
+      this.skipBlanks();
+      const tsStart = this.pos;
+      const tsEnd = this.tokenEnd(tsStart);
+      const timestampMs = parseGoInt64(src.slice(tsStart, tsEnd));
+      if (timestampMs === null) {
+        const got = src.slice(tsStart, tsEnd);
+        this.fail(tsStart, `expected integer as timestamp, got "${got}"${got === "" ? " (trailing whitespace after the value?)" : ""}`);
+      }
+      const end = this.lineEnd(tsEnd);
+      if (end !== tsEnd) this.fail(tsEnd, `spurious string after timestamp: "${src.slice(tsEnd, end)}"`);
+      this.pos = end + 1;
+      sample = { family: family.name, type: family.type, name, labels, value, timestampMs };
+    }
+    family.samples.push(sample);
+    this.samples.push(sample);
+    if (this.samples.length > this.maxSamples) throw ScrapeLimitError.tooManySamples(this.maxSamples);
+  }
+
+  /** `{name="value",...}` into `labels`; `pos` starts at `{` and ends just past `}`. */
+  private readLabels(family: FamilyState, sumOrCount: boolean, labels: Record<string, string>): void {
+    const { src } = this;
+    this.pos++;
+    for (let index = 0; ; index++) {
+      this.skipBlanks();
+      const start = this.pos;
+      let c = src.charCodeAt(start);
+      if (c === CLOSE_BRACE) {
+        this.pos++;
+        return;
+      }
+      let end = start;
+      if (isLabelNameStart(c)) while (isLabelNameChar(src.charCodeAt(++end)));
+      if (end === start) this.fail(start, `invalid label name for metric "${family.name}": found ${describeChar(c)}`);
+      const labelName = this.labelName(index, start, end);
+      this.pos = end;
+      this.skipBlanks();
+      c = src.charCodeAt(this.pos);
+      if (c !== EQUALS) this.fail(this.pos, `expected '=' after label name "${labelName}", found ${describeChar(c)}`);
+      if (labelName === "__name__") this.fail(start, `label name "__name__" is reserved`);
+      this.pos++;
+      this.skipBlanks();
+      c = src.charCodeAt(this.pos);
+      if (c !== QUOTE) this.fail(this.pos, `expected '"' at start of label value, found ${describeChar(c)}`);
+      let value = this.readLabelValue();
+      // expfmt keeps `quantile` (summaries) and `le` (histograms) apart from the other labels: they
+      // must be floats, are reported in Go's float form, and are not labels of `_sum`/`_count`.
+      const special = (labelName === "le" && family.type === "HISTOGRAM") || (labelName === "quantile" && family.type === "SUMMARY");
+      if (special) {
+        value = this.normalizeBound(labelName, value, start);
+        if (!sumOrCount) labels[labelName] = value;
+      } else if (Object.prototype.hasOwnProperty.call(labels, labelName)) {
+        this.fail(start, `duplicate label names for metric "${family.name}": "${labelName}" appears twice`);
+      } else if (labelName === "__proto__") {
+        Object.defineProperty(labels, labelName, { value, enumerable: true, writable: true, configurable: true });
+      } else {
+        labels[labelName] = value;
+      }
+      this.skipBlanks();
+      c = src.charCodeAt(this.pos);
+      if (c === CLOSE_BRACE) {
+        this.pos++;
+        return;
+      }
+      if (c !== COMMA) this.fail(this.pos, `unexpected end of label value "${value}": expected ',' or '}', found ${describeChar(c)}`);
+      this.pos++;
+    }
+  }
+
+  /** The label name at `src[start, end)`, reusing the string the previous line had at this position. */
+  private labelName(index: number, start: number, end: number): string {
+    const cached = this.lastLabelNames[index];
+    if (cached !== undefined && cached.length === end - start && this.src.startsWith(cached, start)) return cached;
+    const name = this.src.slice(start, end);
+    this.lastLabelNames[index] = name;
+    return name;
+  }
+
+  /** A quoted label value; `pos` starts at the opening quote and ends just past the closing one. */
+  private readLabelValue(): string {
+    const { src } = this;
+    const start = this.pos + 1;
+    let i = start;
+    let c = src.charCodeAt(i);
+    while (c !== QUOTE && c !== BACKSLASH && c !== NL) c = src.charCodeAt(++i);
+    if (c === QUOTE) {
+      this.pos = i + 1;
+      return src.slice(start, i);
+    }
+    // Slow path: the value has escapes (or no closing quote); copy the plain runs between them.
+    let out = "";
+    let chunk = start;
+    for (;;) {
+      if (c === QUOTE) break;
+      if (c === NL) this.fail(i, `invalid label value "${src.slice(start, i)}": missing closing quote (a label value cannot span lines; write \\n)`);
+      if (c === BACKSLASH) {
+        const next = src.charCodeAt(++i);
+        if (next !== BACKSLASH && next !== QUOTE && next !== 110) {
+          this.fail(i, `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in label value (only \\\\, \\" and \\n are allowed)`);
+        }
+        out += src.slice(chunk, i - 1) + (next === 110 ? "\n" : String.fromCharCode(next));
+        chunk = i + 1;
+      }
+      c = src.charCodeAt(++i);
+    }
+    this.pos = i + 1;
+    return out + src.slice(chunk, i);
+  }
+
+  /** `le`/`quantile` must be a float; expfmt reports it in Go's shortest form (`1.0` → `1`). */
+  private normalizeBound(labelName: string, raw: string, at: number): string {
+    const known = this.normalized.get(raw);
+    if (known !== undefined) return known;
+    const v = parseGoFloat(raw);
+    if (v === null) this.fail(at, `expected float as value for '${labelName}' label, got "${raw}"`);
+    const form = formatGoFloat(v);
+    this.normalized.set(raw, form);
+    return form;
+  }
+}
