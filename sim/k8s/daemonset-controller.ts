@@ -1,0 +1,181 @@
+/**
+ * The DaemonSet controller: watches DaemonSets, their pods and the nodes, and after every change
+ * creates/deletes pods and writes status as planned by daemonset-controller-plan.ts.
+ * Deleting a pod is graceful (deletionTimestamp), exactly like `DELETE pods/x`: the kubelet stops the
+ * container and removes the object.
+ */
+import { RESOURCES, StoreError, type ObjectStore } from "./store";
+import type { KubeObject, OwnerReference } from "./types";
+import { createEventRecorder, type EventRecorder } from "../objects/events";
+import { daemonSetStatus, planDaemonSet, resolveMaxUnavailable, templateHash, type DaemonPodView } from "./daemonset-controller-plan";
+
+type Json = Record<string, unknown>;
+
+export interface DaemonSetControllerOptions {
+  store: ObjectStore;
+  /** Called to delete a pod gracefully (the same path as the API's DELETE). */
+  deletePod: (namespace: string, name: string) => void;
+}
+
+/** Tolerations the real controller adds to every daemon pod (pkg/controller/daemon/util). */
+const DAEMON_TOLERATIONS = [
+  { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute" },
+  { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute" },
+  { key: "node.kubernetes.io/disk-pressure", operator: "Exists", effect: "NoSchedule" },
+  { key: "node.kubernetes.io/memory-pressure", operator: "Exists", effect: "NoSchedule" },
+  { key: "node.kubernetes.io/pid-pressure", operator: "Exists", effect: "NoSchedule" },
+  { key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" },
+  { key: "node.kubernetes.io/network-unavailable", operator: "Exists", effect: "NoSchedule" },
+];
+
+function isObj(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function controllerOf(pod: KubeObject): OwnerReference | undefined {
+  return pod.metadata.ownerReferences?.find((r) => r.controller);
+}
+
+function podView(pod: KubeObject): DaemonPodView {
+  const status = isObj(pod.status) ? pod.status : {};
+  const conditions = Array.isArray(status.conditions) ? (status.conditions as Json[]) : [];
+  return {
+    name: pod.metadata.name,
+    nodeName: String((isObj(pod.spec) && pod.spec.nodeName) || ""),
+    hash: pod.metadata.labels?.["controller-revision-hash"],
+    terminating: Boolean(pod.metadata.deletionTimestamp),
+    ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
+    failed: status.phase === "Failed",
+    creationTimestamp: pod.metadata.creationTimestamp ?? "",
+  };
+}
+
+/** A new daemon pod for `node` from the DaemonSet's template. */
+export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObject {
+  const spec = isObj(ds.spec) ? ds.spec : {};
+  const template = isObj(spec.template) ? spec.template : {};
+  const tmeta = (isObj(template.metadata) ? template.metadata : {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+  const podSpec = structuredClone(isObj(template.spec) ? template.spec : {});
+  const tolerations = Array.isArray(podSpec.tolerations) ? (podSpec.tolerations as Json[]) : [];
+  const extra = DAEMON_TOLERATIONS.filter((t) => !tolerations.some((x) => x.key === t.key && x.effect === t.effect));
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "",
+      generateName: `${ds.metadata.name}-`,
+      namespace: ds.metadata.namespace,
+      labels: { ...tmeta.labels, "controller-revision-hash": hash, "pod-template-generation": String(ds.metadata.generation ?? 1) },
+      ...(tmeta.annotations ? { annotations: { ...tmeta.annotations } } : {}),
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: ds.metadata.name, uid: ds.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
+    },
+    spec: {
+      ...podSpec,
+      // The real controller pins the pod with node affinity and the scheduler binds it; we do both at once.
+      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [node] }] }] } } },
+      tolerations: [...tolerations, ...extra],
+      nodeName: node,
+    },
+  };
+}
+
+export class DaemonSetController {
+  private unwatch: (() => void)[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private readonly events: EventRecorder;
+  private readonly scheduler: EventRecorder;
+
+  constructor(private readonly opts: DaemonSetControllerOptions) {
+    this.events = createEventRecorder(opts.store, { component: "daemonset-controller" });
+    this.scheduler = createEventRecorder(opts.store, { component: "default-scheduler" });
+  }
+
+  start(): void {
+    const { store } = this.opts;
+    const rv = store.resourceVersion();
+    const poke = () => this.schedule();
+    this.unwatch = [
+      store.watch(RESOURCES.daemonsets, undefined, rv, {}, poke),
+      store.watch(RESOURCES.pods, undefined, rv, {}, poke),
+      store.watch(RESOURCES.nodes, undefined, rv, {}, poke),
+    ];
+    this.schedule();
+  }
+
+  stop(): void {
+    for (const u of this.unwatch) u();
+    this.unwatch = [];
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+  }
+
+  /** Coalesces a burst of watch events into one sync. */
+  private schedule(): void {
+    if (this.scheduled || this.unwatch.length === 0) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.syncAll();
+    });
+  }
+
+  syncAll(): void {
+    for (const ds of this.opts.store.list(RESOURCES.daemonsets, undefined).items) {
+      if (ds.metadata.deletionTimestamp) continue;
+      this.sync(ds);
+    }
+  }
+
+  private sync(ds: KubeObject): void {
+    const { store } = this.opts;
+    const spec = isObj(ds.spec) ? ds.spec : {};
+    const strategy = isObj(spec.updateStrategy) ? spec.updateStrategy : {};
+    const rolling = isObj(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
+    const namespace = ds.metadata.namespace;
+    const nodes = store
+      .list(RESOURCES.nodes, undefined)
+      .items.filter((n) => !n.metadata.deletionTimestamp)
+      .map((n) => n.metadata.name);
+    const owned = store.list(RESOURCES.pods, namespace).items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const status = isObj(ds.status) ? ds.status : {};
+    const hash = templateHash(spec.template, typeof status.collisionCount === "number" ? status.collisionCount : 0);
+    const views = owned.map(podView);
+    const plan = planDaemonSet({
+      nodes,
+      pods: views,
+      hash,
+      maxUnavailable: resolveMaxUnavailable(rolling.maxUnavailable as number | string | undefined, nodes.length),
+      rollingUpdate: (strategy.type ?? "RollingUpdate") === "RollingUpdate",
+    });
+    for (const node of plan.create) this.createPod(ds, node, hash);
+    for (const name of plan.delete) {
+      const pod = owned.find((p) => p.metadata.name === name);
+      try {
+        this.opts.deletePod(namespace ?? "default", name);
+        if (pod) this.events.record(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`);
+      } catch (err) {
+        if (!(err instanceof StoreError) || err.status !== 404) throw err;
+      }
+    }
+    const after = store.list(RESOURCES.pods, namespace).items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const next = daemonSetStatus({ nodes, pods: after.map(podView), hash, generation: ds.metadata.generation ?? 1 });
+    try {
+      store.mutate(RESOURCES.daemonsets, namespace, ds.metadata.name, (o) => {
+        const prev = isObj(o.status) ? o.status : {};
+        o.status = { ...next, ...(prev.collisionCount !== undefined ? { collisionCount: prev.collisionCount } : {}), ...(prev.conditions ? { conditions: prev.conditions } : {}) };
+      }, { subresource: "status" });
+    } catch (err) {
+      if (!(err instanceof StoreError) || err.status !== 404) throw err;
+    }
+  }
+
+  private createPod(ds: KubeObject, node: string, hash: string): void {
+    try {
+      const pod = this.opts.store.create(RESOURCES.pods, daemonPod(ds, node, hash));
+      this.events.record(ds, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`);
+      this.scheduler.record(pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
+    } catch (err) {
+      this.events.record(ds, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof StoreError)) throw err;
+    }
+  }
+}
