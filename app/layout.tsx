@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <Link href="/">Nodes</Link>
+            <Link href="/logs">Logs</Link>
           </nav>
         </header>
         <main>
