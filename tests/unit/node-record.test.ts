@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildNodeScrape, cacheHitRatio, histogramQuantile } from "@/lib/metrics/node-record";
+import { parsePrometheusText } from "@/lib/metrics/parse";
+
+const fixtures = path.resolve(__dirname, "../../../shared/fixtures/coredns");
+const scrapeOf = (file: string) => buildNodeScrape(parsePrometheusText(readFileSync(path.join(fixtures, file), "utf8")).samples);
+
+describe("buildNodeScrape on real dumps", () => {
+  it("CoreDNS 1.10.0: misses derived as requests − hits (misses_total is deprecated), per-zone split, forward family", () => {
+    const s = scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt");
+    expect(s.corednsVersion).toBe("1.10.0");
+    expect(s.counters.hits).toBe(338);
+    expect(s.counters.cacheRequests).toBe(407);
+    expect(s.counters.misses).toBe(69); // = sum of the deprecated misses_total here
+    expect(s.counters.upstreamRequests).toBe(56 + 13);
+    expect(s.zones.map((z) => z.zone)).toEqual(["cluster.local.", "in-addr.arpa.", "ip6.arpa.", "."]);
+    const cl = s.zones.find((z) => z.zone === "cluster.local.")!;
+    expect(cl.hits).toBe(134 + 12 + 93 + 14);
+    expect(cl.misses).toBe(178 + 127 - cl.hits);
+    expect(Object.keys(s.requestsByServer).sort()).toEqual(["dns://127.0.0.10:53", "dns://127.0.0.20:53"]);
+    expect(s.latency?.bounds.at(-1)).toBe(Infinity);
+    // The reload plugin reports its hash only once it has seen a change.
+    expect(s.configHash).toBeNull();
+    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-after-reload.txt").configHash).toMatch(/^[0-9a-f]{128}$/);
+  });
+
+  it("CoreDNS 1.7.0: misses from misses_total, no zones label on cache series", () => {
+    const s = scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-traffic.txt");
+    expect(s.corednsVersion).toBe("1.7.0");
+    expect(s.counters.hits).toBe(161 + 39 + 113 + 24);
+    expect(s.counters.misses).toBe(46 + 24);
+    expect(s.counters.upstreamRequests).toBe(56 + 14);
+    expect(s.entries.total).toBe(44 + 4 + 47 + 5);
+    expect(s.zones.every((z) => z.hits === 0)).toBe(true);
+    expect(scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-after-reload.txt").configHash).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("startup: no hit series yet means 0 hits, not unknown", () => {
+    const s = scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-startup.txt");
+    expect(s.counters.hits).toBe(0);
+    expect(s.counters.cacheRequests).toBeGreaterThan(0);
+  });
+
+  it("upstream down: health-check failures and broken counters, SERVFAIL responses", () => {
+    const s = scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-upstream-down.txt");
+    expect(s.counters.upstreamHealthcheckFailures).toBeGreaterThan(0);
+    expect(s.counters.upstreamBroken).toBe(12);
+    expect(s.counters.responsesByRcode.SERVFAIL).toBeGreaterThanOrEqual(12);
+  });
+
+  it("reload failed: counted", () => {
+    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-reload-failed.txt").counters.reloadFailed).toBe(1);
+  });
+
+  it("reads the pre-1.7 netdata dump with no final newline", () => {
+    const s = scrapeOf("metrics-netdata-coredns-1.6.9-some-load.txt");
+    expect(s.sampleCount).toBeGreaterThan(100);
+  });
+});
+
+describe("ratios and quantiles", () => {
+  it("cacheHitRatio", () => {
+    expect(cacheHitRatio(3, 1)).toBe(0.75);
+    expect(cacheHitRatio(0, 0)).toBeNull();
+  });
+  it("histogramQuantile interpolates inside the bucket like PromQL", () => {
+    const h = { bounds: [0.1, 0.2, Infinity], counts: [50, 100, 100], sum: 0, count: 100 };
+    expect(histogramQuantile(0.5, h)).toBeCloseTo(0.1);
+    expect(histogramQuantile(0.75, h)).toBeCloseTo(0.15);
+    expect(histogramQuantile(0.5, { ...h, counts: [0, 0, 0], count: 0 })).toBeNull();
+  });
+});
