@@ -49,6 +49,12 @@ export function scanGoFloat(src: string, start: number, end: number): number | n
   return parseGoFloat(src.slice(start, end));
 }
 
+function skipDigits(text: string, from: number): number {
+  let i = from;
+  for (let c = text.charCodeAt(i); c >= DIGIT_0 && c <= DIGIT_9; c = text.charCodeAt(++i));
+  return i;
+}
+
 /** Parses a whole token as a Go float (see the file comment); `null` when expfmt would reject it. */
 export function parseGoFloat(text: string): number | null {
   const n = text.length;
@@ -63,19 +69,21 @@ export function parseGoFloat(text: string): number | null {
     if (word === "nan" && !signed) return NaN;
     return null;
   }
-  let mantissaDigits = 0;
-  while (i < n && (c = text.charCodeAt(i)) >= DIGIT_0 && c <= DIGIT_9) (i++, mantissaDigits++);
+  const intStart = i;
+  i = skipDigits(text, i);
+  let mantissaDigits = i - intStart;
   if (i < n && text.charCodeAt(i) === DOT) {
-    i++;
-    while (i < n && (c = text.charCodeAt(i)) >= DIGIT_0 && c <= DIGIT_9) (i++, mantissaDigits++);
+    const fracStart = i + 1;
+    i = skipDigits(text, fracStart);
+    mantissaDigits += i - fracStart;
   }
   if (mantissaDigits === 0) return null;
   if (i < n && (text.charCodeAt(i) | 0x20) === 101 /* e or E */) {
     i++;
     if (i < n && (text.charCodeAt(i) === PLUS || text.charCodeAt(i) === MINUS)) i++;
-    let expDigits = 0;
-    while (i < n && (c = text.charCodeAt(i)) >= DIGIT_0 && c <= DIGIT_9) (i++, expDigits++);
-    if (expDigits === 0) return null;
+    const expStart = i;
+    i = skipDigits(text, i);
+    if (i === expStart) return null;
   }
   if (i !== n) return null;
   const v = Number(text);

@@ -61,8 +61,10 @@ export function utf8ByteLength(text: string): number {
     const c = text.charCodeAt(i);
     if (c < 0x80) continue;
     if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) bytes += 1, i++; // surrogate pair: 2 units, 4 bytes
-    else bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 2; // a surrogate pair: 2 code units, 4 bytes
+      i++;
+    } else bytes += 2;
   }
   return bytes;
 }
