@@ -69,7 +69,11 @@ const SUMMARY_MIDDLE = " errors like '";
 const SUMMARY_TAIL = "' occurred in last ";
 
 /** Parses the text after `plugin/errors: ` as a consolidate summary; null when it is not one. */
-export function parseErrorSummaryMessage(body: string, level: LogLevel, raw: string): ErrorSummaryLogLine | null {
+export function parseErrorSummaryMessage(
+  body: string,
+  level: LogLevel,
+  raw: string,
+): ErrorSummaryLogLine | null {
   const countEnd = digitsEnd(body, 0);
   if (countEnd === 0 || !body.startsWith(SUMMARY_MIDDLE, countEnd)) return null;
   const patternStart = countEnd + SUMMARY_MIDDLE.length;
@@ -95,8 +99,8 @@ const GO_UNIT_SECONDS: Readonly<Record<string, number>> = {
   s: 1,
   ms: 1e-3,
   us: 1e-6,
-  "µs": 1e-6,
-  "μs": 1e-6,
+  µs: 1e-6,
+  μs: 1e-6,
   ns: 1e-9,
 };
 
@@ -107,7 +111,8 @@ export function goDurationSeconds(text: string): number | null {
   let i = 0;
   while (i < text.length) {
     const numStart = i;
-    while (i < text.length && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text[i] === ".")) i++;
+    while (i < text.length && ((text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text[i] === "."))
+      i++;
     if (i === numStart) return null;
     const value = Number(text.slice(numStart, i));
     const unitStart = i;
@@ -128,4 +133,3 @@ function unescapedSpace(s: string, from: number): number {
   }
   return -1;
 }
-

@@ -22,18 +22,25 @@ export function classifyEvent(level: LogLevel | null, message: string): LogEvent
   if (message === "Reloading") return { type: "reloading" };
   if (message === "Reloading complete") return { type: "reloadComplete" };
   if (message === "Using config file:") return { type: "usingConfigFile" };
-  if (message.startsWith(RESTART_FAILED)) return { type: "restartFailed", error: message.slice(RESTART_FAILED.length) };
-  if (message.startsWith(RELOAD_FAILED)) return { type: "reloadFailed", error: message.slice(RELOAD_FAILED.length) };
-  if (message.startsWith(PARSE_FAILED)) return { type: "corefileParseFailed", error: message.slice(PARSE_FAILED.length) };
+  if (message.startsWith(RESTART_FAILED))
+    return { type: "restartFailed", error: message.slice(RESTART_FAILED.length) };
+  if (message.startsWith(RELOAD_FAILED))
+    return { type: "reloadFailed", error: message.slice(RELOAD_FAILED.length) };
+  if (message.startsWith(PARSE_FAILED))
+    return { type: "corefileParseFailed", error: message.slice(PARSE_FAILED.length) };
   if (message.startsWith(NODE_CACHE_STARTING)) {
     return { type: "nodeCacheStarting", version: message.slice(NODE_CACHE_STARTING.length) };
   }
-  if (message === "SIGTERM: Shutting down servers then terminating" || message === "Untrapped signal, tearing down") {
+  if (
+    message === "SIGTERM: Shutting down servers then terminating" ||
+    message === "Untrapped signal, tearing down"
+  ) {
     return { type: "shutdown" };
   }
   if (message.startsWith("plugin/reload: Running configuration ")) {
     const hash = CONFIG_HASH.exec(message);
-    if (hash?.[1] && hash[2]) return { type: "configHash", algorithm: hash[1] as "MD5" | "SHA512", hash: hash[2] };
+    if (hash?.[1] && hash[2])
+      return { type: "configHash", algorithm: hash[1] as "MD5" | "SHA512", hash: hash[2] };
   }
   if (message.startsWith("plugin/loop: Loop (")) {
     const loop = LOOP.exec(message);

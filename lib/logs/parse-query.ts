@@ -137,7 +137,6 @@ function tokenStart(s: string, end: number, floor: number): number {
   return space + 1;
 }
 
-
 /** The number written in s[from, to) if it is all digits (and not empty), else null. */
 function parseDigits(s: string, from: number, to: number): number | null {
   if (to <= from || digitsEnd(s, from) !== to) return null;

@@ -83,7 +83,15 @@ export function parseCorednsLogLine(line: string): CorednsLogLine {
 }
 
 function other(raw: string, level: LogLevel | null, goTime: string | null, message: string): OtherLogLine {
-  return { kind: "other", level, goTime, plugin: pluginOf(message), message, event: classifyEvent(level, message), raw };
+  return {
+    kind: "other",
+    level,
+    goTime,
+    plugin: pluginOf(message),
+    message,
+    event: classifyEvent(level, message),
+    raw,
+  };
 }
 
 /** `reload` for `plugin/reload: …`; null when there is no `plugin/<name>: ` prefix. */

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { errorCount, parseCorednsLogLine, type CorednsLogLine, type LogEvent } from "@/lib/logs/parse";
 
 const FIXTURES = process.env.COREDNS_FIXTURES ?? "/work/shared/fixtures/coredns";
-const files = readdirSync(FIXTURES).filter((f) => /^logs-.*\.txt$/.test(f)).sort();
+const files = readdirSync(FIXTURES)
+  .filter((f) => /^logs-.*\.txt$/.test(f))
+  .sort();
 
 /** coredns-facts.md §3.1, "Regex for the default format (all versions)", verbatim. */
 const FACTS_REGEX =
@@ -92,10 +94,14 @@ describe("fixture logs", () => {
         type: "nodeCacheStarting",
         version: file.includes("1.22.28") ? "1.22.28" : "1.22.13",
       });
-      const listeners = parsed.flatMap((p) => (p.kind === "other" && p.event?.type === "listener" ? [p.event] : []));
+      const listeners = parsed.flatMap((p) =>
+        p.kind === "other" && p.event?.type === "listener" ? [p.event] : [],
+      );
       expect(listeners).toHaveLength(8);
       expect(new Set(listeners.map((l) => l.address))).toEqual(new Set(["127.0.0.10", "127.0.0.20"]));
-      expect(new Set(listeners.map((l) => l.zone))).toEqual(new Set([".", "cluster.local.", "in-addr.arpa.", "ip6.arpa."]));
+      expect(new Set(listeners.map((l) => l.zone))).toEqual(
+        new Set([".", "cluster.local.", "in-addr.arpa.", "ip6.arpa."]),
+      );
       const banner = parsed.find((p) => p.kind === "other" && p.event?.type === "version");
       expect(banner?.kind === "other" && banner.event).toEqual({ type: "version", coredns: version });
       const hash = parsed.find((p) => p.kind === "other" && p.event?.type === "configHash");
@@ -134,15 +140,20 @@ describe("fixture logs", () => {
         level: "ERROR",
         plugin: "reload",
         event: {
-          error: "starting with listener file descriptors: plugin/cache: cache TTL can not be zero or negative: -5",
+          error:
+            "starting with listener file descriptors: plugin/cache: cache TTL can not be zero or negative: -5",
         },
       });
     }
   });
 
   it("reads the failed-upstream query lines of both versions", () => {
-    const v110 = linesOf("logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt").map((l) => parseCorednsLogLine(l));
-    const v170 = linesOf("logs-nodecache-1.22.13-coredns-1.7.0-log-plugin.txt").map((l) => parseCorednsLogLine(l));
+    const v110 = linesOf("logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt").map((l) =>
+      parseCorednsLogLine(l),
+    );
+    const v170 = linesOf("logs-nodecache-1.22.13-coredns-1.7.0-log-plugin.txt").map((l) =>
+      parseCorednsLogLine(l),
+    );
     const failed110 = v110.filter((p) => p.kind === "query" && p.rcode === null);
     const failed170 = v170.filter((p) => p.kind === "query" && p.responseSize === 0);
     expect(failed110).toHaveLength(12);

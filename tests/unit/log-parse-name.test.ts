@@ -61,12 +61,17 @@ describe("isSearchPathExpansion", () => {
   });
 
   it("flags most NXDOMAIN answers to ndots:5 lookups in the fixture log and no NOERROR answer", () => {
-    const file = path.join(process.env.COREDNS_FIXTURES ?? "/work/shared/fixtures/coredns", "logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt");
+    const file = path.join(
+      process.env.COREDNS_FIXTURES ?? "/work/shared/fixtures/coredns",
+      "logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt",
+    );
     const queries = readFileSync(file, "utf8")
       .split("\n")
       .map((l) => parseCorednsLogLine(l))
       .flatMap((p) => (p.kind === "query" && p.type !== "HINFO" ? [p] : []));
-    const flaggedAnswered = queries.filter((q) => q.rcode === "NOERROR" && q.responseSize > 0 && isSearchPathExpansion(q.name));
+    const flaggedAnswered = queries.filter(
+      (q) => q.rcode === "NOERROR" && q.responseSize > 0 && isSearchPathExpansion(q.name),
+    );
     expect(flaggedAnswered.map((q) => q.name)).toEqual([]);
     const nx = queries.filter((q) => q.rcode === "NXDOMAIN" && q.name.endsWith(".cluster.local."));
     const flagged = nx.filter((q) => isSearchPathExpansion(q.name));

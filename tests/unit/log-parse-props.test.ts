@@ -7,17 +7,58 @@ const KINDS = ["query", "error", "errorSummary", "other"];
 
 /** Characters that drive the parser's branches, so random strings reach deep into it. */
 const logAlphabet = fc.constantFrom(
-  "[INFO] ", "[ERROR] ", "[WARNING] ", "plugin/errors: ", " - ", '"', " ", ":", "[", "]", "\\", "-", ".",
-  "0", "1", "9", "s", "A", "IN", "udp", "tcp", "true", "false", "NOERROR", "qr,aa", "'", " errors like '",
-  "' occurred in last ", "\r", "\n", "2026/11/21 22:34:59 ", "CoreDNS-", " on ", "é", "\u0000",
+  "[INFO] ",
+  "[ERROR] ",
+  "[WARNING] ",
+  "plugin/errors: ",
+  " - ",
+  '"',
+  " ",
+  ":",
+  "[",
+  "]",
+  "\\",
+  "-",
+  ".",
+  "0",
+  "1",
+  "9",
+  "s",
+  "A",
+  "IN",
+  "udp",
+  "tcp",
+  "true",
+  "false",
+  "NOERROR",
+  "qr,aa",
+  "'",
+  " errors like '",
+  "' occurred in last ",
+  "\r",
+  "\n",
+  "2026/11/21 22:34:59 ",
+  "CoreDNS-",
+  " on ",
+  "é",
+  "\u0000",
 );
 const logish = fc.array(logAlphabet, { maxLength: 40 }).map((parts) => parts.join(""));
 
 /** A label as CoreDNS prints it: plain characters plus the escapes miekg/dns emits. */
 const label = fc
-  .array(fc.oneof(fc.constantFrom("a", "z", "0", "-", "_", "<", ">", "/", "'"), fc.constantFrom("\\.", "\\ ", '\\"', "\\\\", "\\032", "\\255")), { minLength: 1, maxLength: 6 })
+  .array(
+    fc.oneof(
+      fc.constantFrom("a", "z", "0", "-", "_", "<", ">", "/", "'"),
+      fc.constantFrom("\\.", "\\ ", '\\"', "\\\\", "\\032", "\\255"),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
   .map((parts) => parts.join(""));
-const printedName = fc.oneof(fc.constant("."), fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join(".")}.`));
+const printedName = fc.oneof(
+  fc.constant("."),
+  fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join(".")}.`),
+);
 
 const token = fc.stringMatching(/^[A-Za-z0-9]{1,8}$/);
 const ipv4 = fc.ipV4();
@@ -35,9 +76,14 @@ const queryFields = fc.record({
   doBit: fc.constantFrom("true", "false", "-"),
   buf: fc.oneof(fc.nat(65535).map(String), fc.constant("-")),
   rcode: fc.oneof(token, fc.constant("-")),
-  flags: fc.oneof(fc.constant("-"), fc.subarray(["qr", "aa", "tc", "rd", "ra", "ad", "cd"], { minLength: 1 }).map((f) => f.join(","))),
+  flags: fc.oneof(
+    fc.constant("-"),
+    fc.subarray(["qr", "aa", "tc", "rd", "ra", "ad", "cd"], { minLength: 1 }).map((f) => f.join(",")),
+  ),
   rsize: fc.nat(65535),
-  duration: fc.tuple(fc.nat(5), fc.nat(999_999_999)).map(([s, ns]) => (ns === 0 ? `${s}` : `${s}.${String(ns).padStart(9, "0").replace(/0+$/, "")}`)),
+  duration: fc
+    .tuple(fc.nat(5), fc.nat(999_999_999))
+    .map(([s, ns]) => (ns === 0 ? `${s}` : `${s}.${String(ns).padStart(9, "0").replace(/0+$/, "")}`)),
   opcode: fc.option(fc.constantFrom("QUERY", "NOTIFY", "UPDATE"), { nil: undefined }),
 });
 type QueryFields = typeof queryFields extends fc.Arbitrary<infer T> ? T : never;
@@ -104,7 +150,14 @@ describe("parseCorednsLogLine properties", () => {
     fc.assert(
       fc.property(fc.nat(23), printedName, token, fc.string({ maxLength: 60 }), (rcode, name, type, err) => {
         const line = `[ERROR] plugin/errors: ${rcode} ${name} ${type}: ${err}`;
-        expect(parseCorednsLogLine(line)).toMatchObject({ kind: "error", rcodeNumber: rcode, name, type, message: err, raw: line });
+        expect(parseCorednsLogLine(line)).toMatchObject({
+          kind: "error",
+          rcodeNumber: rcode,
+          name,
+          type,
+          message: err,
+          raw: line,
+        });
       }),
       { numRuns: 500 },
     );

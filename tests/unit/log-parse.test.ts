@@ -17,14 +17,26 @@ function query(line: string): QueryLogLine {
 }
 
 /** A {common} line with one field replaced, for the many small variations below. */
-function commonLine(fields: Partial<Record<"remote" | "name" | "proto" | "do" | "buf" | "rcode" | "flags", string>> = {}) {
-  const f = { remote: "10.0.0.7:41000", name: "web.shop.svc.cluster.local.", proto: "udp", do: "false", buf: "512", rcode: "NOERROR", flags: "qr,aa,rd", ...fields };
+function commonLine(
+  fields: Partial<Record<"remote" | "name" | "proto" | "do" | "buf" | "rcode" | "flags", string>> = {},
+) {
+  const f = {
+    remote: "10.0.0.7:41000",
+    name: "web.shop.svc.cluster.local.",
+    proto: "udp",
+    do: "false",
+    buf: "512",
+    rcode: "NOERROR",
+    flags: "qr,aa,rd",
+    ...fields,
+  };
   return `[INFO] ${f.remote} - 4242 "A IN ${f.name} ${f.proto} 45 ${f.do} ${f.buf}" ${f.rcode} ${f.flags} 90 0.000123s`;
 }
 
 describe("query lines: the seed and facts examples", () => {
   it("reads the seed's cluster lookup field by field", () => {
-    const line = '[INFO] 192.168.82.65:54312 - 42953 "A IN kubernetes.default.svc.cluster.local. udp 54 false 512" NOERROR qr,aa,rd 106 0.000232824s';
+    const line =
+      '[INFO] 192.168.82.65:54312 - 42953 "A IN kubernetes.default.svc.cluster.local. udp 54 false 512" NOERROR qr,aa,rd 106 0.000232824s';
     expect(parseCorednsLogLine(line)).toEqual({
       kind: "query",
       clientIp: "192.168.82.65",
@@ -46,18 +58,35 @@ describe("query lines: the seed and facts examples", () => {
   });
 
   it("reads the seed's external lookup", () => {
-    const q = query('[INFO] 192.168.82.65:38291 - 18276 "A IN google.com. udp 28 false 512" NOERROR qr,rd,ra 54 0.023451s');
-    expect(q).toMatchObject({ name: "google.com.", requestSize: 28, flags: ["qr", "rd", "ra"], responseSize: 54, durationSeconds: 0.023451 });
+    const q = query(
+      '[INFO] 192.168.82.65:38291 - 18276 "A IN google.com. udp 28 false 512" NOERROR qr,rd,ra 54 0.023451s',
+    );
+    expect(q).toMatchObject({
+      name: "google.com.",
+      requestSize: 28,
+      flags: ["qr", "rd", "ra"],
+      responseSize: 54,
+      durationSeconds: 0.023451,
+    });
   });
 
   it("reads an IPv6 client in brackets (the log plugin README's example) without the brackets", () => {
-    const q = query('[INFO] [::1]:50759 - 29008 "A IN example.org. udp 41 false 4096" NOERROR qr,rd,ra,ad 68 0.037990251s');
-    expect(q).toMatchObject({ clientIp: "::1", clientPort: 50759, bufSize: 4096, flags: ["qr", "rd", "ra", "ad"] });
+    const q = query(
+      '[INFO] [::1]:50759 - 29008 "A IN example.org. udp 41 false 4096" NOERROR qr,rd,ra,ad 68 0.037990251s',
+    );
+    expect(q).toMatchObject({
+      clientIp: "::1",
+      clientPort: 50759,
+      bufSize: 4096,
+      flags: ["qr", "rd", "ra", "ad"],
+    });
     expect(query(commonLine({ remote: "[fd00:10:244::1f]:53211" })).clientIp).toBe("fd00:10:244::1f");
   });
 
   it("reads tcp queries with the 65535 buffer size", () => {
-    const q = query('[INFO] 127.0.0.1:45426 - 8271 "A IN example.org.default.svc.cluster.local. tcp 55 false 65535" NXDOMAIN qr,aa,rd 148 0.000669045s');
+    const q = query(
+      '[INFO] 127.0.0.1:45426 - 8271 "A IN example.org.default.svc.cluster.local. tcp 55 false 65535" NXDOMAIN qr,aa,rd 148 0.000669045s',
+    );
     expect(q).toMatchObject({ proto: "tcp", bufSize: 65535, rcode: "NXDOMAIN" });
   });
 
@@ -76,13 +105,17 @@ describe("query lines: the seed and facts examples", () => {
 
 describe("query lines: failed upstream", () => {
   it("reads CoreDNS 1.10's `- - 0` form: no rcode, no flags", () => {
-    const q = query('[INFO] 127.0.0.1:55934 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" - - 0 1.001097883s');
+    const q = query(
+      '[INFO] 127.0.0.1:55934 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" - - 0 1.001097883s',
+    );
     expect(q).toMatchObject({ rcode: null, flags: [], responseSize: 0, durationSeconds: 1.001097883 });
     expect(looksLikeFailedUpstream(q)).toBe(true);
   });
 
   it("reads CoreDNS 1.7's misleading `NOERROR - 0` form and still flags it as failed", () => {
-    const q = query('[INFO] 127.0.0.1:50750 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" NOERROR - 0 0.925728398s');
+    const q = query(
+      '[INFO] 127.0.0.1:50750 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" NOERROR - 0 0.925728398s',
+    );
     expect(q).toMatchObject({ rcode: "NOERROR", flags: [], responseSize: 0 });
     expect(looksLikeFailedUpstream(q)).toBe(true);
   });
@@ -134,9 +167,12 @@ describe("truncated and malformed lines become kind other, never a wrong query",
     ["bad DO bit", commonLine({ do: "yes" })],
     ["bad buffer size", commonLine({ buf: "big" })],
     ["no name", '[INFO] 10.0.0.7:41000 - 4242 "A IN udp 45 false 512" NOERROR qr,aa,rd 90 0.000123s'],
-    ["duration without unit", '[INFO] 10.0.0.7:41000 - 4242 "A IN a. udp 45 false 512" NOERROR qr,aa,rd 90 0.000123'],
+    [
+      "duration without unit",
+      '[INFO] 10.0.0.7:41000 - 4242 "A IN a. udp 45 false 512" NOERROR qr,aa,rd 90 0.000123',
+    ],
     ["a doubled space", commonLine().replace("NOERROR ", "NOERROR  ")],
-    ["a custom log format", '[INFO] udp Request: example.org. A 4242'],
+    ["a custom log format", "[INFO] udp Request: example.org. A 4242"],
   ])("%s", (_, line) => {
     const parsed = parseCorednsLogLine(line);
     expect(parsed.kind).toBe("other");
@@ -160,11 +196,19 @@ describe("line endings and timestamps", () => {
     expect(time).toBe("2026-11-21T22:34:59.123456789Z");
     expect(query(rest).queryId).toBe(4242);
     expect(splitKubeletTimestamp("2026-11-21T22:34:59Z [INFO] Reloading").time).toBe("2026-11-21T22:34:59Z");
-    expect(splitKubeletTimestamp("2026-11-21T22:34:59.5+01:00 x")).toEqual({ time: "2026-11-21T22:34:59.5+01:00", rest: "x" });
+    expect(splitKubeletTimestamp("2026-11-21T22:34:59.5+01:00 x")).toEqual({
+      time: "2026-11-21T22:34:59.5+01:00",
+      rest: "x",
+    });
   });
 
   it("leaves lines without a kubelet timestamp whole", () => {
-    for (const line of ["[INFO] Reloading", "2026/11/21 22:34:59 [INFO] Using Corefile /etc/Corefile", "", "2026-11-21T22:34:59Z"]) {
+    for (const line of [
+      "[INFO] Reloading",
+      "2026/11/21 22:34:59 [INFO] Using Corefile /etc/Corefile",
+      "",
+      "2026-11-21T22:34:59Z",
+    ]) {
       expect(splitKubeletTimestamp(line)).toEqual({ time: null, rest: line });
     }
   });
@@ -184,7 +228,8 @@ describe("line endings and timestamps", () => {
 
 describe("errors plugin lines", () => {
   it("reads rcode, name, type and the error text, which may itself contain colons", () => {
-    const line = "[ERROR] plugin/errors: 2 host0.example.net. A: read udp 127.0.0.1:48440->127.0.0.3:53: i/o timeout";
+    const line =
+      "[ERROR] plugin/errors: 2 host0.example.net. A: read udp 127.0.0.1:48440->127.0.0.3:53: i/o timeout";
     expect(parseCorednsLogLine(line)).toEqual({
       kind: "error",
       rcode: "SERVFAIL",
@@ -197,13 +242,26 @@ describe("errors plugin lines", () => {
   });
 
   it("maps other rcodes through the table and unknown ones to RCODE<n>", () => {
-    expect(parseCorednsLogLine("[ERROR] plugin/errors: 5 a.example. AAAA: refused")).toMatchObject({ rcode: "REFUSED", type: "AAAA" });
-    expect(parseCorednsLogLine("[ERROR] plugin/errors: 99 a.example. A: odd")).toMatchObject({ rcode: "RCODE99", rcodeNumber: 99 });
-    expect([rcodeName(0), rcodeName(3), rcodeName(16), rcodeName(23)]).toEqual(["NOERROR", "NXDOMAIN", "BADSIG", "BADCOOKIE"]);
+    expect(parseCorednsLogLine("[ERROR] plugin/errors: 5 a.example. AAAA: refused")).toMatchObject({
+      rcode: "REFUSED",
+      type: "AAAA",
+    });
+    expect(parseCorednsLogLine("[ERROR] plugin/errors: 99 a.example. A: odd")).toMatchObject({
+      rcode: "RCODE99",
+      rcodeNumber: 99,
+    });
+    expect([rcodeName(0), rcodeName(3), rcodeName(16), rcodeName(23)]).toEqual([
+      "NOERROR",
+      "NXDOMAIN",
+      "BADSIG",
+      "BADCOOKIE",
+    ]);
   });
 
   it("keeps an escaped space inside the name", () => {
-    expect(parseCorednsLogLine("[ERROR] plugin/errors: 2 a\\ b.example. TXT: no healthy proxies")).toMatchObject({
+    expect(
+      parseCorednsLogLine("[ERROR] plugin/errors: 2 a\\ b.example. TXT: no healthy proxies"),
+    ).toMatchObject({
       kind: "error",
       name: "a\\ b.example.",
       type: "TXT",
@@ -227,12 +285,26 @@ describe("errors plugin lines", () => {
   });
 
   it("reads a summary at another level, a pattern with quotes in it, and a minutes period", () => {
-    const parsed = parseCorednsLogLine("[WARNING] plugin/errors: 3 errors like 'can't dial' occurred in last 1m0s");
-    expect(parsed).toMatchObject({ kind: "errorSummary", level: "WARNING", count: 3, pattern: "can't dial", period: "1m0s", periodSeconds: 60 });
+    const parsed = parseCorednsLogLine(
+      "[WARNING] plugin/errors: 3 errors like 'can't dial' occurred in last 1m0s",
+    );
+    expect(parsed).toMatchObject({
+      kind: "errorSummary",
+      level: "WARNING",
+      count: 3,
+      pattern: "can't dial",
+      period: "1m0s",
+      periodSeconds: 60,
+    });
   });
 
   it("does not mistake a truncated error line for one", () => {
-    for (const line of ["[ERROR] plugin/errors: 2 svc0.ns0", "[ERROR] plugin/errors: ", "[ERROR] plugin/errors: x a. A: b", "[INFO] plugin/errors: 2 a. A: b"]) {
+    for (const line of [
+      "[ERROR] plugin/errors: 2 svc0.ns0",
+      "[ERROR] plugin/errors: ",
+      "[ERROR] plugin/errors: x a. A: b",
+      "[INFO] plugin/errors: 2 a. A: b",
+    ]) {
       const parsed: CorednsLogLine = parseCorednsLogLine(line);
       expect(parsed.kind, line).toBe("other");
       expect(errorCount(parsed)).toBe(0);
@@ -240,8 +312,19 @@ describe("errors plugin lines", () => {
   });
 
   it("reads Go durations", () => {
-    expect([goDurationSeconds("30s"), goDurationSeconds("5m0s"), goDurationSeconds("1h2m3.5s"), goDurationSeconds("250ms"), goDurationSeconds("0")]).toEqual([30, 300, 3723.5, 0.25, 0]);
-    expect([goDurationSeconds(""), goDurationSeconds("30"), goDurationSeconds("s"), goDurationSeconds("3x")]).toEqual([null, null, null, null]);
+    expect([
+      goDurationSeconds("30s"),
+      goDurationSeconds("5m0s"),
+      goDurationSeconds("1h2m3.5s"),
+      goDurationSeconds("250ms"),
+      goDurationSeconds("0"),
+    ]).toEqual([30, 300, 3723.5, 0.25, 0]);
+    expect([
+      goDurationSeconds(""),
+      goDurationSeconds("30"),
+      goDurationSeconds("s"),
+      goDurationSeconds("3x"),
+    ]).toEqual([null, null, null, null]);
   });
 });
 
@@ -249,11 +332,26 @@ describe("lifecycle lines", () => {
   it.each([
     ["[INFO] Reloading", { type: "reloading" }],
     ["[INFO] Reloading complete", { type: "reloadComplete" }],
-    ["[ERROR] Restart failed: plugin/cache: cache TTL can not be zero or negative: -5", { type: "restartFailed", error: "plugin/cache: cache TTL can not be zero or negative: -5" }],
-    ["[ERROR] plugin/reload: Corefile changed but reload failed: boom", { type: "reloadFailed", error: "boom" }],
-    ["[WARNING] plugin/reload: Corefile parse failed: Corefile:3 - Error during parsing", { type: "corefileParseFailed", error: "Corefile:3 - Error during parsing" }],
-    ["[INFO] plugin/reload: Running configuration MD5 = 98db3e9553686783b1b41ff79665d08c", { type: "configHash", algorithm: "MD5", hash: "98db3e9553686783b1b41ff79665d08c" }],
-    ['[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."', { type: "loopDetected", zone: "." }],
+    [
+      "[ERROR] Restart failed: plugin/cache: cache TTL can not be zero or negative: -5",
+      { type: "restartFailed", error: "plugin/cache: cache TTL can not be zero or negative: -5" },
+    ],
+    [
+      "[ERROR] plugin/reload: Corefile changed but reload failed: boom",
+      { type: "reloadFailed", error: "boom" },
+    ],
+    [
+      "[WARNING] plugin/reload: Corefile parse failed: Corefile:3 - Error during parsing",
+      { type: "corefileParseFailed", error: "Corefile:3 - Error during parsing" },
+    ],
+    [
+      "[INFO] plugin/reload: Running configuration MD5 = 98db3e9553686783b1b41ff79665d08c",
+      { type: "configHash", algorithm: "MD5", hash: "98db3e9553686783b1b41ff79665d08c" },
+    ],
+    [
+      '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."',
+      { type: "loopDetected", zone: "." },
+    ],
     ["[INFO] SIGTERM: Shutting down servers then terminating", { type: "shutdown" }],
     ["CoreDNS-1.11.3", { type: "version", coredns: "1.11.3" }],
     [".:53 on 169.254.20.10", { type: "listener", zone: ".", port: 53, address: "169.254.20.10" }],
@@ -263,13 +361,25 @@ describe("lifecycle lines", () => {
   });
 
   it("reads the plugin name and leaves unknown lines without an event", () => {
-    expect(parseCorednsLogLine('[WARNING] plugin/health: Local health request to "http://169.254.20.10:8080/health" failed: timeout')).toMatchObject({
+    expect(
+      parseCorednsLogLine(
+        '[WARNING] plugin/health: Local health request to "http://169.254.20.10:8080/health" failed: timeout',
+      ),
+    ).toMatchObject({
       kind: "other",
       level: "WARNING",
       plugin: "health",
       event: null,
     });
-    for (const line of ["cluster.local:53 {", "    forward . 10.96.0.10 {", "    }", "linux/amd64, go1.19.8, ", "", "[INFO]", "[NOTICE] hi"]) {
+    for (const line of [
+      "cluster.local:53 {",
+      "    forward . 10.96.0.10 {",
+      "    }",
+      "linux/amd64, go1.19.8, ",
+      "",
+      "[INFO]",
+      "[NOTICE] hi",
+    ]) {
       expect(parseCorednsLogLine(line), line).toMatchObject({ kind: "other", event: null, raw: line });
     }
     expect(parseCorednsLogLine("[NOTICE] hi")).toMatchObject({ level: null, message: "[NOTICE] hi" });
