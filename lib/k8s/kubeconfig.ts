@@ -1,4 +1,7 @@
 import "server-only";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { DashboardError } from "@/lib/errors";
 
@@ -16,7 +19,8 @@ export function loadKubeConfig(context: string): KubeConfig {
       `cannot read the kubeconfig: ${(err as Error).message}. Set KUBECONFIG to a readable file or run in-cluster.`,
     );
   }
-  if (kc.getContexts().length === 0 && !kc.getCurrentCluster()) {
+  // client-node falls back to http://localhost:8080 when it finds nothing; kubectl says so instead.
+  if (!process.env.KUBECONFIG && !existsSync(path.join(os.homedir(), ".kube", "config")) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
     throw new DashboardError(
       500,
       "no cluster configured: set KUBECONFIG, create ~/.kube/config, or run the dashboard in a pod with a service account",
@@ -34,6 +38,8 @@ export function loadKubeConfig(context: string): KubeConfig {
   }
   return kc;
 }
+
+const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /** Where the API server is, for messages ("cannot reach https://10.0.0.1:6443"). */
 export function apiServerUrl(kc: KubeConfig): string {
