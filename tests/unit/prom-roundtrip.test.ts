@@ -1,0 +1,110 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatGoFloat } from "@/lib/metrics/format-float";
+import { formatPrometheusText, sampleToJsonLine } from "@/lib/metrics/format";
+import { parsePrometheusText } from "@/lib/metrics/parse";
+import { parseGoFloat } from "@/lib/metrics/parse-float";
+import type { MetricFamily, MetricType, Sample } from "@/lib/metrics/samples";
+
+/** Any Unicode text, with the characters the format escapes (and its delimiters) made common. */
+const anyText = fc.string({
+  unit: fc.oneof(
+    { arbitrary: fc.constantFrom("\\", '"', "\n", " ", "\t", "{", "}", ",", "=", "#", "\r"), weight: 1 },
+    { arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }), weight: 3 },
+  ),
+  maxLength: 30,
+});
+const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/).filter((n) => n !== "__name__");
+const metricName = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);
+const anyDouble = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, 2 ** 53 + 2, 1e21, 1e-7));
+
+function family(name: string, type: MetricType, help: string, samples: Omit<Sample, "family" | "type" | "name">[]): MetricFamily {
+  return { name, type, help, samples: samples.map((s) => ({ family: name, type, name, ...s })) };
+}
+
+function roundTrip(f: MetricFamily): MetricFamily | undefined {
+  return parsePrometheusText(formatPrometheusText([f])).families.get(f.name);
+}
+
+describe("print → parse round trips", () => {
+  it("label values: any Unicode, backslashes, quotes and newlines", () => {
+    fc.assert(
+      fc.property(metricName, fc.dictionary(labelName, anyText, { maxKeys: 5 }), (name, labels) => {
+        const f = family(name, "GAUGE", "", [{ labels, value: 1 }]);
+        expect(roundTrip(f)).toEqual(f);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("HELP text: any Unicode, backslashes and newlines (leading blanks are not part of HELP)", () => {
+    const help = anyText.filter((h) => !/^[ \t]/.test(h));
+    fc.assert(
+      fc.property(metricName, help, (name, text) => {
+        const f = family(name, "COUNTER", text, [{ labels: {}, value: 2 }]);
+        expect(roundTrip(f)).toEqual(f);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("values: every double, including NaN, ±Inf, -0, subnormals and huge ones, and int64 timestamps", () => {
+    const timestamp = fc.option(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), { nil: undefined });
+    fc.assert(
+      fc.property(anyDouble, timestamp, (value, timestampMs) => {
+        const sample = timestampMs === undefined ? { labels: {}, value } : { labels: {}, value, timestampMs };
+        const f = family("v", "UNTYPED", "", [sample]);
+        const back = roundTrip(f)?.samples[0];
+        expect(Object.is(back?.value, value)).toBe(true);
+        expect(back?.timestampMs).toBe(timestampMs);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("Go's float form parses back to the same double", () => {
+    fc.assert(
+      fc.property(anyDouble, (v) => {
+        expect(Object.is(parseGoFloat(formatGoFloat(v)), v)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("histogram buckets keep le in Go's float form through a round trip", () => {
+    const bound = fc.oneof(fc.double({ noNaN: true }), fc.constant(Infinity));
+    fc.assert(
+      fc.property(bound, fc.nat(), (le, count) => {
+        // JavaScript's own spelling (1e+21, 1e-7, -0 as "-0") rather than Go's, so normalizing shows.
+        const written = le === Infinity ? "+Inf" : Object.is(le, -0) ? "-0" : String(le);
+        const text = `# TYPE h histogram\nh_bucket{le="${written}"} ${count}\n`;
+        const first = parsePrometheusText(text).samples[0] as Sample;
+        expect(first.labels.le).toBe(formatGoFloat(le));
+        const again = parsePrometheusText(formatPrometheusText(parsePrometheusText(text).families.values())).samples[0];
+        expect(again).toEqual(first);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("sampleToJsonLine", () => {
+  it("prints JSON that reads back to the sample (NaN and infinities as strings)", () => {
+    fc.assert(
+      fc.property(metricName, fc.dictionary(labelName, anyText, { maxKeys: 4 }), anyDouble, (name, labels, value) => {
+        const line = sampleToJsonLine({ family: name, type: "GAUGE", name, labels, value });
+        const parsed = JSON.parse(line) as { labels: Record<string, string>; value: number | string };
+        expect(parsed.labels).toEqual(labels);
+        expect(Object.keys(parsed.labels)).toEqual(Object.keys(labels).sort());
+        if (Number.isFinite(value)) expect(Object.is(parsed.value, value)).toBe(true);
+        else expect(parsed.value).toBe(formatGoFloat(value));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("escapes as Go's encoding/json does", () => {
+    const line = sampleToJsonLine({ family: "f", type: "GAUGE", name: "f", labels: { a: "<&>\u2028\n" }, value: -0 });
+    expect(line).toBe('{"family":"f","type":"GAUGE","name":"f","labels":{"a":"\\u003c\\u0026\\u003e\\u2028\\n"},"value":-0}');
+  });
+});
