@@ -9,7 +9,7 @@ export interface StoreErrorDetails {
   kind?: string;
   group?: string;
   /** Field-level causes for 422 Invalid (and some 400s). */
-  causes?: { reason: string; message: string; field: string }[];
+  causes?: { reason: string; message: string; field?: string }[];
   /** Seconds the client should wait before retrying (429/504). */
   retryAfterSeconds?: number;
 }
