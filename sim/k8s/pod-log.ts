@@ -1,0 +1,79 @@
+/**
+ * `GET /api/v1/namespaces/{ns}/pods/{name}/log`: the container's output as the kubelet streams it
+ * through the API server (text/plain, chunked), with follow, tail, since, timestamps, previous and
+ * limitBytes. A follow ends when the container stops or the pod goes away.
+ */
+import type { ServerResponse } from "node:http";
+import { badRequest } from "./errors";
+import type { KubeObject } from "./types";
+import type { PodWorker } from "./kubelet-pod";
+import type { ContainerLog, LogEntry } from "../runtime";
+import { formatLine, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
+
+function containerNames(pod: KubeObject): string[] {
+  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as { name: string }[];
+  return containers.map((c) => c.name);
+}
+
+/** Which log the query asks for; throws StoreError 400 with the API server's message when there is none. */
+export function resolveLog(pod: KubeObject, worker: PodWorker | undefined, query: PodLogQuery): { log: ContainerLog; follow: boolean } {
+  const names = containerNames(pod);
+  const podName = pod.metadata.name;
+  let container = query.container;
+  if (container === undefined) {
+    if (names.length !== 1) throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`);
+    container = names[0]!;
+  } else if (!names.includes(container)) {
+    throw badRequest(`container ${container} is not valid for pod ${podName}`);
+  }
+  const logs = worker?.logs();
+  if (query.previous) {
+    if (!logs?.previous) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+    return { log: logs.previous, follow: false };
+  }
+  if (!logs?.current) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
+  return { log: logs.current, follow: query.follow && logs.running };
+}
+
+/** Streams the selected log to `res`. Call after authorization; errors before the first byte are thrown. */
+export function streamPodLog(pod: KubeObject, worker: PodWorker | undefined, query: PodLogQuery, res: ServerResponse): void {
+  const { log, follow } = resolveLog(pod, worker, query);
+  res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private" });
+  res.flushHeaders();
+  let budget = query.limitBytes ?? Infinity;
+  let done = false;
+  let cleanup: () => void = () => {};
+  const finish = () => {
+    if (done) return;
+    done = true;
+    cleanup();
+    res.end();
+  };
+  const write = (entry: LogEntry): void => {
+    if (done) return;
+    let chunk = Buffer.from(formatLine(entry, query.timestamps), "utf8");
+    if (chunk.length >= budget) {
+      chunk = chunk.subarray(0, budget);
+      res.write(chunk);
+      finish();
+      return;
+    }
+    budget -= chunk.length;
+    res.write(chunk);
+  };
+  for (const entry of selectEntries(log.entries(), query, new Date())) write(entry);
+  if (!follow || done) {
+    finish();
+    return;
+  }
+  const since = sinceOf(query, new Date());
+  const unsubscribe = log.subscribe((entry) => {
+    if (!since || entry.time.getTime() >= since.getTime()) write(entry);
+  });
+  const unEnd = worker?.onContainerEnd(finish) ?? (() => {});
+  res.on("close", finish);
+  cleanup = () => {
+    unsubscribe();
+    unEnd();
+  };
+}
