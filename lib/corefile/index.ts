@@ -14,3 +14,4 @@ export {
 export { parseServerKey, type ServerKey } from "./keys";
 export { tokenize } from "./lexer";
 export { directiveTable, DEFAULT_COREDNS_VERSION, type KnownCorednsVersion } from "./directives";
+export { validateCorefile, type CorefileProblem, type ValidateOptions } from "./validate";
