@@ -11,7 +11,10 @@ import type { CorednsVersion } from "@/sim/runtime";
 
 const FIXTURES = "/work/shared/fixtures/coredns";
 const fixture = (version: "1.7.0" | "1.10.0", phase: string) =>
-  readFileSync(`${FIXTURES}/metrics-nodecache-${version === "1.7.0" ? "1.22.13" : "1.22.28"}-coredns-${version}-${phase}.txt`, "utf8");
+  readFileSync(
+    `${FIXTURES}/metrics-nodecache-${version === "1.7.0" ? "1.22.13" : "1.22.28"}-coredns-${version}-${phase}.txt`,
+    "utf8",
+  );
 
 // ---- a small reader of the text format: enough to compare shapes --------------------------------
 
@@ -90,9 +93,11 @@ class Pod {
   constructor(readonly m: CorednsMetrics) {}
 
   start(): void {
-    for (const server of SERVERS) for (const zone of ZONES) for (const name of PLUGINS) this.m.pluginEnabled({ server, zone, name });
+    for (const server of SERVERS)
+      for (const zone of ZONES) for (const name of PLUGINS) this.m.pluginEnabled({ server, zone, name });
     // The loop plugin's HINFO self-probe, once per block on the first address.
-    for (const zone of ZONES) this.query({ server: SERVERS[0]!, zone, qtype: "HINFO", outcome: "miss", rcode: "NXDOMAIN" });
+    for (const zone of ZONES)
+      this.query({ server: SERVERS[0]!, zone, qtype: "HINFO", outcome: "miss", rcode: "NXDOMAIN" });
     for (let i = 0; i < 3; i++) this.m.healthRequest(0.0011, false);
   }
 
@@ -119,13 +124,32 @@ class Pod {
       this.m.cacheEntries({ server, zones, type }, this.entries.get(key)!);
     } else {
       this.m.cacheMiss({ server, zones });
-      for (let i = 0; i < 50; i++) this.m.forwardConnCache({ to: upstream, proto: upstreamProto, hit: false });
+      for (let i = 0; i < 50; i++)
+        this.m.forwardConnCache({ to: upstream, proto: upstreamProto, hit: false });
       this.m.forwardHealthcheckFailure({ to: upstream });
       this.m.forwardHealthcheckBroken();
-      this.m.response({ server, zone, proto, rcode: "SERVFAIL", plugin: "", sizeBytes: 45, durationSeconds: 1.001, qtype });
+      this.m.response({
+        server,
+        zone,
+        proto,
+        rcode: "SERVFAIL",
+        plugin: "",
+        sizeBytes: 45,
+        durationSeconds: 1.001,
+        qtype,
+      });
       return;
     }
-    this.m.response({ server, zone, proto, rcode, plugin: "cache", sizeBytes: 120, durationSeconds: 0.0002, qtype });
+    this.m.response({
+      server,
+      zone,
+      proto,
+      rcode,
+      plugin: "cache",
+      sizeBytes: 120,
+      durationSeconds: 0.0002,
+      qtype,
+    });
   }
 
   traffic(): void {
@@ -163,12 +187,19 @@ class Pod {
       return;
     }
     this.m.resetPluginEnabled();
-    for (const server of SERVERS) for (const zone of ZONES) for (const name of PLUGINS) this.m.pluginEnabled({ server, zone, name });
+    for (const server of SERVERS)
+      for (const zone of ZONES) for (const name of PLUGINS) this.m.pluginEnabled({ server, zone, name });
   }
 }
 
 function newPod(version: CorednsVersion): Pod {
-  return new Pod(createCorednsMetrics({ version, startTime: new Date("2026-11-21T22:34:58Z"), now: () => new Date("2026-11-21T22:40:00Z") }));
+  return new Pod(
+    createCorednsMetrics({
+      version,
+      startTime: new Date("2026-11-21T22:34:58Z"),
+      now: () => new Date("2026-11-21T22:40:00Z"),
+    }),
+  );
 }
 
 describe.each(["1.7.0", "1.10.0"] as const)("CoreDNS %s against the real dumps", (version) => {
@@ -212,8 +243,12 @@ describe.each(["1.7.0", "1.10.0"] as const)("CoreDNS %s against the real dumps",
     const requests = families.get("coredns_dns_requests_total")!.samples;
     expect(new Set(requests.map((s) => s.labels.server))).toEqual(new Set(SERVERS));
     expect(new Set(requests.map((s) => s.labels.zone))).toEqual(new Set(ZONES));
-    expect(new Set(requests.map((s) => s.labels.view))).toEqual(new Set([version === "1.7.0" ? undefined : ""]));
-    expect(new Set(requests.map((s) => s.labels.type))).toEqual(new Set(["A", "AAAA", "PTR", "SRV", "MX", "TXT", "other"]));
+    expect(new Set(requests.map((s) => s.labels.view))).toEqual(
+      new Set([version === "1.7.0" ? undefined : ""]),
+    );
+    expect(new Set(requests.map((s) => s.labels.type))).toEqual(
+      new Set(["A", "AAAA", "PTR", "SRV", "MX", "TXT", "other"]),
+    );
     const forwarded = families.get("coredns_forward_requests_total")!.samples;
     expect(forwarded.map((s) => s.labels.to)).toEqual(["10.0.0.2:53", KUBE_DNS]);
   });
@@ -241,10 +276,18 @@ describe("CoreDNS 1.11.3 (no real dump: coredns-facts.md §2.1)", () => {
       "histogram | Histogram of the time each request took. | {proxy_name,rcode,to} | " +
         "0.00025 0.0005 0.001 0.002 0.004 0.008 0.016 0.032 0.064 0.128 0.256 0.512 1.024 2.048 4.096 8.192 +Inf",
     );
-    expect(s["coredns_proxy_healthcheck_failures_total"]).toBe("counter | Counter of the number of failed healthchecks. | {proxy_name,to} | ");
-    expect(s["coredns_proxy_conn_cache_hits_total"]).toMatch(/^counter \| .* \| \{proto,proxy_name,to\} \| $/);
-    expect(s["coredns_proxy_conn_cache_misses_total"]).toMatch(/^counter \| .* \| \{proto,proxy_name,to\} \| $/);
-    expect(text).toContain('coredns_proxy_request_duration_seconds_count{proxy_name="forward",rcode="NOERROR",to="10.96.0.11:53"}');
+    expect(s["coredns_proxy_healthcheck_failures_total"]).toBe(
+      "counter | Counter of the number of failed healthchecks. | {proxy_name,to} | ",
+    );
+    expect(s["coredns_proxy_conn_cache_hits_total"]).toMatch(
+      /^counter \| .* \| \{proto,proxy_name,to\} \| $/,
+    );
+    expect(s["coredns_proxy_conn_cache_misses_total"]).toMatch(
+      /^counter \| .* \| \{proto,proxy_name,to\} \| $/,
+    );
+    expect(text).toContain(
+      'coredns_proxy_request_duration_seconds_count{proxy_name="forward",rcode="NOERROR",to="10.96.0.11:53"}',
+    );
     // Plain counters that stay under forward_, and the DoQ vector that is registered but never filled.
     expect(s["coredns_forward_healthcheck_broken_total"]).toBeDefined();
     expect(s["coredns_forward_max_concurrent_rejects_total"]).toBeDefined();
@@ -258,7 +301,9 @@ describe("CoreDNS 1.11.3 (no real dump: coredns-facts.md §2.1)", () => {
       pod.start();
       pod.traffic();
       const all = shapes(pod.m.render());
-      return Object.fromEntries(Object.entries(all).filter(([k]) => !/^coredns_(forward|proxy)_|^coredns_build_info$/.test(k)));
+      return Object.fromEntries(
+        Object.entries(all).filter(([k]) => !/^coredns_(forward|proxy)_|^coredns_build_info$/.test(k)),
+      );
     };
     expect(render("1.11.3")).toEqual(render("1.10.0"));
   });

@@ -72,7 +72,9 @@ describe("formatGoFloat", () => {
   it("prints the histogram bounds as the dumps' le labels", () => {
     const les = new Set<string>();
     for (const { text } of dumps) for (const m of text.matchAll(/[{,]le="([^"]+)"/g)) les.add(m[1]!);
-    const ours = new Set([...TIME_BUCKETS, ...SLIM_TIME_BUCKETS, ...SIZE_BUCKETS].map(formatGoFloat).concat("+Inf"));
+    const ours = new Set(
+      [...TIME_BUCKETS, ...SLIM_TIME_BUCKETS, ...SIZE_BUCKETS].map(formatGoFloat).concat("+Inf"),
+    );
     expect([...ours].sort()).toEqual([...les].sort());
   });
 });
@@ -90,7 +92,10 @@ describe("series order", () => {
         expect(names, `${file}: label names sorted`).toEqual([...names].sort());
         const key = pairs.map((p) => p[1]);
         if (s.name === prevName) {
-          expect(key.join("\u0000") > prevKey.join("\u0000"), `${file}: ${s.name}${s.labels} after ${prevKey.join(",")}`).toBe(true);
+          expect(
+            key.join("\u0000") > prevKey.join("\u0000"),
+            `${file}: ${s.name}${s.labels} after ${prevKey.join(",")}`,
+          ).toBe(true);
         }
         prevName = s.name;
         prevKey = key;
@@ -100,12 +105,22 @@ describe("series order", () => {
 
   it("keeps children sorted by label values whatever order they are created in", () => {
     const f = new ScalarFamily({ name: "x_total", help: "h", labels: ["zone", "server"] }, "counter");
-    for (const [server, zone] of [["dns://b", "."], ["dns://a", "z."], ["dns://a", "."], ["dns://b", "a."]] as const) {
+    for (const [server, zone] of [
+      ["dns://b", "."],
+      ["dns://a", "z."],
+      ["dns://a", "."],
+      ["dns://b", "a."],
+    ] as const) {
       f.add({ server, zone });
     }
     const out: string[] = [];
     f.render(out);
-    expect(out.join("").split("\n").filter((l) => l.startsWith("x_total"))).toEqual([
+    expect(
+      out
+        .join("")
+        .split("\n")
+        .filter((l) => l.startsWith("x_total")),
+    ).toEqual([
       'x_total{server="dns://a",zone="."} 1',
       'x_total{server="dns://a",zone="z."} 1',
       'x_total{server="dns://b",zone="."} 1',

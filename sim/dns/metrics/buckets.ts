@@ -18,4 +18,6 @@ export const TIME_BUCKETS: readonly number[] = exponential(0.00025, 2, 16);
 export const SLIM_TIME_BUCKETS: readonly number[] = exponential(0.00025, 10, 5);
 
 /** Request and response size buckets of the metrics plugin. */
-export const SIZE_BUCKETS: readonly number[] = [0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3];
+export const SIZE_BUCKETS: readonly number[] = [
+  0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16e3, 32e3, 48e3, 64e3,
+];

@@ -54,7 +54,13 @@ export interface CorednsFamilies {
 const spec = (name: string, help: string, labels: readonly string[]): FamilySpec => ({ name, help, labels });
 
 /** node-cache pre-initialises these with Add(0), so all five always print. */
-export const NODECACHE_ERROR_TYPES = ["iptables", "iptables_lock", "interface_add", "interface_check", "configmap"] as const;
+export const NODECACHE_ERROR_TYPES = [
+  "iptables",
+  "iptables_lock",
+  "interface_add",
+  "interface_check",
+  "configmap",
+] as const;
 
 /** Build the families of one version, with the registration state a fresh process has. */
 export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
@@ -94,7 +100,9 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
     ),
     dnsRequestDuration: histogram(
       "coredns_dns_request_duration_seconds",
-      v17 ? "Histogram of the time (in seconds) each request took." : "Histogram of the time (in seconds) each request took per zone.",
+      v17
+        ? "Histogram of the time (in seconds) each request took."
+        : "Histogram of the time (in seconds) each request took per zone.",
       t.durationTypeLabel ? ["server", "zone", "type"] : ["server", "zone", ...v],
       TIME_BUCKETS,
     ),
@@ -112,18 +120,32 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
       ["server", "zone", ...v, "proto"],
       SIZE_BUCKETS,
     ),
-    dnsResponses: counter(
-      "coredns_dns_responses_total",
-      "Counter of response status codes.",
-      ["server", "zone", ...v, "rcode", ...(t.responsesPluginLabel ? ["plugin"] : [])],
-    ),
+    dnsResponses: counter("coredns_dns_responses_total", "Counter of response status codes.", [
+      "server",
+      "zone",
+      ...v,
+      "rcode",
+      ...(t.responsesPluginLabel ? ["plugin"] : []),
+    ]),
     dnsHttpsResponses: v17
       ? undefined
-      : counter("coredns_dns_https_responses_total", "Counter of DoH responses per server and http status code.", ["server", "status"]),
+      : counter(
+          "coredns_dns_https_responses_total",
+          "Counter of DoH responses per server and http status code.",
+          ["server", "status"],
+        ),
     dnsQuicResponses: proxy
-      ? counter("coredns_dns_quic_responses_total", "Counter of DoQ responses per server and QUIC application code.", ["server", "status"])
+      ? counter(
+          "coredns_dns_quic_responses_total",
+          "Counter of DoQ responses per server and QUIC application code.",
+          ["server", "status"],
+        )
       : undefined,
-    cacheEntries: gauge("coredns_cache_entries", "The number of elements in the cache.", ["server", "type", ...zones]),
+    cacheEntries: gauge("coredns_cache_entries", "The number of elements in the cache.", [
+      "server",
+      "type",
+      ...zones,
+    ]),
     cacheHits: counter("coredns_cache_hits_total", "The count of cache hits.", ["server", "type", ...zones]),
     cacheMisses: counter(
       "coredns_cache_misses_total",
@@ -136,11 +158,17 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
       ? counter("coredns_cache_requests_total", "The count of cache requests.", ["server", ...zones])
       : undefined,
     cacheEvictions: t.cacheRequestsAndEvictions
-      ? counter("coredns_cache_evictions_total", "The count of cache evictions.", ["server", "type", ...zones])
+      ? counter("coredns_cache_evictions_total", "The count of cache evictions.", [
+          "server",
+          "type",
+          ...zones,
+        ])
       : undefined,
     cachePrefetch: counter(
       "coredns_cache_prefetch_total",
-      v17 ? "The number of time the cache has prefetched a cached item." : "The number of times the cache has prefetched a cached item.",
+      v17
+        ? "The number of time the cache has prefetched a cached item."
+        : "The number of times the cache has prefetched a cached item.",
       ["server", ...zones],
     ),
     cacheServedStale: counter(
@@ -153,7 +181,9 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
       "The number responses that are not cached, because the reply is malformed.",
       ["server", ...zones],
     ),
-    forwardRequests: fwd ? counter("coredns_forward_requests_total", "Counter of requests made per upstream.", ["to"]) : undefined,
+    forwardRequests: fwd
+      ? counter("coredns_forward_requests_total", "Counter of requests made per upstream.", ["to"])
+      : undefined,
     forwardResponses: fwd
       ? counter(
           "coredns_forward_responses_total",
@@ -170,36 +200,68 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
         )
       : undefined,
     forwardHealthcheckFailures: fwd
-      ? counter("coredns_forward_healthcheck_failures_total", "Counter of the number of failed healthchecks.", ["to"])
+      ? counter(
+          "coredns_forward_healthcheck_failures_total",
+          "Counter of the number of failed healthchecks.",
+          ["to"],
+        )
       : undefined,
     forwardConnCacheHits:
       t.forwardMetrics === "forward-1.10"
-        ? counter("coredns_forward_conn_cache_hits_total", "Counter of connection cache hits per upstream and protocol.", ["to", "proto"])
+        ? counter(
+            "coredns_forward_conn_cache_hits_total",
+            "Counter of connection cache hits per upstream and protocol.",
+            ["to", "proto"],
+          )
         : undefined,
     forwardConnCacheMisses:
       t.forwardMetrics === "forward-1.10"
-        ? counter("coredns_forward_conn_cache_misses_total", "Counter of connection cache misses per upstream and protocol.", ["to", "proto"])
+        ? counter(
+            "coredns_forward_conn_cache_misses_total",
+            "Counter of connection cache misses per upstream and protocol.",
+            ["to", "proto"],
+          )
         : undefined,
     // Declared but not registered by 1.7.0's forward setup (coredns-facts.md §2.1).
     forwardHealthcheckBroken: v17
       ? undefined
-      : counter("coredns_forward_healthcheck_broken_total", "Counter of the number of complete failures of the healthchecks.", []),
+      : counter(
+          "coredns_forward_healthcheck_broken_total",
+          "Counter of the number of complete failures of the healthchecks.",
+          [],
+        ),
     forwardMaxConcurrentRejects: counter(
       "coredns_forward_max_concurrent_rejects_total",
       "Counter of the number of queries rejected because the concurrent queries were at maximum.",
       [],
     ),
     proxyDuration: proxy
-      ? histogram("coredns_proxy_request_duration_seconds", "Histogram of the time each request took.", ["proxy_name", "to", "rcode"], TIME_BUCKETS)
+      ? histogram(
+          "coredns_proxy_request_duration_seconds",
+          "Histogram of the time each request took.",
+          ["proxy_name", "to", "rcode"],
+          TIME_BUCKETS,
+        )
       : undefined,
     proxyHealthcheckFailures: proxy
-      ? counter("coredns_proxy_healthcheck_failures_total", "Counter of the number of failed healthchecks.", ["proxy_name", "to"])
+      ? counter("coredns_proxy_healthcheck_failures_total", "Counter of the number of failed healthchecks.", [
+          "proxy_name",
+          "to",
+        ])
       : undefined,
     proxyConnCacheHits: proxy
-      ? counter("coredns_proxy_conn_cache_hits_total", "Counter of connection cache hits per upstream and protocol.", ["proxy_name", "to", "proto"])
+      ? counter(
+          "coredns_proxy_conn_cache_hits_total",
+          "Counter of connection cache hits per upstream and protocol.",
+          ["proxy_name", "to", "proto"],
+        )
       : undefined,
     proxyConnCacheMisses: proxy
-      ? counter("coredns_proxy_conn_cache_misses_total", "Counter of connection cache misses per upstream and protocol.", ["proxy_name", "to", "proto"])
+      ? counter(
+          "coredns_proxy_conn_cache_misses_total",
+          "Counter of connection cache misses per upstream and protocol.",
+          ["proxy_name", "to", "proto"],
+        )
       : undefined,
     healthDuration: histogram(
       "coredns_health_request_duration_seconds",
@@ -213,7 +275,11 @@ export function buildCorednsFamilies(t: VersionTraits): CorednsFamilies {
     hostsReloadTimestamp: t.defaultRegistry
       ? gauge("coredns_hosts_reload_timestamp_seconds", "The timestamp of the last reload of hosts file.", [])
       : undefined,
-    reloadFailed: counter("coredns_reload_failed_total", "Counter of the number of failed reload attempts.", []),
+    reloadFailed: counter(
+      "coredns_reload_failed_total",
+      "Counter of the number of failed reload attempts.",
+      [],
+    ),
     reloadVersionInfo: gauge(
       "coredns_reload_version_info",
       "A metric with a constant '1' value labeled by hash, and value which type of hash generated.",

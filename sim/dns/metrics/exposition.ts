@@ -22,7 +22,9 @@ export interface FamilySpec {
 /** Thrown when the emulator itself feeds a family a label set it does not declare: a bug here, not in a caller's traffic. */
 export class MetricsLabelError extends Error {
   constructor(family: string, label: string) {
-    super(`metric ${family} needs label "${label}": pass it in the labels object (use "" for an empty value)`);
+    super(
+      `metric ${family} needs label "${label}": pass it in the labels object (use "" for an empty value)`,
+    );
     this.name = "MetricsLabelError";
   }
 }
@@ -188,7 +190,9 @@ export class HistogramFamily extends Family<HistogramChild> {
     const n = this.name;
     return {
       values,
-      bucketPrefixes: this.leTexts.map((le) => `${n}_bucket${labelText(this.labelNames, values, `le="${le}"`)} `),
+      bucketPrefixes: this.leTexts.map(
+        (le) => `${n}_bucket${labelText(this.labelNames, values, `le="${le}"`)} `,
+      ),
       sumPrefix: `${n}_sum${labelText(this.labelNames, values)} `,
       countPrefix: `${n}_count${labelText(this.labelNames, values)} `,
       counts: new Array<number>(this.leTexts.length).fill(0),

@@ -4,8 +4,23 @@
  * so the label's cardinality stays bounded. The loop plugin's HINFO probe therefore counts as "other".
  */
 const MONITORED_1_7 = new Set([
-  "A", "AAAA", "CNAME", "DNSKEY", "DS", "MX", "NSEC3", "NSEC", "NS", "PTR", "RRSIG", "SOA", "SRV", "TXT",
-  "IXFR", "AXFR", "ANY",
+  "A",
+  "AAAA",
+  "CNAME",
+  "DNSKEY",
+  "DS",
+  "MX",
+  "NSEC3",
+  "NSEC",
+  "NS",
+  "PTR",
+  "RRSIG",
+  "SOA",
+  "SRV",
+  "TXT",
+  "IXFR",
+  "AXFR",
+  "ANY",
 ]);
 const MONITORED_LATER = new Set([...MONITORED_1_7, "HTTPS"]);
 

@@ -41,6 +41,9 @@ export class RuntimeModel {
   private readonly startSeconds: number;
   private lastGcCount = -1;
   private lastGcSeconds: number;
+  /** High-water marks that keep the malloc/free counters monotonic while the cache fills and drains. */
+  private maxEntries = 0;
+  private frees = 0;
 
   constructor(
     private readonly traits: VersionTraits,
@@ -62,12 +65,17 @@ export class RuntimeModel {
     // The heap saw-tooths between GCs; model the garbage part as a fraction of the allocation since start.
     const garbage = (allocTotal % 1.6e6) * 0.8;
     const heapAlloc = Math.round(liveHeap + garbage);
-    const heapObjects = Math.round(26000 + cacheEntries * 12 + garbage / 90);
-    const mallocs = Math.round(30000 + requests * 45 + uptime * 120 + cacheEntries * 12);
-    const frees = Math.max(0, mallocs - heapObjects);
+    this.maxEntries = Math.max(this.maxEntries, cacheEntries);
+    const mallocs = Math.round(30000 + requests * 45 + uptime * 120 + this.maxEntries * 12);
+    const liveObjects = Math.round(26000 + cacheEntries * 12 + garbage / 90);
+    // Go reports heap_objects = mallocs - frees; frees may only grow.
+    this.frees = Math.max(this.frees, mallocs - liveObjects, 0);
+    const frees = this.frees;
+    const heapObjects = mallocs - frees;
     const gcCount = 1 + Math.floor((allocTotal - 3.4e6) / 4.5e6) + Math.floor(uptime / 120);
     if (gcCount !== this.lastGcCount) {
-      if (this.lastGcCount >= 0) this.lastGcSeconds = Math.max(this.lastGcSeconds, nowSeconds - noise(gcCount) * 0.5);
+      if (this.lastGcCount >= 0)
+        this.lastGcSeconds = Math.max(this.lastGcSeconds, nowSeconds - noise(gcCount) * 0.5);
       this.lastGcCount = gcCount;
     }
     const heapInuse = roundTo(heapAlloc * 1.25 + 1.2e6, HEAP_PAGE);
@@ -97,48 +105,179 @@ export class RuntimeModel {
       `go_gc_duration_seconds_sum ${formatGoFloat(gcSum)}\ngo_gc_duration_seconds_count ${formatGoFloat(gcCount)}\n`,
     );
     line(out, "go_goroutines", "gauge", "Number of goroutines that currently exist.", goroutines);
-    line(out, "go_info", "gauge", "Information about the Go environment.", 1, `{version="${this.traits.goVersion}"}`);
+    line(
+      out,
+      "go_info",
+      "gauge",
+      "Information about the Go environment.",
+      1,
+      `{version="${this.traits.goVersion}"}`,
+    );
     line(out, "go_memstats_alloc_bytes", "gauge", "Number of bytes allocated and still in use.", heapAlloc);
-    line(out, "go_memstats_alloc_bytes_total", "counter", "Total number of bytes allocated, even if freed.", allocTotal);
-    line(out, "go_memstats_buck_hash_sys_bytes", "gauge", "Number of bytes used by the profiling bucket hash table.", buckHash);
+    line(
+      out,
+      "go_memstats_alloc_bytes_total",
+      "counter",
+      "Total number of bytes allocated, even if freed.",
+      allocTotal,
+    );
+    line(
+      out,
+      "go_memstats_buck_hash_sys_bytes",
+      "gauge",
+      "Number of bytes used by the profiling bucket hash table.",
+      buckHash,
+    );
     line(out, "go_memstats_frees_total", "counter", "Total number of frees.", frees);
     if (this.traits.gcCpuFraction) {
       const fraction = Math.min(0.05, (gcCount * 0.0004) / Math.max(1, uptime)) + noise(gcCount) * 1e-6;
-      line(out, "go_memstats_gc_cpu_fraction", "gauge",
-        "The fraction of this program's available CPU time used by the GC since the program started.", fraction);
+      line(
+        out,
+        "go_memstats_gc_cpu_fraction",
+        "gauge",
+        "The fraction of this program's available CPU time used by the GC since the program started.",
+        fraction,
+      );
     }
-    line(out, "go_memstats_gc_sys_bytes", "gauge", "Number of bytes used for garbage collection system metadata.", gcSys);
-    line(out, "go_memstats_heap_alloc_bytes", "gauge", "Number of heap bytes allocated and still in use.", heapAlloc);
+    line(
+      out,
+      "go_memstats_gc_sys_bytes",
+      "gauge",
+      "Number of bytes used for garbage collection system metadata.",
+      gcSys,
+    );
+    line(
+      out,
+      "go_memstats_heap_alloc_bytes",
+      "gauge",
+      "Number of heap bytes allocated and still in use.",
+      heapAlloc,
+    );
     line(out, "go_memstats_heap_idle_bytes", "gauge", "Number of heap bytes waiting to be used.", heapIdle);
     line(out, "go_memstats_heap_inuse_bytes", "gauge", "Number of heap bytes that are in use.", heapInuse);
     line(out, "go_memstats_heap_objects", "gauge", "Number of allocated objects.", heapObjects);
-    line(out, "go_memstats_heap_released_bytes", "gauge", "Number of heap bytes released to OS.", heapReleased);
+    line(
+      out,
+      "go_memstats_heap_released_bytes",
+      "gauge",
+      "Number of heap bytes released to OS.",
+      heapReleased,
+    );
     line(out, "go_memstats_heap_sys_bytes", "gauge", "Number of heap bytes obtained from system.", heapSys);
-    line(out, "go_memstats_last_gc_time_seconds", "gauge", "Number of seconds since 1970 of last garbage collection.", this.lastGcSeconds);
+    line(
+      out,
+      "go_memstats_last_gc_time_seconds",
+      "gauge",
+      "Number of seconds since 1970 of last garbage collection.",
+      this.lastGcSeconds,
+    );
     line(out, "go_memstats_lookups_total", "counter", "Total number of pointer lookups.", 0);
     line(out, "go_memstats_mallocs_total", "counter", "Total number of mallocs.", mallocs);
-    line(out, "go_memstats_mcache_inuse_bytes", "gauge", "Number of bytes in use by mcache structures.", 2400);
-    line(out, "go_memstats_mcache_sys_bytes", "gauge", "Number of bytes used for mcache structures obtained from system.", 15600);
-    line(out, "go_memstats_mspan_inuse_bytes", "gauge", "Number of bytes in use by mspan structures.", mspanInuse);
-    line(out, "go_memstats_mspan_sys_bytes", "gauge", "Number of bytes used for mspan structures obtained from system.", mspanSys);
-    line(out, "go_memstats_next_gc_bytes", "gauge", "Number of heap bytes when next garbage collection will take place.",
-      Math.max(4194304, Math.round(liveHeap * 2)));
-    line(out, "go_memstats_other_sys_bytes", "gauge", "Number of bytes used for other system allocations.", otherSys);
-    line(out, "go_memstats_stack_inuse_bytes", "gauge", "Number of bytes in use by the stack allocator.", stack);
-    line(out, "go_memstats_stack_sys_bytes", "gauge", "Number of bytes obtained from system for stack allocator.", stack);
+    line(
+      out,
+      "go_memstats_mcache_inuse_bytes",
+      "gauge",
+      "Number of bytes in use by mcache structures.",
+      2400,
+    );
+    line(
+      out,
+      "go_memstats_mcache_sys_bytes",
+      "gauge",
+      "Number of bytes used for mcache structures obtained from system.",
+      15600,
+    );
+    line(
+      out,
+      "go_memstats_mspan_inuse_bytes",
+      "gauge",
+      "Number of bytes in use by mspan structures.",
+      mspanInuse,
+    );
+    line(
+      out,
+      "go_memstats_mspan_sys_bytes",
+      "gauge",
+      "Number of bytes used for mspan structures obtained from system.",
+      mspanSys,
+    );
+    line(
+      out,
+      "go_memstats_next_gc_bytes",
+      "gauge",
+      "Number of heap bytes when next garbage collection will take place.",
+      Math.max(4194304, Math.round(liveHeap * 2)),
+    );
+    line(
+      out,
+      "go_memstats_other_sys_bytes",
+      "gauge",
+      "Number of bytes used for other system allocations.",
+      otherSys,
+    );
+    line(
+      out,
+      "go_memstats_stack_inuse_bytes",
+      "gauge",
+      "Number of bytes in use by the stack allocator.",
+      stack,
+    );
+    line(
+      out,
+      "go_memstats_stack_sys_bytes",
+      "gauge",
+      "Number of bytes obtained from system for stack allocator.",
+      stack,
+    );
     line(out, "go_memstats_sys_bytes", "gauge", "Number of bytes obtained from system.", sys);
-    line(out, "go_threads", "gauge", "Number of OS threads created.", 7 + Math.min(5, Math.floor(Math.log2(1 + requests / 20000))));
+    line(
+      out,
+      "go_threads",
+      "gauge",
+      "Number of OS threads created.",
+      7 + Math.min(5, Math.floor(Math.log2(1 + requests / 20000))),
+    );
 
     // CPU time also comes in 1/100 s ticks.
     const cpu = Math.round((0.03 + uptime * 0.0012 + requests * 0.00004) * 100) / 100;
     const rss = roundTo(BASE_RSS + cacheEntries * BYTES_PER_CACHE_ENTRY + heapAlloc * 0.3, PAGE);
-    line(out, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", cpu);
+    line(
+      out,
+      "process_cpu_seconds_total",
+      "counter",
+      "Total user and system CPU time spent in seconds.",
+      cpu,
+    );
     line(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.", 1048576);
-    line(out, "process_open_fds", "gauge", "Number of open file descriptors.", 14 + 4 * load.servers + load.upstreams);
+    line(
+      out,
+      "process_open_fds",
+      "gauge",
+      "Number of open file descriptors.",
+      14 + 4 * load.servers + load.upstreams,
+    );
     line(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", rss);
-    line(out, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", this.startSeconds);
-    line(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.", roundTo(7.6e8 + cacheEntries * 4096, PAGE));
-    line(out, "process_virtual_memory_max_bytes", "gauge", "Maximum amount of virtual memory available in bytes.", 2 ** 64);
+    line(
+      out,
+      "process_start_time_seconds",
+      "gauge",
+      "Start time of the process since unix epoch in seconds.",
+      this.startSeconds,
+    );
+    line(
+      out,
+      "process_virtual_memory_bytes",
+      "gauge",
+      "Virtual memory size in bytes.",
+      roundTo(7.6e8 + cacheEntries * 4096, PAGE),
+    );
+    line(
+      out,
+      "process_virtual_memory_max_bytes",
+      "gauge",
+      "Maximum amount of virtual memory available in bytes.",
+      2 ** 64,
+    );
   }
 
   /**

@@ -24,7 +24,15 @@ export interface CorednsMetrics {
   /** On reload: plugin_enabled is reset, then set again by the new instance's pluginEnabled calls. */
   resetPluginEnabled(): void;
   /** A request entering a server block. server like "dns://169.254.20.10:53", zone "cluster.local.". */
-  request(l: { server: string; zone: string; proto: Proto; family: 1 | 2; qtype: string; sizeBytes: number; doBit: boolean }): void;
+  request(l: {
+    server: string;
+    zone: string;
+    proto: Proto;
+    family: 1 | 2;
+    qtype: string;
+    sizeBytes: number;
+    doBit: boolean;
+  }): void;
   /** The response written: rcode string ("NOERROR"...), plugin ("cache" or ""), duration. */
   response(l: {
     server: string;
