@@ -2,7 +2,9 @@
  * `cluster.json`: where each simulated node's pieces really listen, for tests, scripts and humans
  * (`dig @<dns.address> -p <dns.port>`). Rewritten whenever a node's pod is replaced.
  */
+import { nodeAddresses } from "../addresses";
 import type { CorednsVersion } from "../runtime";
+import type { Kubelet } from "../k8s/kubelet";
 
 /** One node: its IP, the pod running there now, and the real endpoints of that pod. */
 export interface SimNodeDescription {
@@ -22,4 +24,34 @@ export interface SimClusterDescription {
   apiServer: string;
   kubeconfig: string;
   nodes: SimNodeDescription[];
+}
+
+/** A running pod's real DNS listeners; sim/dns pods expose them when the port is ephemeral. */
+interface DnsEndpointsRuntime {
+  dnsEndpoints?: () => { virtualIP: string; host: string; port: number; proto?: string }[];
+}
+
+/** What runs where now, from the kubelets' running containers. */
+export function describeNodes(
+  kubelets: readonly Kubelet[],
+  base: number,
+  versions: readonly CorednsVersion[],
+  dnsPort: number,
+  metricsPort: number,
+): SimNodeDescription[] {
+  return kubelets.map((k, i) => {
+    const addresses = nodeAddresses(base, i);
+    const running = k.runningPods()[0];
+    const endpoints = (running?.runtime as DnsEndpointsRuntime | undefined)?.dnsEndpoints?.() ?? [];
+    const portOn = (host: string) => endpoints.find((e) => e.host === host && (e.proto ?? "udp") === "udp")?.port ?? endpoints.find((e) => e.host === host)?.port ?? dnsPort;
+    return {
+      name: k.nodeName,
+      nodeIP: addresses.nodeIP,
+      pod: running?.name ?? null,
+      corednsVersion: versions[i % versions.length]!,
+      dns: { address: addresses.linkLocal, port: portOn(addresses.linkLocal) },
+      kubeDns: { address: addresses.kubeDns, port: portOn(addresses.kubeDns) },
+      metrics: `http://${addresses.nodeIP}:${metricsPort}/metrics`,
+    };
+  });
 }

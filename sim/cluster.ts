@@ -1,0 +1,202 @@
+/**
+ * The simulated cluster: an object store seeded with the cluster's objects, an API server reachable
+ * through a kubeconfig, one kubelet per node running the node-local-dns pods, the DaemonSet
+ * controller, the upstream DNS servers and optional client traffic. Everything listens on the
+ * loopback range of `addressBase` (sim/addresses.ts).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { apiServerHost, KUBE_DNS_UPSTREAM_CLUSTER_IP, NODE_RESOLVER_IP, nodeAddresses, upstreamHosts } from "./addresses";
+import { DEFAULT_COREDNS_VERSION, type CorednsVersion } from "./runtime";
+import { initialObjects, nodeName } from "./manifests";
+import { ALL_RESOURCES, ObjectStore, RESOURCES } from "./k8s/store";
+import type { KubeObject } from "./k8s/types";
+import { ensureBootstrapPolicy } from "./k8s/rbac-bootstrap";
+import { createApiServer } from "./k8s/server";
+import { Kubelet, type KubeletTiming } from "./k8s/kubelet";
+import { DaemonSetController } from "./k8s/daemonset-controller";
+import { startNodeLocalDnsPod } from "./dns/pod";
+import { startClusterDns, startExternalResolver } from "./dns/upstream";
+import { kubeconfigYaml, newTokens, tokenTable, type SimTokens } from "./objects/kubeconfig";
+import type { SimClusterDescription } from "./objects/description";
+import { runtimeHooks } from "./k8s/kubelet-hooks";
+import { describeNodes, type SimNodeDescription } from "./objects/description";
+import { startTraffic } from "./dns/traffic";
+
+export type { SimClusterDescription, SimNodeDescription } from "./objects/description";
+
+/** Timings of the simulated machinery; defaults suit a demo, tests shorten them. */
+export interface SimTiming extends KubeletTiming {
+  /** node-cache's check of the mounted Corefile (real 10 s) and CoreDNS `reload` (real 30 s ± 15 s). */
+  pod?: { configCheckMs?: number; reloadMs?: number };
+  /** How long startSimCluster waits for every pod to be Ready before returning anyway. */
+  readyTimeoutMs: number;
+}
+
+export const DEFAULT_TIMING: SimTiming = { backoffBaseMs: 10_000, backoffMaxMs: 300_000, configSyncMs: 5_000, readyTimeoutMs: 60_000 };
+
+export interface SimClusterOptions {
+  nodes: number;
+  /** Second octet of the cluster's loopback range (127.base–base+3.*.*). Default 1. */
+  addressBase?: number;
+  /** API server port; 0 = ephemeral. Default 6443. */
+  apiPort?: number;
+  /** DNS port of every listener (the pods' and the upstreams'); 0 = ephemeral. Default 53. */
+  dnsPort?: number;
+  /** The pods' metrics port on their node IP. Default 9253. */
+  metricsPort?: number;
+  /** Per node, cycled. Default all 1.11.3. */
+  corednsVersions?: CorednsVersion[];
+  /** Queries per second per node; 0 = no traffic. Default 0. */
+  qps?: number;
+  /** Where the kubeconfig and cluster.json go. Default <repo>/.sim */
+  outDir?: string;
+  timing?: Partial<SimTiming>;
+  /** Print the kubeconfig and description paths. Default false. */
+  log?: boolean;
+}
+
+export interface SimCluster {
+  apiUrl: string;
+  kubeconfigPath: string;
+  descriptionPath: string;
+  /** Kept current as pods are replaced (also rewritten to descriptionPath). */
+  description: SimClusterDescription;
+  tokens: SimTokens;
+  store: ObjectStore;
+  kubelets: Kubelet[];
+  stop(): Promise<void>;
+}
+
+type TrafficHandle = Awaited<ReturnType<typeof startTraffic>>;
+
+/** (Re)starts client traffic at the nodes' current DNS listeners (ports change when pods are replaced). */
+function restartTraffic(previous: Promise<TrafficHandle | undefined>, nodes: readonly SimNodeDescription[], qps: number): Promise<TrafficHandle | undefined> {
+  const targets = nodes.filter((n) => n.pod).map((n) => ({ nodeName: n.name, linkLocal: { host: n.dns.address, port: n.dns.port }, kubeDns: { host: n.kubeDns.address, port: n.kubeDns.port } }));
+  return previous.then(async (old) => {
+    await old?.stop();
+    return targets.length ? startTraffic({ targets, qps }) : undefined;
+  });
+}
+
+function resourceFor(obj: KubeObject) {
+  const rt = ALL_RESOURCES.find((r) => r.kind === obj.kind && (r.group ? `${r.group}/${r.version}` : r.version) === obj.apiVersion);
+  if (!rt) throw new Error(`sim: no resource type serves ${obj.apiVersion} ${obj.kind}; add it to sim/k8s/resources.ts`);
+  return rt;
+}
+
+function allReady(store: ObjectStore, nodes: number): boolean {
+  const pods = store.list(RESOURCES.pods, "kube-system", { labelSelector: "k8s-app=node-local-dns" }).items;
+  const ready = pods.filter((p) => {
+    const conditions = ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+    return !p.metadata.deletionTimestamp && conditions.some((c) => c.type === "Ready" && c.status === "True");
+  });
+  return ready.length >= nodes;
+}
+
+export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
+  const base = opts.addressBase ?? 1;
+  const dnsPort = opts.dnsPort ?? 53;
+  const metricsPort = opts.metricsPort ?? 9253;
+  const versions = opts.corednsVersions?.length ? opts.corednsVersions : [DEFAULT_COREDNS_VERSION];
+  const timing: SimTiming = { ...DEFAULT_TIMING, ...opts.timing };
+  const outDir = path.resolve(opts.outDir ?? path.join(__dirname, "..", ".sim"));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+
+  try {
+    const store = new ObjectStore();
+    ensureBootstrapPolicy(store);
+    for (const obj of initialObjects({ addressBase: base, nodes: opts.nodes })) store.create(resourceFor(obj), obj);
+
+    const hosts = upstreamHosts(base);
+    const services = store.list(RESOURCES.services, undefined).items.map((s) => ({
+      name: s.metadata.name,
+      namespace: s.metadata.namespace ?? "default",
+      clusterIP: String((s.spec as { clusterIP?: string }).clusterIP ?? ""),
+    }));
+    const clusterDns = await startClusterDns({ host: hosts.clusterDns, port: dnsPort, domain: "cluster.local", services: services.filter((s) => s.clusterIP && s.clusterIP !== "None") });
+    cleanups.push(() => clusterDns.stop());
+    const external = await startExternalResolver({ host: hosts.externalResolver, port: dnsPort });
+    cleanups.push(() => external.stop());
+
+    let onChange: () => void = () => {};
+    const kubelets = Array.from({ length: opts.nodes }, (_, i) => {
+      const corednsVersion = versions[i % versions.length]!;
+      return new Kubelet({
+        store,
+        nodeName: nodeName(i),
+        addresses: nodeAddresses(base, i),
+        corednsVersion,
+        startPod: (spec) => startNodeLocalDnsPod(spec, timing.pod),
+        ports: { dns: dnsPort, metrics: metricsPort, health: 8080 },
+        clusterDns: { virtualIP: KUBE_DNS_UPSTREAM_CLUSTER_IP, host: hosts.clusterDns, port: clusterDns.port },
+        upstreamResolvers: [{ virtualIP: NODE_RESOLVER_IP, host: hosts.externalResolver, port: external.port }],
+        timing,
+        onChange: () => onChange(),
+      });
+    });
+    for (const k of kubelets) k.start();
+    cleanups.push(() => Promise.all(kubelets.map((k) => k.stop())).then(() => undefined));
+
+    const hooks = runtimeHooks(store, kubelets);
+    const controller = new DaemonSetController({ store, deletePod: hooks.deletePodGracefully });
+    controller.start();
+    cleanups.push(() => controller.stop());
+
+    const tokens = newTokens();
+    const api = await createApiServer({ store, tokens: tokenTable(tokens), host: apiServerHost(base), port: opts.apiPort ?? 6443, hooks: hooks.api });
+    cleanups.push(() => api.close());
+    cleanups.push(() => hooks.close());
+
+    fs.mkdirSync(outDir, { recursive: true });
+    const kubeconfigPath = path.join(outDir, "kubeconfig");
+    const descriptionPath = path.join(outDir, "cluster.json");
+    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(api.url, tokens), { mode: 0o600 });
+
+    const cluster: SimCluster = {
+      apiUrl: api.url,
+      kubeconfigPath,
+      descriptionPath,
+      description: { apiServer: api.url, kubeconfig: kubeconfigPath, nodes: [] },
+      tokens,
+      store,
+      kubelets,
+      stop: stopAll,
+    };
+    let traffic: Promise<TrafficHandle | undefined> = Promise.resolve(undefined);
+    cleanups.push(() => traffic.then((t) => t?.stop()));
+    let writeTimer: NodeJS.Immediate | undefined;
+    cleanups.push(() => {
+      if (writeTimer) clearImmediate(writeTimer);
+      onChange = () => {};
+    });
+    const refresh = () => {
+      writeTimer = undefined;
+      const nodes = describeNodes(kubelets, base, versions, dnsPort, metricsPort);
+      const changed = JSON.stringify(nodes) !== JSON.stringify(cluster.description.nodes);
+      if (!changed) return;
+      cluster.description = { ...cluster.description, nodes };
+      fs.writeFileSync(descriptionPath, JSON.stringify(cluster.description, null, 2) + "\n");
+      if (opts.qps) traffic = restartTraffic(traffic, nodes, opts.qps);
+    };
+    onChange = () => {
+      writeTimer ??= setImmediate(refresh);
+    };
+    refresh();
+
+    const deadline = Date.now() + timing.readyTimeoutMs;
+    while (!allReady(store, opts.nodes) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    refresh();
+    if (opts.log) {
+      console.log(`kubeconfig:  ${kubeconfigPath}`);
+      console.log(`description: ${descriptionPath}`);
+    }
+    return cluster;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
