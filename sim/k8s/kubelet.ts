@@ -26,6 +26,12 @@ export interface KubeletOptions {
   onChange?: () => void;
 }
 
+/** sim/dns pods also say where their HTTP endpoints really listen. */
+interface ListeningRuntime extends PodRuntime {
+  metricsEndpoint?: () => { host: string; port: number } | null;
+  healthEndpoint?: () => { host: string; port: number } | null;
+}
+
 interface ContainerPort {
   name?: string;
   containerPort: number;
@@ -191,8 +197,10 @@ export class Kubelet {
     const number = typeof port === "number" ? port : /^\d+$/.test(port) ? Number(port) : declared.find((p) => p.name === port)?.containerPort;
     if (number === undefined) return undefined;
     const { addresses, ports } = this.opts;
-    if (number === 9253) return { host: addresses.nodeIP, port: ports.metrics };
-    if (number === 8080) return { host: addresses.linkLocal, port: ports.health };
+    // The simulated container knows where it really bound (ephemeral ports); ask it first.
+    const runtime = this.worker(pod.metadata.namespace ?? "default", pod.metadata.name)?.currentRuntime() as ListeningRuntime | undefined;
+    if (number === 9253) return runtime?.metricsEndpoint?.() ?? { host: addresses.nodeIP, port: ports.metrics };
+    if (number === 8080) return runtime?.healthEndpoint?.() ?? { host: addresses.linkLocal, port: ports.health };
     return { host: addresses.nodeIP, port: number };
   }
 
