@@ -14,4 +14,5 @@ export {
 export { parseServerKey, type ServerKey } from "./keys";
 export { tokenize } from "./lexer";
 export { directiveTable, DEFAULT_COREDNS_VERSION, type KnownCorednsVersion } from "./directives";
-export { validateCorefile, type CorefileProblem, type ValidateOptions } from "./validate";
+export { validateCorefile, checkCorefile, type CorefileProblem, type ValidateOptions } from "./validate";
+export { setLog, setCacheTtl, setCacheTier, CorefileEditError, type CacheTierChange } from "./edit";

@@ -8,7 +8,8 @@ import { directiveTable, DEFAULT_COREDNS_VERSION } from "./directives";
 import { Dispenser } from "./dispenser";
 import { checkCache } from "./check-cache";
 import { checkPlugin } from "./check-plugins";
-import { parsingError } from "./errors";
+import { CorefileError, parsingError } from "./errors";
+import { parseCorefile } from "./parser";
 import { parseServerKey } from "./keys";
 import type { CorefileDocument, CorefileServerBlockNode, CorefileToken } from "./types";
 
@@ -149,4 +150,24 @@ function healthAdvice(doc: CorefileDocument): CorefileProblem[] {
     block: b.keys.join(" "),
     kind: "advice" as const,
   }));
+}
+
+/**
+ * Text in, problems out: a parse failure (unbalanced braces, `{` where a directive belongs, an
+ * unknown name) becomes the single problem CoreDNS would stop at; otherwise every unknown name and
+ * every setup problem is reported. What the config editor shows under the textarea.
+ */
+export function checkCorefile(text: string, opts: ValidateOptions = {}): CorefileProblem[] {
+  let doc: CorefileDocument;
+  try {
+    doc = parseCorefile(text, {
+      filename: opts.filename,
+      corednsVersion: opts.corednsVersion,
+      checkDirectives: false,
+    });
+  } catch (e) {
+    if (e instanceof CorefileError) return [{ line: e.line, message: e.message, kind: "parse" }];
+    throw e;
+  }
+  return validateCorefile(doc, opts);
 }

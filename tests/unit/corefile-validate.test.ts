@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseCorefile, validateCorefile, type CorefileProblem } from "@/lib/corefile";
+import { checkCorefile, parseCorefile, validateCorefile, type CorefileProblem } from "@/lib/corefile";
 
 const FIXTURES = "/work/shared/fixtures/coredns";
 
@@ -224,5 +224,55 @@ describe("listeners and process-wide plugins", () => {
   it("reports parse problems before setup ones, and setup ones in CoreDNS's plugin order", () => {
     const text = inBlock("cache -5", "cahce 30", "reload 1s");
     expect(problems(text).map((p) => p.line)).toEqual([3, 4, 2]);
+  });
+});
+
+describe("checkCorefile (text in, problems out)", () => {
+  it.each([
+    [
+      ".:53 {\n    errors\n    cache 30\n",
+      3,
+      "Corefile:3 - Syntax error: Unexpected token '30', expecting '}'",
+    ],
+    [
+      ".:53 {\n    forward . 1.2.3.4 {\n        force_tcp\n",
+      3,
+      "Corefile:3 - Error during parsing: Unexpected EOF",
+    ],
+    [
+      ".:53 {\n    errors }\n}\n",
+      2,
+      "Corefile:2 - Error during parsing: Unexpected '}' because no matching opening brace",
+    ],
+  ])("reports the parse failure of %j", (text, line, message) => {
+    expect(checkCorefile(text)).toEqual([{ line, message, kind: "parse" }]);
+  });
+
+  it("reports a '{' on its own line first, as CoreDNS would, then the stray '}' it leaves", () => {
+    expect(checkCorefile(".:53 {\n{\n}\n}\n").map((p) => [p.line, p.message])).toEqual([
+      [2, "Corefile:2 - Error during parsing: Unknown directive '{'"],
+      [4, "Corefile:4 - Error during parsing: Unexpected '}' because no matching opening brace"],
+    ]);
+  });
+
+  it("reports every unknown name, then setup problems", () => {
+    const text = ".:53 {\n    cahce 30\n    lgo\n    reload 1s\n}\n";
+    expect(checkCorefile(text, { filename: "/etc/Corefile" }).map((p) => p.message)).toEqual([
+      "/etc/Corefile:2 - Error during parsing: Unknown directive 'cahce'",
+      "/etc/Corefile:3 - Error during parsing: Unknown directive 'lgo'",
+      "plugin/reload: interval value must be greater or equal to 2s",
+    ]);
+  });
+
+  it("reads the reload-failed fixture's error from `cache -5`", () => {
+    const text = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-rendered-by-node-cache-1.22.28.txt`, "utf8");
+    const bad = text.replace(
+      "in-addr.arpa:53 {\n    errors\n    cache 30",
+      "in-addr.arpa:53 {\n    errors\n    cache -5",
+    );
+    const log = readFileSync(`${FIXTURES}/logs-nodecache-1.22.28-coredns-1.10.0-reload-failed.txt`, "utf8");
+    const [first] = checkCorefile(bad, { corednsVersion: "1.10.0" });
+    expect(first?.line).toBe(18);
+    expect(log).toContain(`[ERROR] Restart failed: ${first?.message}`);
   });
 });
