@@ -1,12 +1,14 @@
 /**
  * The DaemonSet controller: watches DaemonSets, their pods and the nodes, and after every change
- * creates/deletes pods and writes status as planned by daemonset-controller-plan.ts.
+ * creates/deletes pods and writes status as planned by daemonset-controller-plan.ts, keeping a
+ * ControllerRevision per template (daemonset-controller-history.ts).
  * Deleting a pod is graceful (deletionTimestamp), exactly like `DELETE pods/x`: the kubelet stops the
  * container and removes the object.
  */
 import { RESOURCES, StoreError, type ObjectStore } from "./store";
 import type { KubeObject, OwnerReference } from "./types";
 import { createEventRecorder, type EventRecorder } from "../objects/events";
+import { syncHistory } from "./daemonset-controller-history";
 import { daemonSetStatus, planDaemonSet, resolveMaxUnavailable, templateHash, type DaemonPodView } from "./daemonset-controller-plan";
 
 type Json = Record<string, unknown>;
@@ -139,6 +141,7 @@ export class DaemonSetController {
     const status = isObj(ds.status) ? ds.status : {};
     const hash = templateHash(spec.template, typeof status.collisionCount === "number" ? status.collisionCount : 0);
     const views = owned.map(podView);
+    syncHistory(store, ds, hash, new Set(views.map((v) => v.hash ?? "")));
     const plan = planDaemonSet({
       nodes,
       pods: views,

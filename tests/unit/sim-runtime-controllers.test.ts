@@ -153,6 +153,8 @@ describe("kubelets and the DaemonSet controller", () => {
     expect(after.filter((n) => before.has(n))).toEqual([]);
     expect(maxDown).toBeLessThanOrEqual(1);
     expect(store.list(RESOURCES.events, "kube-system").items.some((e) => e.reason === "SuccessfulDelete")).toBe(true);
+    const revisions = store.list(RESOURCES.controllerrevisions, "kube-system").items.map((cr) => cr.revision).sort();
+    expect(revisions).toEqual([1, 2]);
   });
 
   it("restarts a container that exits with CrashLoopBackOff and keeps the previous log", async () => {
