@@ -1,0 +1,229 @@
+/**
+ * One running CoreDNS configuration: the plugin chain of node-local-dns (prometheus → errors → log →
+ * cache → loop → forward) for every server block, fed raw queries by the listeners. A reload builds
+ * a new engine (fresh caches), as CoreDNS builds new plugin instances.
+ */
+import type { CorednsVersion } from "../runtime";
+import { DnsCache } from "./cache";
+import { routeQuery, type BlockConfig, type ListenerConfig, type PodConfig } from "./config";
+import { ForwardPool, UpstreamError } from "./forward";
+import { formatErrorsLine, formatQueryLog } from "./log-format";
+import type { CorednsMetrics, Proto } from "./metrics";
+import {
+  clientBufferSize,
+  decodeMessage,
+  encodeMessageWithin,
+  Rcode,
+  rcodeName,
+  replyTo,
+  typeName,
+  type DnsMessage,
+} from "./wire";
+
+/** forward's overall deadline for one query, and what one upstream attempt may take. */
+const FORWARD_ATTEMPT_TIMEOUT_MS = 2000;
+
+/** Where a query came from and how. */
+export interface QuerySource {
+  listener: ListenerConfig;
+  proto: Proto;
+  remoteIP: string;
+  remotePort: number;
+}
+
+export interface EngineDeps {
+  metrics: CorednsMetrics;
+  version: CorednsVersion;
+  pool: ForwardPool;
+  /** Writes one line of container output. */
+  log: (line: string) => void;
+  random?: () => number;
+}
+
+type ChainResult = { reply: DnsMessage; plugin: string } | { error: string };
+
+export class CorednsEngine {
+  private readonly caches = new Map<BlockConfig, DnsCache>();
+
+  constructor(
+    readonly config: PodConfig,
+    private readonly deps: EngineDeps,
+  ) {
+    for (const l of config.listeners) {
+      for (const b of l.blocks) if (b.cache && !this.caches.has(b)) this.caches.set(b, new DnsCache(b.cache.config, { random: deps.random }));
+    }
+  }
+
+  /** coredns_plugin_enabled for every (listener × zone × handler), as set on startup. */
+  reportPluginsEnabled(): void {
+    for (const l of this.config.listeners) {
+      for (const b of l.blocks) for (const zone of b.zones) for (const name of b.handlers) this.deps.metrics.pluginEnabled({ server: l.server, zone, name });
+    }
+  }
+
+  /** Total entries in every cache (for the memory model). */
+  cacheEntries(): number {
+    let n = 0;
+    for (const c of this.caches.values()) n += c.size("success") + c.size("denial");
+    return n;
+  }
+
+  /** Answers one raw query; resolves to the raw reply to send, or null to drop it. */
+  async handle(src: QuerySource, bytes: Buffer): Promise<Buffer | null> {
+    const started = process.hrtime.bigint();
+    let req: DnsMessage;
+    try {
+      req = decodeMessage(bytes);
+    } catch {
+      return null; // miekg/dns drops what it cannot unpack
+    }
+    const q = req.questions[0];
+    if (req.qr || !q) return null;
+    const qname = q.name.toLowerCase();
+    const route = routeQuery(src.listener, qname);
+    const qtype = typeName(q.type);
+    if (!route) {
+      // No block for this name on this listener: the server answers REFUSED outside any chain.
+      const refused = { ...replyTo(req), rcode: Rcode.REFUSED };
+      return encodeMessageWithin(refused, clientBufferSize(req, src.proto)).bytes;
+    }
+    const { block, zone } = route;
+    const m = this.deps.metrics;
+    m.request({ server: src.listener.server, zone, proto: src.proto, family: 1, qtype, sizeBytes: bytes.length, doBit: req.edns?.do ?? false });
+
+    const result = await this.chain(src, block, req, bytes);
+    let wire: Buffer;
+    let written: DnsMessage | null;
+    let rcode: string;
+    let plugin: string;
+    if ("error" in result) {
+      // errors plugin logs it; the server then writes SERVFAIL itself (plugin="" in the metrics).
+      if (block.errors) this.deps.log(formatErrorsLine(Rcode.SERVFAIL, req, result.error));
+      written = null;
+      rcode = "SERVFAIL";
+      plugin = "";
+      wire = encodeMessageWithin(withEdns({ ...replyTo(req), rcode: Rcode.SERVFAIL }, req), clientBufferSize(req, src.proto)).bytes;
+    } else {
+      written = withEdns({ ...result.reply, id: req.id }, req);
+      const out = encodeMessageWithin(written, clientBufferSize(req, src.proto));
+      if (out.truncated) written = decodeMessage(out.bytes);
+      wire = out.bytes;
+      rcode = rcodeName(written.rcode);
+      plugin = result.plugin;
+    }
+    const nanos = Number(process.hrtime.bigint() - started);
+    const sizeBytes = written ? wire.length : 0;
+    m.response({ server: src.listener.server, zone, proto: src.proto, rcode, plugin, sizeBytes, durationSeconds: nanos / 1e9, qtype });
+    if (block.log) {
+      this.deps.log(
+        formatQueryLog({
+          remoteIP: src.remoteIP,
+          remotePort: src.remotePort,
+          request: req,
+          proto: src.proto,
+          requestSize: bytes.length,
+          bufsize: clientBufferSize(req, src.proto),
+          response: written,
+          responseSize: sizeBytes,
+          durationNanos: nanos,
+          legacyEmptyRcode: this.deps.version === "1.7.0",
+        }),
+      );
+    }
+    return wire;
+  }
+
+  /** cache → forward, for one block. */
+  private async chain(src: QuerySource, block: BlockConfig, req: DnsMessage, bytes: Buffer): Promise<ChainResult> {
+    const cache = this.caches.get(block);
+    const qname = req.questions[0]!.name.toLowerCase();
+    const cacheApplies = cache && block.cache && block.cache.zones.some((z) => z === "." || qname === z || qname.endsWith(`.${z}`));
+    if (!cache || !block.cache || !cacheApplies) {
+      const fwd = await this.forward(block, bytes);
+      return "error" in fwd ? fwd : { reply: fwd.reply, plugin: block.forward ? "forward" : "" };
+    }
+    const labels = { server: src.listener.server, zones: block.cache.zones.join(",") };
+    const m = this.deps.metrics;
+    m.cacheRequest(labels);
+    const hit = cache.lookup(req);
+    if (hit.kind === "hit") {
+      m.cacheHit({ ...labels, type: hit.type });
+      if (hit.stale) {
+        m.cacheServedStale(labels);
+        void this.refresh(block, cache, labels, req, bytes, false);
+      } else if (hit.prefetch) {
+        m.cachePrefetch(labels);
+        void this.refresh(block, cache, labels, req, bytes, true);
+      }
+      return { reply: hit.reply, plugin: "cache" };
+    }
+    m.cacheMiss(labels);
+    const fwd = await this.forward(block, bytes);
+    if ("error" in fwd) return fwd;
+    const stored = this.store(cache, labels, req, fwd.reply, false);
+    return { reply: stored, plugin: "cache" };
+  }
+
+  private store(cache: DnsCache, labels: { server: string; zones: string }, req: DnsMessage, res: DnsMessage, prefetch: boolean): DnsMessage {
+    const s = cache.store(req, res, { prefetch });
+    if (s.stored) {
+      if (s.evicted) this.deps.metrics.cacheEviction({ ...labels, type: s.stored });
+      this.deps.metrics.cacheEntries({ ...labels, type: "success" }, cache.size("success"));
+      this.deps.metrics.cacheEntries({ ...labels, type: "denial" }, cache.size("denial"));
+    }
+    return s.reply;
+  }
+
+  private async refresh(block: BlockConfig, cache: DnsCache, labels: { server: string; zones: string }, req: DnsMessage, bytes: Buffer, prefetch: boolean): Promise<void> {
+    const fwd = await this.forward(block, bytes);
+    if (!("error" in fwd)) this.store(cache, labels, req, fwd.reply, prefetch);
+  }
+
+  /** forward: random upstream order, next one on failure; every upstream failing returns the last error. */
+  private async forward(block: BlockConfig, bytes: Buffer): Promise<{ reply: DnsMessage } | { error: string }> {
+    const fwd = block.forward;
+    if (!fwd || fwd.to.length === 0) return { error: "plugin/forward: no next plugin found" };
+    const m = this.deps.metrics;
+    const order = shuffle(fwd.to, this.deps.random ?? Math.random);
+    const proto: Proto = fwd.forceTcp ? "tcp" : "udp";
+    let lastError = "no healthy proxies";
+    for (const target of order) {
+      const t0 = process.hrtime.bigint();
+      try {
+        const { bytes: raw, reused } = await this.deps.pool.exchange(target, proto, bytes, FORWARD_ATTEMPT_TIMEOUT_MS);
+        m.forwardConnCache({ to: target.label, proto, hit: reused });
+        const reply = decodeMessage(raw);
+        m.forwardRequest({ to: target.label, proto, rcode: rcodeName(reply.rcode), durationSeconds: Number(process.hrtime.bigint() - t0) / 1e9 });
+        return { reply };
+      } catch (err) {
+        m.forwardConnCache({ to: target.label, proto, hit: false });
+        m.forwardHealthcheckFailure({ to: target.label });
+        lastError = err instanceof UpstreamError ? err.message : String(err);
+      }
+    }
+    // Every upstream is down: forward's last resort is a random one, which has just failed too.
+    m.forwardHealthcheckBroken();
+    return { error: lastError };
+  }
+}
+
+function withEdns(reply: DnsMessage, req: DnsMessage): DnsMessage {
+  // CoreDNS's ScrubWriter: a reply carries an OPT exactly when the request did, with the request's DO.
+  return { ...reply, edns: req.edns ? { udpSize: Math.max(req.edns.udpSize, 512), do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** The loop plugin's self-probe name: `<rand>.<rand>.<zone>` with Go's non-negative 63-bit rand.Int(). */
+export function loopProbeName(zone: string, random: () => number = Math.random): string {
+  const goRandInt = () => (BigInt(Math.floor(random() * 2 ** 31)) * 2n ** 32n + BigInt(Math.floor(random() * 2 ** 32))).toString();
+  return `${goRandInt()}.${goRandInt()}.${zone === "." ? "" : zone}`;
+}
+
