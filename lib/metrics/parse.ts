@@ -38,14 +38,28 @@ const TYPES: Record<string, MetricType> = {
   UNTYPED: "UNTYPED",
 };
 
-function isLabelNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+// Character classes by UTF-16 code unit; a table lookup is cheaper than range tests in the hot loops.
+const LABEL_START = 1;
+const LABEL_CHAR = 2;
+const METRIC_START = 4;
+const METRIC_CHAR = 8;
+const CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  const digit = c >= 48 && c <= 57;
+  if (letter) CLASS[c] |= LABEL_START | METRIC_START;
+  if (letter || digit) CLASS[c] |= LABEL_CHAR | METRIC_CHAR;
+  if (c === 58) CLASS[c] |= METRIC_START | METRIC_CHAR;
 }
-function isLabelNameChar(c: number): boolean {
-  return isLabelNameStart(c) || (c >= 48 && c <= 57);
-}
-function isMetricNameChar(c: number): boolean {
-  return isLabelNameChar(c) || c === 58;
+
+/** How many recently seen metric names are remembered (a histogram cycles through _bucket, _sum, _count). */
+const RECENT_NAMES = 4;
+
+/** A metric name seen on an earlier line, with its resolved family. */
+interface RecentName {
+  length: number;
+  name: string;
+  resolved: Resolved;
 }
 
 /** How a character is shown in an error message. */
@@ -90,11 +104,13 @@ class ExpositionScanner {
   private line = 0;
   private readonly families = new Map<string, FamilyState>();
   private readonly samples: Sample[] = [];
-  /** The previous sample line's name and family; reset whenever a HELP/TYPE line may change resolution. */
-  private lastName = "";
-  private lastResolved: Resolved | null = null;
-  /** Label names of the previous sample line by position, reused instead of slicing new strings. */
+  /** Recent sample names and their families, newest first; cleared when a HELP/TYPE line may change resolution. */
+  private recent: RecentName[] = [];
+  /** Label names of the previous sample line by index, reused so property keys stay the same strings. */
   private readonly lastLabelNames: string[] = [];
+  /** See nextBackslashOrNewline. */
+  private nextBackslash = -1;
+  private nextNewline = -1;
   /** `le`/`quantile` values as written → Go's shortest float form. */
   private readonly normalized = new Map<string, string>();
 
@@ -149,9 +165,7 @@ class ExpositionScanner {
   private metricNameEnd(from: number): number {
     const { src } = this;
     let i = from;
-    const c = src.charCodeAt(i);
-    if (!isLabelNameStart(c) && c !== 58) return i;
-    while (isMetricNameChar(src.charCodeAt(++i)));
+    if ((CLASS[src.charCodeAt(i)] as number) & METRIC_START) while ((CLASS[src.charCodeAt(++i)] as number) & METRIC_CHAR);
     return i;
   }
 
@@ -188,7 +202,7 @@ class ExpositionScanner {
     }
     const { family } = resolveFamily(this.families, src.slice(nameStart, nameEnd));
     // A HELP/TYPE line can change which family later names resolve to.
-    this.lastResolved = null;
+    this.recent = [];
     this.pos = nameEnd;
     this.skipBlanks();
     if (src.charCodeAt(this.pos) === NL) {
@@ -237,20 +251,10 @@ class ExpositionScanner {
   /** A sample line: name, optional `{labels}`, value, optional timestamp. */
   private readSample(): void {
     const { src } = this;
-    const nameStart = this.pos;
-    const nameEnd = this.metricNameEnd(nameStart);
-    if (nameEnd === nameStart) {
-      this.fail(nameStart, `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(nameStart))}`);
-    }
-    let resolved = this.lastResolved;
-    if (resolved === null || nameEnd - nameStart !== this.lastName.length || !src.startsWith(this.lastName, nameStart)) {
-      this.lastName = src.slice(nameStart, nameEnd);
-      resolved = this.lastResolved = resolveFamily(this.families, this.lastName);
-    }
-    const name = this.lastName;
+    const { name, resolved } = this.recentName(this.pos);
     const { family } = resolved;
     if (family.type === null) family.type = "UNTYPED";
-    this.pos = nameEnd;
+    this.pos += name.length;
     this.skipBlanks();
     const labels: Record<string, string> = {};
     if (src.charCodeAt(this.pos) === OPEN_BRACE) {
@@ -300,11 +304,8 @@ class ExpositionScanner {
         this.pos++;
         return;
       }
-      let end = start;
-      if (isLabelNameStart(c)) while (isLabelNameChar(src.charCodeAt(++end)));
-      if (end === start) this.fail(start, `invalid label name for metric "${family.name}": found ${describeChar(c)}`);
-      const labelName = this.labelName(index, start, end);
-      this.pos = end;
+      const labelName = this.labelName(index, start, family);
+      this.pos = start + labelName.length;
       this.skipBlanks();
       c = src.charCodeAt(this.pos);
       if (c !== EQUALS) this.fail(this.pos, `expected '=' after label name "${labelName}", found ${describeChar(c)}`);
@@ -320,7 +321,7 @@ class ExpositionScanner {
       if (special) {
         value = this.normalizeBound(labelName, value, start);
         if (!sumOrCount) labels[labelName] = value;
-      } else if (Object.prototype.hasOwnProperty.call(labels, labelName)) {
+      } else if (this.seenEarlierInLine(index, labelName)) {
         this.fail(start, `duplicate label names for metric "${family.name}": "${labelName}" appears twice`);
       } else if (labelName === "__proto__") {
         Object.defineProperty(labels, labelName, { value, enumerable: true, writable: true, configurable: true });
@@ -338,26 +339,80 @@ class ExpositionScanner {
     }
   }
 
-  /** The label name at `src[start, end)`, reusing the string the previous line had at this position. */
-  private labelName(index: number, start: number, end: number): string {
+  /**
+   * The first backslash or newline at or after `from`. Both positions are found with indexOf and kept
+   * until the scan passes them, so the whole text is searched at most once for each.
+   */
+  private nextBackslashOrNewline(from: number): number {
+    if (this.nextBackslash < from) {
+      const i = this.src.indexOf("\\", from);
+      this.nextBackslash = i === -1 ? this.src.length : i;
+    }
+    if (this.nextNewline < from) this.nextNewline = this.src.indexOf("\n", from);
+    return this.nextBackslash < this.nextNewline ? this.nextBackslash : this.nextNewline;
+  }
+
+  /**
+   * The metric name starting at `start` and its family. A name seen on a recent line is recognised
+   * by comparing substrings (a native compare, far cheaper than scanning it character by character).
+   */
+  private recentName(start: number): RecentName {
+    const { src, recent } = this;
+    for (let k = 0; k < recent.length; k++) {
+      const r = recent[k] as RecentName;
+      const after = start + r.length;
+      if (!((CLASS[src.charCodeAt(after)] as number) & METRIC_CHAR) && src.slice(start, after) === r.name) return r;
+    }
+    const end = this.metricNameEnd(start);
+    if (end === start) {
+      this.fail(start, `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(start))}`);
+    }
+    const name = src.slice(start, end);
+    const entry: RecentName = { length: end - start, name, resolved: resolveFamily(this.families, name) };
+    if (recent.length >= RECENT_NAMES) recent.pop();
+    recent.unshift(entry);
+    return entry;
+  }
+
+  /**
+   * The label name starting at `start`, the `index`th of its line. The previous line's name at the same
+   * index is tried first: real dumps repeat label names line after line, and reusing the same string
+   * saves scanning it and keeps property keys identical.
+   */
+  private labelName(index: number, start: number, family: FamilyState): string {
+    const { src } = this;
     const cached = this.lastLabelNames[index];
-    if (cached !== undefined && cached.length === end - start && this.src.startsWith(cached, start)) return cached;
-    const name = this.src.slice(start, end);
+    if (cached !== undefined) {
+      const after = start + cached.length;
+      if (!((CLASS[src.charCodeAt(after)] as number) & LABEL_CHAR) && src.slice(start, after) === cached) return cached;
+    }
+    let end = start;
+    const c = src.charCodeAt(start);
+    if ((CLASS[c] as number) & LABEL_START) while ((CLASS[src.charCodeAt(++end)] as number) & LABEL_CHAR);
+    if (end === start) this.fail(start, `invalid label name for metric "${family.name}": found ${describeChar(c)}`);
+    const name = src.slice(start, end);
     this.lastLabelNames[index] = name;
     return name;
+  }
+
+  /** Whether `name` is among this line's earlier label names (which `labelName` left in lastLabelNames). */
+  private seenEarlierInLine(index: number, name: string): boolean {
+    for (let k = 0; k < index; k++) if (this.lastLabelNames[k] === name) return true;
+    return false;
   }
 
   /** A quoted label value; `pos` starts at the opening quote and ends just past the closing one. */
   private readLabelValue(): string {
     const { src } = this;
     const start = this.pos + 1;
+    // Fast path: the closing quote comes before any backslash or newline; found with native searches.
+    const quote = src.indexOf('"', start);
+    if (quote !== -1 && quote < this.nextBackslashOrNewline(start)) {
+      this.pos = quote + 1;
+      return src.slice(start, quote);
+    }
     let i = start;
     let c = src.charCodeAt(i);
-    while (c !== QUOTE && c !== BACKSLASH && c !== NL) c = src.charCodeAt(++i);
-    if (c === QUOTE) {
-      this.pos = i + 1;
-      return src.slice(start, i);
-    }
     // Slow path: the value has escapes (or no closing quote); copy the plain runs between them.
     let out = "";
     let chunk = start;
