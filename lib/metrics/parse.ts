@@ -47,9 +47,11 @@ const CLASS = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) {
   const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
   const digit = c >= 48 && c <= 57;
-  if (letter) CLASS[c] |= LABEL_START | METRIC_START;
-  if (letter || digit) CLASS[c] |= LABEL_CHAR | METRIC_CHAR;
-  if (c === 58) CLASS[c] |= METRIC_START | METRIC_CHAR;
+  let flags = 0;
+  if (letter) flags |= LABEL_START | METRIC_START;
+  if (letter || digit) flags |= LABEL_CHAR | METRIC_CHAR;
+  if (c === 58) flags |= METRIC_START | METRIC_CHAR; // ':' only in metric names
+  CLASS[c] = flags;
 }
 
 /** How many recently seen metric names are remembered (a histogram cycles through _bucket, _sum, _count). */
