@@ -111,9 +111,10 @@ export class ObjectStore {
    * Stores a new object: assigns uid, creationTimestamp, resourceVersion, generation 1 (for types that
    * track it); `generateName` → a random 5-character suffix; apiVersion/kind come from `rt`.
    * Applies the type's create strategy (a new pod is `Pending`, a new DaemonSet has zeroed status).
-   * Throws StoreError 409 AlreadyExists.
+   * Throws StoreError 409 AlreadyExists. `dryRun`: every check and default, nothing stored (the
+   * returned object then has no resourceVersion, as a dry-run create answers).
    */
-  create(rt: ResourceType, obj: KubeObject): KubeObject {
+  create(rt: ResourceType, obj: KubeObject, opts: { dryRun?: boolean } = {}): KubeObject {
     const o = clone(obj);
     o.apiVersion = apiVersionOf(rt);
     o.kind = rt.kind;
@@ -136,6 +137,10 @@ export class ObjectStore {
     if (rt.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     applyCreateStrategy(rt, o);
+    if (opts.dryRun) {
+      delete meta.resourceVersion;
+      return o;
+    }
     meta.resourceVersion = String(++this.rv);
     this.table(rt).set(key, o);
     this.record({ rv: this.rv, key: storageKey(rt), type: "ADDED", object: o });
@@ -150,9 +155,9 @@ export class ObjectStore {
    * nodes, daemonsets, services, namespaces) keeps the stored `status`, and a `status` write changes
    * only `status`: controllers must pass `{ subresource: "status" }` to report status.
    * `generation` is bumped when `spec` changed. A write that changes nothing keeps the resourceVersion
-   * and sends no event.
+   * and sends no event. `dryRun`: the result is computed and returned, nothing stored.
    */
-  update(rt: ResourceType, obj: KubeObject, opts: { subresource?: "status" } = {}): KubeObject {
+  update(rt: ResourceType, obj: KubeObject, opts: { subresource?: "status"; dryRun?: boolean } = {}): KubeObject {
     const meta = obj.metadata ?? { name: "" };
     const namespace = rt.namespaced ? meta.namespace : undefined;
     const key = this.objectKey(rt, namespace, meta.name);
@@ -192,6 +197,7 @@ export class ObjectStore {
       }
     }
     if (canonical(next) === canonical(old)) return clone(old);
+    if (opts.dryRun) return next;
     next.metadata.resourceVersion = String(++this.rv);
     this.table(rt).set(key, next);
     this.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });

@@ -1,0 +1,167 @@
+/**
+ * create (POST), update (PUT), patch (PATCH) and delete (DELETE) with the API server's order of checks:
+ * decode (400) → name/namespace consistency (400) → admission (namespace exists) → validation (422) →
+ * optimistic concurrency (409) → store, or with `?dryRun=All` return the result and store nothing.
+ */
+import type { RequestContext } from "./context";
+import { StoreError, badRequest, notFound } from "./errors";
+import { isDryRun, parseBody, readBody, sendJson } from "./http";
+import { applyPatch, patchTypeOf } from "./patch";
+import { RESOURCES } from "./resources";
+import { handleSelfSubjectAccessReview } from "./ssar";
+import { successStatus } from "./status";
+import type { KubeObject, ResourceType } from "./types";
+import { checkDecodable, validateObject } from "./validation";
+import { deleteObject } from "./deletion";
+
+function namespaceOf(ctx: RequestContext): string | undefined {
+  return ctx.rt.namespaced ? ctx.info.namespace : undefined;
+}
+
+/** NamespaceLifecycle admission: no new objects in a namespace that does not exist or is going away. */
+function admitNamespace(ctx: RequestContext, ns: string | undefined): void {
+  if (!ctx.rt.namespaced || ns === undefined) return;
+  const nsObj = ctx.store.get(RESOURCES.namespaces, undefined, ns);
+  if (!nsObj) throw notFound("", "namespaces", ns);
+  if (nsObj.metadata.deletionTimestamp) {
+    throw new StoreError(403, "Forbidden", `${ctx.rt.resource} "${""}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+      kind: ctx.rt.resource,
+    });
+  }
+}
+
+/** The namespace in the body must be empty or equal the URL's. */
+function reconcileNamespace(rt: ResourceType, o: KubeObject, ns: string | undefined): void {
+  if (!rt.namespaced) {
+    delete o.metadata.namespace;
+    return;
+  }
+  if (o.metadata.namespace && o.metadata.namespace !== ns) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  o.metadata.namespace = ns;
+}
+
+async function readObject(ctx: RequestContext): Promise<unknown> {
+  const raw = await readBody(ctx.req);
+  return parseBody(raw, ctx.req.headers["content-type"]);
+}
+
+export async function handleCreate(ctx: RequestContext): Promise<void> {
+  const { rt, store, res } = ctx;
+  const body = await readObject(ctx);
+  if (rt === RESOURCES.selfsubjectaccessreviews) {
+    handleSelfSubjectAccessReview(ctx, body);
+    return;
+  }
+  if (ctx.info.subresource) throw new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  const dryRun = isDryRun(ctx.query);
+  const o = checkDecodable(rt, body);
+  const ns = namespaceOf(ctx);
+  if (rt.namespaced && !ns) throw new StoreError(404, "NotFound", "the server could not find the requested resource");
+  reconcileNamespace(rt, o, ns);
+  admitNamespace(ctx, ns);
+  validateObject(rt, o, { creating: true });
+  const created = store.create(rt, o, { dryRun });
+  sendJson(res, 201, created);
+}
+
+/** Shared by PUT and PATCH: checks, then store.update (status subresource honoured). */
+function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): KubeObject {
+  const { rt, store, info } = ctx;
+  const name = info.name ?? "";
+  if (next.metadata.name !== name) {
+    throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  reconcileNamespace(rt, next, namespaceOf(ctx));
+  if (next.metadata.uid && next.metadata.uid !== current.metadata.uid) {
+    throw new StoreError(409, "Conflict", `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid ?? ""}`, {
+      name,
+      group: rt.group,
+      kind: rt.resource,
+    });
+  }
+  const status = info.subresource === "status";
+  if (info.subresource && !status) throw new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  if (status && !rt.subresources?.status) throw new StoreError(404, "NotFound", "the server could not find the requested resource");
+  // Validate what would be stored: for a status write, only status changes.
+  const candidate = status ? { ...current, status: next.status, metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion } } : next;
+  validateObject(rt, candidate, { creating: false, old: current });
+  return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
+}
+
+export async function handleUpdate(ctx: RequestContext): Promise<void> {
+  const body = await readObject(ctx);
+  const o = checkDecodable(ctx.rt, body);
+  const current = ctx.store.get(ctx.rt, namespaceOf(ctx), ctx.info.name ?? "");
+  if (!current) throw notFound(ctx.rt.group, ctx.rt.resource, ctx.info.name ?? "");
+  sendJson(ctx.res, 200, commitUpdate(ctx, o, current));
+}
+
+export async function handlePatch(ctx: RequestContext): Promise<void> {
+  const type = patchTypeOf(ctx.req.headers["content-type"]);
+  const raw = await readBody(ctx.req);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(raw.toString("utf8"));
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+  const current = ctx.store.get(ctx.rt, namespaceOf(ctx), ctx.info.name ?? "");
+  if (!current) throw notFound(ctx.rt.group, ctx.rt.resource, ctx.info.name ?? "");
+  const patched = applyPatch(type, ctx.rt.kind, current, patch);
+  const o = checkDecodable(ctx.rt, patched);
+  sendJson(ctx.res, 200, commitUpdate(ctx, o, current));
+}
+
+/** DeleteOptions from the body or the query string. */
+interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
+  const raw = await readBody(ctx.req);
+  const body = (parseBody(raw, "application/json") ?? {}) as DeleteOptions & { kind?: string };
+  const q = ctx.query.get("gracePeriodSeconds");
+  if (q !== null) body.gracePeriodSeconds = Number(q);
+  const p = ctx.query.get("propagationPolicy");
+  if (p === "Orphan" || p === "Background" || p === "Foreground") body.propagationPolicy = p;
+  if (body.gracePeriodSeconds !== undefined && !Number.isInteger(body.gracePeriodSeconds)) throw badRequest("gracePeriodSeconds must be an integer");
+  return body;
+}
+
+export async function handleDelete(ctx: RequestContext): Promise<void> {
+  const { rt, store, info, res } = ctx;
+  const opts = await deleteOptions(ctx);
+  const dryRun = isDryRun(ctx.query);
+  const current = store.get(rt, namespaceOf(ctx), info.name ?? "");
+  if (!current) throw notFound(rt.group, rt.resource, info.name ?? "");
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== current.metadata.uid) {
+    throw new StoreError(409, "Conflict", `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`, { name: current.metadata.name, group: rt.group, kind: rt.resource });
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw new StoreError(409, "Conflict", `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`, { name: current.metadata.name, group: rt.group, kind: rt.resource });
+  }
+  if (dryRun) {
+    sendJson(res, 200, rt === RESOURCES.pods ? current : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid));
+    return;
+  }
+  const result = deleteObject(store, ctx.hooks, rt, current, opts);
+  // Pods answer with the (terminating) pod; other types with a Success Status, as a real server does.
+  sendJson(res, 200, rt === RESOURCES.pods ? result : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid));
+}
+
+export async function handleDeleteCollection(ctx: RequestContext): Promise<void> {
+  const { rt, store, res, query } = ctx;
+  const opts = await deleteOptions(ctx);
+  const dryRun = isDryRun(query);
+  const { items, resourceVersion } = store.list(rt, namespaceOf(ctx), {
+    labelSelector: query.get("labelSelector") ?? undefined,
+    fieldSelector: query.get("fieldSelector") ?? undefined,
+  });
+  const deleted = dryRun ? items : items.map((o) => deleteObject(store, ctx.hooks, rt, o, opts));
+  sendJson(res, 200, { kind: `${rt.kind}List`, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion }, items: deleted });
+}

@@ -1,0 +1,39 @@
+/**
+ * Non-resource endpoints: health checks, /version and the discovery documents.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedGroups, SERVER_VERSION } from "./discovery";
+import { sendJson, sendText } from "./http";
+import { methodNotAllowed } from "./status";
+
+const HEALTH = /^\/(healthz|livez|readyz)(\/.*)?$/;
+
+export function handleNonResource(path: string, method: string, _req: IncomingMessage, res: ServerResponse, serverUrl: string): void {
+  if (method !== "GET" && method !== "HEAD") throw methodNotAllowed();
+  const p = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  if (HEALTH.test(p)) return sendText(res, 200, "ok");
+  if (p === "/version") return sendJson(res, 200, SERVER_VERSION);
+  if (p === "/api") return sendJson(res, 200, apiVersions(new URL(serverUrl).host));
+  if (p === "/apis") return sendJson(res, 200, apiGroupList());
+  const core = /^\/api\/([^/]+)$/.exec(p);
+  if (core) {
+    const list = apiResourceList("", core[1] ?? "");
+    return list ? sendJson(res, 200, list) : notFoundPage(res);
+  }
+  const group = /^\/apis\/([^/]+)$/.exec(p);
+  if (group) {
+    const g = servedGroups().find((x) => x.name === group[1]);
+    return g ? sendJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...apiGroup(g.name, g.version) }) : notFoundPage(res);
+  }
+  const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
+  if (gv) {
+    const list = apiResourceList(gv[1] ?? "", gv[2] ?? "");
+    return list ? sendJson(res, 200, list) : notFoundPage(res);
+  }
+  return notFoundPage(res);
+}
+
+/** What Go's mux answers for an unknown path. */
+function notFoundPage(res: ServerResponse): void {
+  sendText(res, 404, "404 page not found\n");
+}

@@ -1,0 +1,207 @@
+/**
+ * The simulated Kubernetes API server: plain HTTP on a loopback address, bearer-token authentication,
+ * RBAC authorization, discovery, and the REST verbs over the object store. @kubernetes/client-node and
+ * the real kubectl talk to it exactly as to a cluster.
+ */
+import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { ApiServerHooks, RequestContext } from "./context";
+import { StoreError } from "./errors";
+import { handleDelete, handleDeleteCollection, handleCreate, handlePatch, handleUpdate } from "./handlers-write";
+import { handleGet, handleList, handleWatch } from "./handlers-read";
+import { handlePodLog, handlePodProxy, handlePortForwardUpgrade } from "./handlers-pods";
+import { acceptsJson } from "./http";
+import { handleNonResource } from "./non-resource";
+import { authorize, withImplicitGroups, type RequestAttributes, type UserInfo } from "./rbac";
+import { ensureBootstrapPolicy } from "./rbac-bootstrap";
+import { parseRequestInfo } from "./request-info";
+import { findResource } from "./resources";
+import { forbidden, methodNotAllowed, notAcceptable, resourceNotFound, statusBody, unauthorized, writeStatus } from "./status";
+import type { ObjectStore } from "./store";
+import { ensureSystemObjects } from "./system-objects";
+import { dualProtocolListener, selfSignedCert, type ServingCert } from "./tls";
+
+export type { ApiServerHooks } from "./context";
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  /** Bearer token → user. `system:authenticated` (and service-account groups) are added automatically. */
+  tokens: Record<string, { name: string; groups: string[] }>;
+  /** Loopback address to bind, e.g. `apiServerHost(base)`. */
+  host: string;
+  /** Default 6443; 0 = ephemeral. */
+  port?: number;
+  hooks?: ApiServerHooks;
+  /**
+   * TLS on the same port as plain HTTP (default: a self-signed certificate made with openssl; false =
+   * plain HTTP only). kubectl needs it: it sends tokens only over TLS.
+   */
+  tls?: boolean | ServingCert;
+}
+
+export interface ApiServer {
+  /** e.g. http://127.73.0.1:41234 — the kubeconfig's `server`. */
+  url: string;
+  host: string;
+  port: number;
+  /** The live hook table: the cluster runtime may fill it after start. */
+  hooks: ApiServerHooks;
+  /** `https://host:port` when TLS is on (same port as `url`). */
+  httpsUrl: string | undefined;
+  /** PEM of the serving certificate, for a kubeconfig's certificate-authority-data. */
+  caCert: string | undefined;
+  close(): Promise<void>;
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
+  // Browsers' WebSockets cannot set headers; kubectl and client-go accept the token as a subprotocol.
+  const protocols = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
+  const prefix = "base64url.bearer.authorization.k8s.io.";
+  const p = protocols.find((s) => s.startsWith(prefix));
+  return p ? Buffer.from(p.slice(prefix.length), "base64url").toString("utf8") : undefined;
+}
+
+/** Authorizes; for the portforward upgrade either `get` or `create` on pods/portforward suffices. */
+function check(store: ObjectStore, attrs: RequestAttributes): void {
+  if (authorize(store, attrs).allowed) return;
+  if (attrs.kind === "resource" && attrs.subresource === "portforward" && authorize(store, { ...attrs, verb: attrs.verb === "get" ? "create" : "get" }).allowed) return;
+  if (attrs.kind === "nonResource") throw forbidden({ user: attrs.user.name, verb: attrs.verb, group: "", resource: "", path: attrs.path });
+  throw forbidden({ user: attrs.user.name, verb: attrs.verb, group: attrs.group, resource: attrs.resource, subresource: attrs.subresource, name: attrs.name, namespace: attrs.namespace });
+}
+
+export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { store } = opts;
+  const hooks: ApiServerHooks = opts.hooks ?? {};
+  ensureBootstrapPolicy(store);
+  ensureSystemObjects(store);
+  const watchClosers = new Set<() => void>();
+  let url = "";
+
+  const authenticate = (req: IncomingMessage): UserInfo => {
+    const token = bearerToken(req);
+    const entry = token !== undefined ? opts.tokens[token] : undefined;
+    if (!entry) throw unauthorized();
+    return withImplicitGroups(entry);
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? "/", "http://apiserver");
+    const query = u.searchParams;
+    const method = (req.method ?? "GET").toUpperCase();
+    const user = authenticate(req);
+    const info = parseRequestInfo(method, u.pathname, query);
+    if (!info.isResourceRequest) {
+      check(store, { kind: "nonResource", user, verb: info.verb, path: u.pathname });
+      handleNonResource(u.pathname, method, req, res, url);
+      return;
+    }
+    const rt = findResource(info.group, info.version, info.resource);
+    const urlHasNamespace = u.pathname.includes("/namespaces/") && info.resource !== "namespaces";
+    if (!rt || (urlHasNamespace && !rt.namespaced)) throw resourceNotFound();
+    if (rt.namespaced && info.name !== undefined && !info.namespace) throw resourceNotFound();
+    if (!acceptsJson(req.headers.accept)) throw notAcceptable();
+    const sub = info.subresource;
+    if (sub && !rt.subresources?.[sub]) throw resourceNotFound();
+    const ns = rt.namespaced || info.resource === "namespaces" ? info.namespace : undefined;
+    check(store, { kind: "resource", user, verb: info.verb, group: rt.group, resource: rt.resource, subresource: sub, namespace: ns, name: info.name });
+    const ctx: RequestContext = { store, hooks, user, info, rt, query, req, res };
+    if (sub === "log") return handlePodLog(ctx);
+    if (sub === "proxy" && rt.resource === "pods") return handlePodProxy(ctx);
+    if (sub === "portforward") throw new StoreError(400, "BadRequest", "Upgrade request required");
+    if (sub && sub !== "status") throw new StoreError(503, "ServiceUnavailable", `${rt.resource}/${sub} is not served by the simulated cluster`);
+    if (!rt.verbs.includes(info.verb) && !(sub === "status" && ["get", "update", "patch"].includes(info.verb))) throw methodNotAllowed();
+    switch (info.verb) {
+      case "get":
+        return handleGet(ctx);
+      case "list":
+        return handleList(ctx);
+      case "watch":
+        return handleWatch(ctx, (finish) => {
+          watchClosers.add(finish);
+          return () => watchClosers.delete(finish);
+        });
+      case "create":
+        return handleCreate(ctx);
+      case "update":
+        return handleUpdate(ctx);
+      case "patch":
+        return handlePatch(ctx);
+      case "delete":
+        return handleDelete(ctx);
+      case "deletecollection":
+        return handleDeleteCollection(ctx);
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  function fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof StoreError) {
+      writeStatus(res, err);
+      return;
+    }
+    console.error("sim/k8s api server: internal error:", err);
+    writeStatus(res, new StoreError(500, "InternalError", `Internal error occurred: ${(err as Error)?.message ?? String(err)}`));
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const u = new URL(req.url ?? "/", "http://apiserver");
+    const method = (req.method ?? "GET").toUpperCase();
+    const user = authenticate(req);
+    const info = parseRequestInfo(method, u.pathname, u.searchParams);
+    if (!info.isResourceRequest || info.resource !== "pods" || info.subresource !== "portforward" || !info.namespace || !info.name) {
+      throw new StoreError(400, "BadRequest", `upgrade is not supported for ${u.pathname} by the simulated cluster`);
+    }
+    check(store, { kind: "resource", user, verb: info.verb, group: "", resource: "pods", subresource: "portforward", namespace: info.namespace, name: info.name });
+    await handlePortForwardUpgrade(store, hooks, info.namespace, info.name, u.searchParams, req, socket, head);
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((err: unknown) => fail(res, err));
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade(req, socket, head).catch((err: unknown) => {
+      const e = err instanceof StoreError ? err : new StoreError(500, "InternalError", `Internal error occurred: ${String(err)}`);
+      const body = JSON.stringify(statusBody(e));
+      if (!socket.writable) return;
+      socket.end(
+        `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? ""}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+  };
+  const cert = opts.tls === false ? undefined : opts.tls === true || opts.tls === undefined ? selfSignedCert(opts.host) : opts.tls;
+  const plain = http.createServer(onRequest);
+  plain.on("upgrade", onUpgrade);
+  const secure = cert ? https.createServer({ cert: cert.cert, key: cert.key }, onRequest) : undefined;
+  secure?.on("upgrade", onUpgrade);
+  const { listener, destroyConnections } = dualProtocolListener(plain, secure);
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(opts.port ?? 6443, opts.host, () => {
+      listener.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (listener.address() as AddressInfo).port;
+  url = `http://${opts.host}:${port}`;
+  return {
+    url,
+    httpsUrl: cert ? `https://${opts.host}:${port}` : undefined,
+    caCert: cert?.cert,
+    host: opts.host,
+    port,
+    hooks,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const finish of [...watchClosers]) finish();
+        listener.close(() => resolve());
+        plain.closeAllConnections();
+        secure?.closeAllConnections();
+        destroyConnections();
+      }),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * authorization.k8s.io/v1 SelfSubjectAccessReview: "may I do X?", answered by the same RBAC
+ * authorizer that guards every request (what `kubectl auth can-i` and the dashboard's permission
+ * checks use).
+ */
+import type { RequestContext } from "./context";
+import { badRequest } from "./errors";
+import { sendJson } from "./http";
+import { authorize, type RequestAttributes } from "./rbac";
+import { invalid } from "./status";
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+export function handleSelfSubjectAccessReview(ctx: RequestContext, body: unknown): void {
+  if (!isObj(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+  const spec = isObj(body.spec) ? body.spec : {};
+  const ra = isObj(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
+  const nra = isObj(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
+  if (!ra && !nra) {
+    throw invalid("SelfSubjectAccessReview", "authorization.k8s.io", "", [
+      { reason: "FieldValueRequired", field: "spec.resourceAttributes", message: "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified" },
+    ]);
+  }
+  if (ra && nra) {
+    throw invalid("SelfSubjectAccessReview", "authorization.k8s.io", "", [
+      { reason: "FieldValueInvalid", field: "spec.nonResourceAttributes", message: "Invalid value: \"\": cannot be specified in combination with resourceAttributes" },
+    ]);
+  }
+  const attrs: RequestAttributes = ra
+    ? {
+        kind: "resource",
+        user: ctx.user,
+        verb: str(ra.verb) ?? "",
+        group: str(ra.group) ?? "",
+        resource: str(ra.resource) ?? "",
+        subresource: str(ra.subresource),
+        namespace: str(ra.namespace),
+        name: str(ra.name),
+      }
+    : { kind: "nonResource", user: ctx.user, verb: str(nra?.verb) ?? "", path: str(nra?.path) ?? "" };
+  const decision = authorize(ctx.store, attrs);
+  const status: Json = { allowed: decision.allowed };
+  if (decision.reason) status.reason = decision.reason;
+  const meta = isObj(body.metadata) ? body.metadata : {};
+  sendJson(ctx.res, 201, {
+    kind: "SelfSubjectAccessReview",
+    apiVersion: "authorization.k8s.io/v1",
+    metadata: { ...meta, creationTimestamp: null },
+    spec,
+    status,
+  });
+}
