@@ -119,7 +119,10 @@ class ShardedStore {
   private count = 0;
   readonly shardSize: number;
 
-  constructor(capacity: number, private readonly random: () => number) {
+  constructor(
+    capacity: number,
+    private readonly random: () => number,
+  ) {
     this.shardSize = Math.max(MIN_SHARD_SIZE, Math.floor(capacity / SHARDS));
   }
 
@@ -169,7 +172,8 @@ function minimalTtl(m: DnsMessage, cls: ResponseClass): number {
   for (const r of records) {
     ttl = Math.min(ttl, r.ttl);
     // A denial lives as long as the SOA says negative answers may (RFC 2308).
-    if ((cls === "nxdomain" || cls === "nodata") && r.data.kind === "SOA") ttl = Math.min(ttl, r.data.minimum);
+    if ((cls === "nxdomain" || cls === "nodata") && r.data.kind === "SOA")
+      ttl = Math.min(ttl, r.data.minimum);
   }
   return ttl;
 }
@@ -222,7 +226,13 @@ export class DnsCache {
       const ttl = this.remaining(item, now);
       if (!(ttl > 0 || (staleUpTo > 0 && -ttl < staleUpTo))) continue;
       const stale = ttl < 0;
-      return { kind: "hit", type: item.kind, reply: this.toReply(item, req, Math.max(ttl, 0)), stale, prefetch: !stale && this.shouldPrefetch(item, ttl, now) };
+      return {
+        kind: "hit",
+        type: item.kind,
+        reply: this.toReply(item, req, Math.max(ttl, 0)),
+        stale,
+        prefetch: !stale && this.shouldPrefetch(item, ttl, now),
+      };
     }
     return { kind: "miss" };
   }
@@ -263,7 +273,8 @@ export class DnsCache {
     if (!key || res.tc || cls === "other") return { stored: null, evicted: false, reply: res };
     const denial = cls === "nxdomain" || cls === "nodata" || cls === "servfail";
     const tier = denial ? this.config.denial : this.config.success;
-    const duration = cls === "servfail" ? this.config.servfailTtl : clamp(minimalTtl(res, cls), tier.minTtl, tier.maxTtl);
+    const duration =
+      cls === "servfail" ? this.config.servfailTtl : clamp(minimalTtl(res, cls), tier.minTtl, tier.maxTtl);
     if (duration <= 0) return { stored: null, evicted: false, reply: res };
     const kind: CacheKind = denial ? "denial" : "success";
     const reply: DnsMessage = {

@@ -4,7 +4,16 @@
  */
 import dgram from "node:dgram";
 import net from "node:net";
-import { buildQuery, decodeMessage, encodeMessage, frameTcp, rcodeName, TcpFrameReader, typeCode, type DnsMessage } from "./wire";
+import {
+  buildQuery,
+  decodeMessage,
+  encodeMessage,
+  frameTcp,
+  rcodeName,
+  TcpFrameReader,
+  typeCode,
+  type DnsMessage,
+} from "./wire";
 
 export interface QueryOnceOptions {
   host: string;
@@ -41,7 +50,10 @@ export class DnsQueryError extends Error {
 
 function encodeQuery(opts: QueryOnceOptions): { bytes: Buffer; id: number } {
   const type = typeof opts.type === "number" ? opts.type : typeCode(opts.type);
-  if (type === undefined) throw new DnsQueryError(`unknown query type ${JSON.stringify(opts.type)}: use A, AAAA, PTR, SRV, MX, TXT, SOA, NS, CNAME or a number`);
+  if (type === undefined)
+    throw new DnsQueryError(
+      `unknown query type ${JSON.stringify(opts.type)}: use A, AAAA, PTR, SRV, MX, TXT, SOA, NS, CNAME or a number`,
+    );
   const id = opts.id ?? Math.floor(Math.random() * 0x10000);
   const name = opts.name.endsWith(".") ? opts.name : `${opts.name}.`;
   return { bytes: encodeMessage(buildQuery({ id, name, type, edns: opts.edns ?? null })), id };
@@ -56,7 +68,11 @@ function overUdp(opts: QueryOnceOptions, query: Buffer, id: number, timeoutMs: n
       if (err) reject(err);
       else resolve(bytes!);
     };
-    const timer = setTimeout(() => done(new DnsQueryError(`no answer from ${opts.host}:${opts.port} over udp within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(new DnsQueryError(`no answer from ${opts.host}:${opts.port} over udp within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     sock.on("error", (err) => done(new DnsQueryError(`udp ${opts.host}:${opts.port}: ${err.message}`)));
     sock.on("message", (msg) => {
       if (msg.length >= 2 && msg.readUInt16BE(0) === id) done(null, msg);
@@ -77,14 +93,20 @@ function overTcp(opts: QueryOnceOptions, query: Buffer, timeoutMs: number): Prom
       if (err) reject(err);
       else resolve(bytes!);
     };
-    const timer = setTimeout(() => done(new DnsQueryError(`no answer from ${opts.host}:${opts.port} over tcp within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(new DnsQueryError(`no answer from ${opts.host}:${opts.port} over tcp within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     sock.on("connect", () => sock.write(frameTcp(query)));
     sock.on("data", (chunk) => {
       const [first] = frames.push(chunk);
       if (first) done(null, first);
     });
     sock.on("error", (err) => done(new DnsQueryError(`tcp ${opts.host}:${opts.port}: ${err.message}`)));
-    sock.on("close", () => done(new DnsQueryError(`tcp ${opts.host}:${opts.port}: connection closed before an answer`)));
+    sock.on("close", () =>
+      done(new DnsQueryError(`tcp ${opts.host}:${opts.port}: connection closed before an answer`)),
+    );
   });
 }
 
@@ -92,7 +114,10 @@ function overTcp(opts: QueryOnceOptions, query: Buffer, timeoutMs: number): Prom
 export async function queryOnce(opts: QueryOnceOptions): Promise<QueryResult> {
   const { bytes, id } = encodeQuery(opts);
   const timeoutMs = opts.timeoutMs ?? 3000;
-  const raw = (opts.proto ?? "udp") === "tcp" ? await overTcp(opts, bytes, timeoutMs) : await overUdp(opts, bytes, id, timeoutMs);
+  const raw =
+    (opts.proto ?? "udp") === "tcp"
+      ? await overTcp(opts, bytes, timeoutMs)
+      : await overUdp(opts, bytes, id, timeoutMs);
   const message = decodeMessage(raw);
   return { message, rcode: rcodeName(message.rcode), size: raw.length };
 }

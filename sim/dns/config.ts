@@ -71,7 +71,20 @@ export interface PodConfig {
 }
 
 // Handlers in zdirectives.go order (only those that take part in the query path are "enabled" plugins).
-const HANDLER_ORDER = ["prometheus", "errors", "log", "dns64", "loadbalance", "cache", "rewrite", "template", "hosts", "loop", "forward", "whoami"];
+const HANDLER_ORDER = [
+  "prometheus",
+  "errors",
+  "log",
+  "dns64",
+  "loadbalance",
+  "cache",
+  "rewrite",
+  "template",
+  "hosts",
+  "loop",
+  "forward",
+  "whoami",
+];
 
 function fqdn(zone: string): string {
   return zone.endsWith(".") ? zone : `${zone}.`;
@@ -90,13 +103,25 @@ export function standInFor(spec: PodRuntimeSpec, virtualIP: string, port: number
   throw new CorednsConfigError(`listen udp ${virtualIP}:${port}: bind: cannot assign requested address`);
 }
 
-function cacheConfigOf(node: CorefileDirective, described: NonNullable<ReturnType<typeof describeServerBlock>["cache"]>, blockZones: string[]): BlockConfig["cache"] {
+function cacheConfigOf(
+  node: CorefileDirective,
+  described: NonNullable<ReturnType<typeof describeServerBlock>["cache"]>,
+  blockZones: string[],
+): BlockConfig["cache"] {
   // `cache [TTL] [ZONES...]`: zones are whatever follows an optional leading integer.
   const args = node.args.slice(/^-?\d+$/.test(node.args[0] ?? "") ? 1 : 0);
   const servfail = (node.block ?? []).find((d) => d.name === "servfail")?.args[0];
-  const servfailTtl = servfail ? goDurationSeconds(servfail) ?? DEFAULT_CACHE_CONFIG.servfailTtl : DEFAULT_CACHE_CONFIG.servfailTtl;
+  const servfailTtl = servfail
+    ? (goDurationSeconds(servfail) ?? DEFAULT_CACHE_CONFIG.servfailTtl)
+    : DEFAULT_CACHE_CONFIG.servfailTtl;
   return {
-    config: { success: described.success, denial: described.denial, prefetch: described.prefetch, serveStale: described.serveStale, servfailTtl },
+    config: {
+      success: described.success,
+      denial: described.denial,
+      prefetch: described.prefetch,
+      serveStale: described.serveStale,
+      servfailTtl,
+    },
     zones: args.length ? args.map((z) => fqdn(z.toLowerCase())) : blockZones,
   };
 }
@@ -112,7 +137,8 @@ function forwardTargets(spec: PodRuntimeSpec, args: string[]): ForwardTarget[] {
   const out: ForwardTarget[] = [];
   for (const raw of args) {
     if (raw === RESOLV_CONF) {
-      for (const r of spec.upstreamResolvers) out.push({ label: `${r.virtualIP}:53`, host: r.host, port: r.port });
+      for (const r of spec.upstreamResolvers)
+        out.push({ label: `${r.virtualIP}:53`, host: r.host, port: r.port });
       continue;
     }
     const addr = raw.replace(/^dns:\/\//, "");
@@ -127,7 +153,10 @@ function forwardTargets(spec: PodRuntimeSpec, args: string[]): ForwardTarget[] {
   return out;
 }
 
-function blockConfig(spec: PodRuntimeSpec, node: CorefileServerBlockNode): { block: BlockConfig; binds: string[] } {
+function blockConfig(
+  spec: PodRuntimeSpec,
+  node: CorefileServerBlockNode,
+): { block: BlockConfig; binds: string[] } {
   const d = describeServerBlock(node);
   const zones = d.zones.map(fqdn);
   const present = new Set(node.directives.map((x) => x.name));
@@ -138,7 +167,9 @@ function blockConfig(spec: PodRuntimeSpec, node: CorefileServerBlockNode): { blo
     log: d.log,
     errors: d.errors,
     cache: cacheNode && d.cache ? cacheConfigOf(cacheNode, d.cache, zones) : null,
-    forward: d.forward ? { from: d.forward.from, to: forwardTargets(spec, d.forward.to), forceTcp: d.forward.forceTcp } : null,
+    forward: d.forward
+      ? { from: d.forward.from, to: forwardTargets(spec, d.forward.to), forceTcp: d.forward.forceTcp }
+      : null,
     loop: d.loop,
     reload: d.reload,
     handlers: HANDLER_ORDER.filter((h) => present.has(h)),
@@ -159,7 +190,10 @@ export function buildPodConfig(spec: PodRuntimeSpec, text: string): PodConfig {
     throw err;
   }
   // "advice" problems are ours, not CoreDNS's: it starts fine with those.
-  const fatal = validateCorefile(doc, { corednsVersion: spec.corednsVersion, filename: COREFILE_PATH }).filter((p) => p.kind !== "advice");
+  const fatal = validateCorefile(doc, {
+    corednsVersion: spec.corednsVersion,
+    filename: COREFILE_PATH,
+  }).filter((p) => p.kind !== "advice");
   if (fatal.length > 0) throw new CorednsConfigError(fatal[0]!.message);
   const listeners = new Map<string, ListenerConfig>();
   let metrics = false;
@@ -183,7 +217,8 @@ export function buildPodConfig(spec: PodRuntimeSpec, text: string): PodConfig {
         listeners.set(key, l);
       }
       for (const z of block.zones) {
-        if (l.blocks.some((b) => b.zones.includes(z))) throw new CorednsConfigError(`cannot serve dns://${z}:${block.port} - it is already defined`);
+        if (l.blocks.some((b) => b.zones.includes(z)))
+          throw new CorednsConfigError(`cannot serve dns://${z}:${block.port} - it is already defined`);
       }
       l.blocks.push(block);
     }
@@ -192,7 +227,10 @@ export function buildPodConfig(spec: PodRuntimeSpec, text: string): PodConfig {
 }
 
 /** The block that answers `qname` on a listener: longest matching zone wins, as in CoreDNS. */
-export function routeQuery(listener: ListenerConfig, qname: string): { block: BlockConfig; zone: string } | null {
+export function routeQuery(
+  listener: ListenerConfig,
+  qname: string,
+): { block: BlockConfig; zone: string } | null {
   let best: { block: BlockConfig; zone: string } | null = null;
   for (const block of listener.blocks) {
     for (const zone of block.zones) {
@@ -208,4 +246,3 @@ export function nameInZone(name: string, zone: string): boolean {
   if (zone === ".") return true;
   return name === zone || name.endsWith(`.${zone}`);
 }
-

@@ -50,14 +50,18 @@ export class CorednsEngine {
     private readonly deps: EngineDeps,
   ) {
     for (const l of config.listeners) {
-      for (const b of l.blocks) if (b.cache && !this.caches.has(b)) this.caches.set(b, new DnsCache(b.cache.config, { random: deps.random }));
+      for (const b of l.blocks)
+        if (b.cache && !this.caches.has(b))
+          this.caches.set(b, new DnsCache(b.cache.config, { random: deps.random }));
     }
   }
 
   /** coredns_plugin_enabled for every (listener × zone × handler), as set on startup. */
   reportPluginsEnabled(): void {
     for (const l of this.config.listeners) {
-      for (const b of l.blocks) for (const zone of b.zones) for (const name of b.handlers) this.deps.metrics.pluginEnabled({ server: l.server, zone, name });
+      for (const b of l.blocks)
+        for (const zone of b.zones)
+          for (const name of b.handlers) this.deps.metrics.pluginEnabled({ server: l.server, zone, name });
     }
   }
 
@@ -89,7 +93,15 @@ export class CorednsEngine {
     }
     const { block, zone } = route;
     const m = this.deps.metrics;
-    m.request({ server: src.listener.server, zone, proto: src.proto, family: 1, qtype, sizeBytes: bytes.length, doBit: req.edns?.do ?? false });
+    m.request({
+      server: src.listener.server,
+      zone,
+      proto: src.proto,
+      family: 1,
+      qtype,
+      sizeBytes: bytes.length,
+      doBit: req.edns?.do ?? false,
+    });
 
     const result = await this.chain(src, block, req, bytes);
     let wire: Buffer;
@@ -102,7 +114,10 @@ export class CorednsEngine {
       written = null;
       rcode = "SERVFAIL";
       plugin = "";
-      wire = encodeMessageWithin(withEdns({ ...replyTo(req), rcode: Rcode.SERVFAIL }, req), clientBufferSize(req, src.proto)).bytes;
+      wire = encodeMessageWithin(
+        withEdns({ ...replyTo(req), rcode: Rcode.SERVFAIL }, req),
+        clientBufferSize(req, src.proto),
+      ).bytes;
     } else {
       written = withEdns({ ...result.reply, id: req.id }, req);
       const out = encodeMessageWithin(written, clientBufferSize(req, src.proto));
@@ -113,7 +128,16 @@ export class CorednsEngine {
     }
     const nanos = Number(process.hrtime.bigint() - started);
     const sizeBytes = written ? wire.length : 0;
-    m.response({ server: src.listener.server, zone, proto: src.proto, rcode, plugin, sizeBytes, durationSeconds: nanos / 1e9, qtype });
+    m.response({
+      server: src.listener.server,
+      zone,
+      proto: src.proto,
+      rcode,
+      plugin,
+      sizeBytes,
+      durationSeconds: nanos / 1e9,
+      qtype,
+    });
     if (block.log) {
       this.deps.log(
         formatQueryLog({
@@ -134,10 +158,18 @@ export class CorednsEngine {
   }
 
   /** cache → forward, for one block. */
-  private async chain(src: QuerySource, block: BlockConfig, req: DnsMessage, bytes: Buffer): Promise<ChainResult> {
+  private async chain(
+    src: QuerySource,
+    block: BlockConfig,
+    req: DnsMessage,
+    bytes: Buffer,
+  ): Promise<ChainResult> {
     const cache = this.caches.get(block);
     const qname = req.questions[0]!.name.toLowerCase();
-    const cacheApplies = cache && block.cache && block.cache.zones.some((z) => z === "." || qname === z || qname.endsWith(`.${z}`));
+    const cacheApplies =
+      cache &&
+      block.cache &&
+      block.cache.zones.some((z) => z === "." || qname === z || qname.endsWith(`.${z}`));
     if (!cache || !block.cache || !cacheApplies) {
       const fwd = await this.forward(block, bytes);
       return "error" in fwd ? fwd : { reply: fwd.reply, plugin: block.forward ? "forward" : "" };
@@ -164,7 +196,13 @@ export class CorednsEngine {
     return { reply: stored, plugin: "cache" };
   }
 
-  private store(cache: DnsCache, labels: { server: string; zones: string }, req: DnsMessage, res: DnsMessage, prefetch: boolean): DnsMessage {
+  private store(
+    cache: DnsCache,
+    labels: { server: string; zones: string },
+    req: DnsMessage,
+    res: DnsMessage,
+    prefetch: boolean,
+  ): DnsMessage {
     const s = cache.store(req, res, { prefetch });
     if (s.stored) {
       if (s.evicted) this.deps.metrics.cacheEviction({ ...labels, type: s.stored });
@@ -174,13 +212,23 @@ export class CorednsEngine {
     return s.reply;
   }
 
-  private async refresh(block: BlockConfig, cache: DnsCache, labels: { server: string; zones: string }, req: DnsMessage, bytes: Buffer, prefetch: boolean): Promise<void> {
+  private async refresh(
+    block: BlockConfig,
+    cache: DnsCache,
+    labels: { server: string; zones: string },
+    req: DnsMessage,
+    bytes: Buffer,
+    prefetch: boolean,
+  ): Promise<void> {
     const fwd = await this.forward(block, bytes);
     if (!("error" in fwd)) this.store(cache, labels, req, fwd.reply, prefetch);
   }
 
   /** forward: random upstream order, next one on failure; every upstream failing returns the last error. */
-  private async forward(block: BlockConfig, bytes: Buffer): Promise<{ reply: DnsMessage } | { error: string }> {
+  private async forward(
+    block: BlockConfig,
+    bytes: Buffer,
+  ): Promise<{ reply: DnsMessage } | { error: string }> {
     const fwd = block.forward;
     if (!fwd || fwd.to.length === 0) return { error: "plugin/forward: no next plugin found" };
     const m = this.deps.metrics;
@@ -190,10 +238,20 @@ export class CorednsEngine {
     for (const target of order) {
       const t0 = process.hrtime.bigint();
       try {
-        const { bytes: raw, reused } = await this.deps.pool.exchange(target, proto, bytes, FORWARD_ATTEMPT_TIMEOUT_MS);
+        const { bytes: raw, reused } = await this.deps.pool.exchange(
+          target,
+          proto,
+          bytes,
+          FORWARD_ATTEMPT_TIMEOUT_MS,
+        );
         m.forwardConnCache({ to: target.label, proto, hit: reused });
         const reply = decodeMessage(raw);
-        m.forwardRequest({ to: target.label, proto, rcode: rcodeName(reply.rcode), durationSeconds: Number(process.hrtime.bigint() - t0) / 1e9 });
+        m.forwardRequest({
+          to: target.label,
+          proto,
+          rcode: rcodeName(reply.rcode),
+          durationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
+        });
         return { reply };
       } catch (err) {
         m.forwardConnCache({ to: target.label, proto, hit: false });
@@ -209,7 +267,18 @@ export class CorednsEngine {
 
 function withEdns(reply: DnsMessage, req: DnsMessage): DnsMessage {
   // CoreDNS's ScrubWriter: a reply carries an OPT exactly when the request did, with the request's DO.
-  return { ...reply, edns: req.edns ? { udpSize: Math.max(req.edns.udpSize, 512), do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null };
+  return {
+    ...reply,
+    edns: req.edns
+      ? {
+          udpSize: Math.max(req.edns.udpSize, 512),
+          do: req.edns.do,
+          extendedRcode: 0,
+          version: 0,
+          options: [],
+        }
+      : null,
+  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {
@@ -223,7 +292,7 @@ function shuffle<T>(items: T[], random: () => number): T[] {
 
 /** The loop plugin's self-probe name: `<rand>.<rand>.<zone>` with Go's non-negative 63-bit rand.Int(). */
 export function loopProbeName(zone: string, random: () => number = Math.random): string {
-  const goRandInt = () => (BigInt(Math.floor(random() * 2 ** 31)) * 2n ** 32n + BigInt(Math.floor(random() * 2 ** 32))).toString();
+  const goRandInt = () =>
+    (BigInt(Math.floor(random() * 2 ** 31)) * 2n ** 32n + BigInt(Math.floor(random() * 2 ** 32))).toString();
   return `${goRandInt()}.${goRandInt()}.${zone === "." ? "" : zone}`;
 }
-

@@ -73,7 +73,9 @@ abstract class MultiplexedConn implements Conn {
       copy.writeUInt16BE(id, 0);
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new UpstreamError(`read ${this.proto} ${this.localLabel()}->${this.target.label}: i/o timeout`));
+        reject(
+          new UpstreamError(`read ${this.proto} ${this.localLabel()}->${this.target.label}: i/o timeout`),
+        );
       }, timeoutMs);
       this.pending.set(id, { originalId, resolve, reject, timer });
       this.write(copy);
@@ -165,8 +167,10 @@ class TcpConn extends MultiplexedConn {
       for (const m of this.frames.push(chunk)) this.deliver(m);
     });
     this.socket.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED") this.failAll(`dial tcp ${this.target.label}: connect: connection refused`);
-      else if (err.code === "ECONNRESET") this.failAll(`read tcp ${this.localLabel()}->${this.target.label}: read: connection reset by peer`);
+      if (err.code === "ECONNREFUSED")
+        this.failAll(`dial tcp ${this.target.label}: connect: connection refused`);
+      else if (err.code === "ECONNRESET")
+        this.failAll(`read tcp ${this.localLabel()}->${this.target.label}: read: connection reset by peer`);
       else this.failAll(`read tcp ${this.localLabel()}->${this.target.label}: ${err.message}`);
     });
     this.socket.on("close", () => this.failAll(`read tcp ${this.localLabel()}->${this.target.label}: EOF`));
@@ -195,8 +199,14 @@ export class ForwardPool {
    * Sends one query; resolves with the raw reply (original id restored) and whether a pooled
    * connection was reused. Rejects with UpstreamError.
    */
-  async exchange(target: ForwardTarget, proto: "udp" | "tcp", query: Buffer, timeoutMs: number): Promise<{ bytes: Buffer; reused: boolean }> {
-    if (this.closed) throw new UpstreamError(`dial ${proto} ${target.label}: use of closed network connection`);
+  async exchange(
+    target: ForwardTarget,
+    proto: "udp" | "tcp",
+    query: Buffer,
+    timeoutMs: number,
+  ): Promise<{ bytes: Buffer; reused: boolean }> {
+    if (this.closed)
+      throw new UpstreamError(`dial ${proto} ${target.label}: use of closed network connection`);
     const key = `${proto}|${target.host}:${target.port}`;
     let conn = this.conns.get(key);
     const reused = !!conn && conn.alive && Date.now() - conn.lastUsed < EXPIRE_MS;

@@ -10,7 +10,11 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-function listen(host: string, port: number, handle: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<HttpEndpoint> {
+function listen(
+  host: string,
+  port: number,
+  handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<HttpEndpoint> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(handle);
     server.keepAliveTimeout = 5000;
@@ -39,7 +43,11 @@ function notFound(res: http.ServerResponse): void {
 }
 
 /** GET /metrics → render(). */
-export function startMetricsEndpoint(host: string, port: number, render: () => string): Promise<HttpEndpoint> {
+export function startMetricsEndpoint(
+  host: string,
+  port: number,
+  render: () => string,
+): Promise<HttpEndpoint> {
   return listen(host, port, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/metrics") return notFound(res);

@@ -15,7 +15,9 @@ export function goLogPrefix(t: Date): string {
 export function formatDurationSeconds(nanos: number): string {
   const ns = Math.max(0, Math.round(nanos));
   const whole = Math.floor(ns / 1e9);
-  const frac = String(ns % 1e9).padStart(9, "0").replace(/0+$/, "");
+  const frac = String(ns % 1e9)
+    .padStart(9, "0")
+    .replace(/0+$/, "");
   return frac ? `${whole}.${frac}s` : `${whole}s`;
 }
 

@@ -66,7 +66,10 @@ class SimPod implements NodeLocalDnsPod {
   private readonly pool: ForwardPool;
   private engine: CorednsEngine | null = null;
   private listeners = new Map<string, DnsListener>();
-  private httpEndpoints: { metrics: HttpEndpoint | null; health: HttpEndpoint | null } = { metrics: null, health: null };
+  private httpEndpoints: { metrics: HttpEndpoint | null; health: HttpEndpoint | null } = {
+    metrics: null,
+    health: null,
+  };
   private baseText: string;
   /** What node-cache last wrote to /etc/Corefile. */
   private writtenCorefile: string;
@@ -106,7 +109,8 @@ class SimPod implements NodeLocalDnsPod {
     for (const l of cfg.listeners) {
       const sock = this.listeners.get(listenerKey(l.host, l.port));
       if (!sock) continue;
-      for (const proto of ["udp", "tcp"] as const) out.push({ virtualIP: l.virtualIP, host: sock.host, port: sock.port, proto });
+      for (const proto of ["udp", "tcp"] as const)
+        out.push({ virtualIP: l.virtualIP, host: sock.host, port: sock.port, proto });
     }
     return out;
   }
@@ -122,7 +126,10 @@ class SimPod implements NodeLocalDnsPod {
   }
 
   private render(base: string): string {
-    return renderCorefile(base, { clusterDnsIP: this.spec.clusterDns.virtualIP, localIPs: this.spec.localIPs });
+    return renderCorefile(base, {
+      clusterDnsIP: this.spec.clusterDns.virtualIP,
+      localIPs: this.spec.localIPs,
+    });
   }
 
   /** Before CoreDNS starts, Go's log prints a timestamp; after, CoreDNS has set the flags to 0. */
@@ -159,7 +166,9 @@ class SimPod implements NodeLocalDnsPod {
       throw new PodStartError(message);
     }
     for (const l of config.listeners) {
-      for (const b of l.blocks) for (const z of b.zones) this.logPlain(l.virtualIP ? `${z}:${b.port} on ${l.virtualIP}` : `${z}:${b.port}`);
+      for (const b of l.blocks)
+        for (const z of b.zones)
+          this.logPlain(l.virtualIP ? `${z}:${b.port} on ${l.virtualIP}` : `${z}:${b.port}`);
     }
     if (config.reload) this.logRunningConfiguration(config.text);
     this.logPlain(`CoreDNS-${this.spec.corednsVersion}\nlinux/amd64, ${versions.goVersion}, `);
@@ -170,12 +179,19 @@ class SimPod implements NodeLocalDnsPod {
   }
 
   private newEngine(config: PodConfig): CorednsEngine {
-    return new CorednsEngine(config, { metrics: this.metrics, version: this.spec.corednsVersion, pool: this.pool, log: (line) => this.logPlain(line) });
+    return new CorednsEngine(config, {
+      metrics: this.metrics,
+      version: this.spec.corednsVersion,
+      pool: this.pool,
+      log: (line) => this.logPlain(line),
+    });
   }
 
   private logRunningConfiguration(text: string): void {
     const kind = reloadHashKind(this.spec.corednsVersion).toUpperCase();
-    this.logPlain(`[INFO] plugin/reload: Running configuration ${kind} = ${corefileHash(this.spec.corednsVersion, text)}`);
+    this.logPlain(
+      `[INFO] plugin/reload: Running configuration ${kind} = ${corefileHash(this.spec.corednsVersion, text)}`,
+    );
   }
 
   private dnsPortFor(corefilePort: number): number {
@@ -200,7 +216,10 @@ class SimPod implements NodeLocalDnsPod {
           const engine = this.engine;
           const current = engine?.config.listeners.find((x) => listenerKey(x.host, x.port) === key);
           if (!engine || !current) return Promise.resolve(null);
-          return engine.handle({ listener: current, proto, remoteIP: remote.address, remotePort: remote.port }, bytes);
+          return engine.handle(
+            { listener: current, proto, remoteIP: remote.address, remotePort: remote.port },
+            bytes,
+          );
         }).catch((err: unknown) => {
           throw new CorednsConfigError(bindErrorText(err, l.virtualIP || l.host, l.port));
         });
@@ -208,12 +227,19 @@ class SimPod implements NodeLocalDnsPod {
       }),
     );
     if (config.metrics && !this.httpEndpoints.metrics) {
-      this.httpEndpoints.metrics = await startMetricsEndpoint(this.spec.addresses.nodeIP, this.spec.metricsPort, () => this.renderMetrics()).catch((err: unknown) => {
+      this.httpEndpoints.metrics = await startMetricsEndpoint(
+        this.spec.addresses.nodeIP,
+        this.spec.metricsPort,
+        () => this.renderMetrics(),
+      ).catch((err: unknown) => {
         throw new CorednsConfigError(bindErrorText(err, "", 9253));
       });
     }
     if (config.health && !this.httpEndpoints.health) {
-      this.httpEndpoints.health = await startHealthEndpoint(this.healthHost(config), this.spec.healthPort).catch((err: unknown) => {
+      this.httpEndpoints.health = await startHealthEndpoint(
+        this.healthHost(config),
+        this.spec.healthPort,
+      ).catch((err: unknown) => {
         throw new CorednsConfigError(bindErrorText(err, "", 8080));
       });
     }
@@ -232,7 +258,9 @@ class SimPod implements NodeLocalDnsPod {
   private async closeSockets(): Promise<void> {
     const socks = [...this.listeners.values()];
     this.listeners.clear();
-    const http = [this.httpEndpoints.metrics, this.httpEndpoints.health].filter((h): h is HttpEndpoint => h !== null);
+    const http = [this.httpEndpoints.metrics, this.httpEndpoints.health].filter(
+      (h): h is HttpEndpoint => h !== null,
+    );
     this.httpEndpoints = { metrics: null, health: null };
     await Promise.all([...socks.map((s) => s.close()), ...http.map((h) => h.close())]);
   }
@@ -263,7 +291,13 @@ class SimPod implements NodeLocalDnsPod {
         if (seen.has(b) || !b.loop) continue;
         seen.add(b);
         const zone = b.zones[0] ?? ".";
-        queryOnce({ host: sock.host, port: sock.port, name: loopProbeName(zone), type: "HINFO", timeoutMs: 5000 }).catch(() => undefined);
+        queryOnce({
+          host: sock.host,
+          port: sock.port,
+          name: loopProbeName(zone),
+          type: "HINFO",
+          timeoutMs: 5000,
+        }).catch(() => undefined);
       }
     }
   }
@@ -313,7 +347,9 @@ class SimPod implements NodeLocalDnsPod {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.logPlain(`[ERROR] Restart failed: ${message}`);
-      this.logPlain(`[ERROR] plugin/reload: Corefile changed but reload failed: starting with listener file descriptors: ${message}`);
+      this.logPlain(
+        `[ERROR] plugin/reload: Corefile changed but reload failed: starting with listener file descriptors: ${message}`,
+      );
       this.metrics.reloadFailed();
       // Whatever the failed attempt opened beyond the running config goes again.
       await this.openSockets(engine.config).catch(() => undefined);
@@ -356,6 +392,11 @@ function listenerKey(host: string, corefilePort: number): string {
 function bindErrorText(err: unknown, address = "", port = 53): string {
   if (err instanceof CorednsConfigError) return err.message;
   const e = err as NodeJS.ErrnoException;
-  const what = e?.code === "EADDRINUSE" ? "bind: address already in use" : e?.code === "EADDRNOTAVAIL" ? "bind: cannot assign requested address" : String(e?.message ?? err);
+  const what =
+    e?.code === "EADDRINUSE"
+      ? "bind: address already in use"
+      : e?.code === "EADDRNOTAVAIL"
+        ? "bind: cannot assign requested address"
+        : String(e?.message ?? err);
   return `listen tcp ${address}:${port}: ${what}`;
 }

@@ -45,7 +45,20 @@ const DEFAULT_SEARCH = ["default.svc.cluster.local", "svc.cluster.local", "clust
 const NDOTS = 5;
 const TICK_MS = 100;
 
-const EXTERNAL = ["example.com", "registry.k8s.io", "api.github.com", "github.com", "s3.amazonaws.com", "www.google.com", "pypi.org", "sts.amazonaws.com", "registry.npmjs.org", "hooks.slack.com", "example.org", "objects.githubusercontent.com"];
+const EXTERNAL = [
+  "example.com",
+  "registry.k8s.io",
+  "api.github.com",
+  "github.com",
+  "s3.amazonaws.com",
+  "www.google.com",
+  "pypi.org",
+  "sts.amazonaws.com",
+  "registry.npmjs.org",
+  "hooks.slack.com",
+  "example.org",
+  "objects.githubusercontent.com",
+];
 const MISSES = ["nonexistent.invalid", "metadata.google.internal", "db-primary"];
 
 /** Candidate absolute names glibc tries for `name`, in order. */
@@ -57,9 +70,20 @@ export function searchCandidates(name: string, search: string[], ndots = NDOTS):
 }
 
 function defaultNames(services: { name: string; namespace: string }[]): string[] {
-  const svcNames = services.flatMap((s) => [`${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc.cluster.local`]);
+  const svcNames = services.flatMap((s) => [
+    `${s.name}.${s.namespace}`,
+    `${s.name}.${s.namespace}.svc.cluster.local`,
+  ]);
   // Weighting by repetition: cluster names dominate, as in a real cluster; a few misses.
-  return ["kubernetes.default", "kubernetes.default", "kube-dns.kube-system", ...svcNames, ...svcNames, ...EXTERNAL, ...MISSES];
+  return [
+    "kubernetes.default",
+    "kubernetes.default",
+    "kube-dns.kube-system",
+    ...svcNames,
+    ...svcNames,
+    ...EXTERNAL,
+    ...MISSES,
+  ];
 }
 
 export function startTraffic(opts: TrafficOptions): Traffic {

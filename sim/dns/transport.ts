@@ -7,7 +7,11 @@ import net from "node:net";
 import { frameTcp, TcpFrameReader } from "./wire";
 
 /** How the listener hands a query on; resolves with the reply to send, or null for none. */
-export type DnsHandler = (bytes: Buffer, proto: "udp" | "tcp", remote: { address: string; port: number }) => Promise<Buffer | null>;
+export type DnsHandler = (
+  bytes: Buffer,
+  proto: "udp" | "tcp",
+  remote: { address: string; port: number },
+) => Promise<Buffer | null>;
 
 /** CoreDNS closes an idle TCP connection after a few seconds (miekg's idle timeout is 8 s). */
 const TCP_IDLE_MS = 8000;
@@ -75,7 +79,11 @@ function closeTcp(server: net.Server): Promise<void> {
 }
 
 /** Opens UDP and TCP on host:port (port 0: the same ephemeral port for both). */
-export async function startDnsListener(host: string, port: number, handler: DnsHandler): Promise<DnsListener> {
+export async function startDnsListener(
+  host: string,
+  port: number,
+  handler: DnsHandler,
+): Promise<DnsListener> {
   const attempts = port === 0 ? 8 : 1;
   let lastErr: unknown;
   for (let i = 0; i < attempts; i++) {

@@ -31,7 +31,12 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function serve(host: string, port: number, latency: () => number, answer: (req: DnsMessage) => DnsMessage): Promise<{ listener: DnsListener; count: () => number }> {
+async function serve(
+  host: string,
+  port: number,
+  latency: () => number,
+  answer: (req: DnsMessage) => DnsMessage,
+): Promise<{ listener: DnsListener; count: () => number }> {
   let count = 0;
   const listener = await startDnsListener(host, port, async (bytes, proto) => {
     let req: DnsMessage;
@@ -44,18 +49,32 @@ async function serve(host: string, port: number, latency: () => number, answer: 
     count++;
     await delay(latency());
     const reply = answer(req);
-    const withEdns: DnsMessage = { ...reply, edns: req.edns ? { udpSize: 1232, do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null };
+    const withEdns: DnsMessage = {
+      ...reply,
+      edns: req.edns ? { udpSize: 1232, do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null,
+    };
     return encodeMessageWithin(withEdns, clientBufferSize(req, proto)).bytes;
   });
   return { listener, count: () => count };
 }
 
 /** kube-dns: authoritative for `domain` and the reverse zones, answers from `services`. */
-export async function startClusterDns(opts: { host: string; port: number; domain?: string; services: ClusterService[]; latencyMs?: number }): Promise<SimClusterDns> {
+export async function startClusterDns(opts: {
+  host: string;
+  port: number;
+  domain?: string;
+  services: ClusterService[];
+  latencyMs?: number;
+}): Promise<SimClusterDns> {
   let services = opts.services.slice();
   const domain = opts.domain ?? "cluster.local";
   const base = opts.latencyMs ?? 0.3;
-  const { listener, count } = await serve(opts.host, opts.port, () => base * (0.5 + Math.random()), (req) => answerClusterQuery(req, domain, services));
+  const { listener, count } = await serve(
+    opts.host,
+    opts.port,
+    () => base * (0.5 + Math.random()),
+    (req) => answerClusterQuery(req, domain, services),
+  );
   return {
     host: listener.host,
     port: listener.port,
@@ -68,8 +87,17 @@ export async function startClusterDns(opts: { host: string; port: number; domain
 }
 
 /** The node's resolver (a cloud VPC resolver): recursive, knows a fixed table of internet names. */
-export async function startExternalResolver(opts: { host: string; port: number; latencyMs?: number }): Promise<SimUpstream> {
+export async function startExternalResolver(opts: {
+  host: string;
+  port: number;
+  latencyMs?: number;
+}): Promise<SimUpstream> {
   const base = opts.latencyMs ?? 4;
-  const { listener, count } = await serve(opts.host, opts.port, () => base * (0.5 + Math.random()), answerExternalQuery);
+  const { listener, count } = await serve(
+    opts.host,
+    opts.port,
+    () => base * (0.5 + Math.random()),
+    answerExternalQuery,
+  );
   return { host: listener.host, port: listener.port, queries: count, stop: () => listener.close() };
 }

@@ -6,11 +6,21 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KUBE_DNS_UPSTREAM_CLUSTER_IP, NODE_RESOLVER_IP, nodeAddresses, upstreamHosts } from "../../sim/addresses";
+import {
+  KUBE_DNS_UPSTREAM_CLUSTER_IP,
+  NODE_RESOLVER_IP,
+  nodeAddresses,
+  upstreamHosts,
+} from "../../sim/addresses";
 import type { PodRuntimeSpec } from "../../sim/runtime";
 import { queryOnce } from "../../sim/dns/client";
 import { startNodeLocalDnsPod, type NodeLocalDnsPod } from "../../sim/dns/pod";
-import { startClusterDns, startExternalResolver, type SimClusterDns, type SimUpstream } from "../../sim/dns/upstream";
+import {
+  startClusterDns,
+  startExternalResolver,
+  type SimClusterDns,
+  type SimUpstream,
+} from "../../sim/dns/upstream";
 import { waitFor } from "../support/ports";
 
 const FIXTURES = "/work/shared/fixtures/coredns";
@@ -102,12 +112,16 @@ afterAll(async () => {
 describe("simulated node-local-dns pod", () => {
   it("starts like node-cache: rendered Corefile, one listener line per zone and address, banner", () => {
     const lines = logText(pod);
-    expect(lines[0]).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[INFO\] Starting node-cache image: 1\.22\.28$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[INFO\] Starting node-cache image: 1\.22\.28$/,
+    );
     expect(lines).toContain("    forward . 10.96.0.11 {");
     expect(lines).toContain("    forward . /etc/resolv.conf");
     expect(lines).toContain("cluster.local.:53 on 169.254.20.10");
     expect(lines).toContain(".:53 on 10.96.0.10");
-    expect(lines.some((l) => /^\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /^\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}$/.test(l)),
+    ).toBe(true);
     expect(lines).toContain("CoreDNS-1.10.0");
     expect(lines).toContain("linux/amd64, go1.19.8, ");
     expect(pod.state().phase).toBe("running");
@@ -115,50 +129,103 @@ describe("simulated node-local-dns pod", () => {
 
   it("answers a cluster name over UDP and an external name over TCP", async () => {
     const udp = kubeDnsEndpoint(pod, "udp");
-    const a = await queryOnce({ host: udp.host, port: udp.port, name: "api.shop.svc.cluster.local", type: "A", proto: "udp" });
+    const a = await queryOnce({
+      host: udp.host,
+      port: udp.port,
+      name: "api.shop.svc.cluster.local",
+      type: "A",
+      proto: "udp",
+    });
     expect(a.rcode).toBe("NOERROR");
     expect(a.message.aa).toBe(true);
     expect(a.message.answers.map((r) => r.data)).toEqual([{ kind: "A", address: "10.96.12.34" }]);
     const tcp = kubeDnsEndpoint(pod, "tcp");
-    const ext = await queryOnce({ host: tcp.host, port: tcp.port, name: "registry.k8s.io", type: "AAAA", proto: "tcp" });
+    const ext = await queryOnce({
+      host: tcp.host,
+      port: tcp.port,
+      name: "registry.k8s.io",
+      type: "AAAA",
+      proto: "tcp",
+    });
     expect(ext.rcode).toBe("NOERROR");
     expect(ext.message.ra).toBe(true);
     expect(ext.message.answers[0]?.data).toEqual({ kind: "AAAA", address: "2600:1901:0:bbc4::" });
     expect(ext.message.answers[0]?.ttl).toBe(30); // `cache 30` caps what the client sees
-    const ptr = await queryOnce({ host: udp.host, port: udp.port, name: "34.12.96.10.in-addr.arpa", type: "PTR" });
+    const ptr = await queryOnce({
+      host: udp.host,
+      port: udp.port,
+      name: "34.12.96.10.in-addr.arpa",
+      type: "PTR",
+    });
     expect(ptr.message.answers[0]?.data).toEqual({ kind: "PTR", target: "api.shop.svc.cluster.local." });
   });
 
   it("serves the second identical query from the cache, and /metrics counts the hit", async () => {
     const ep = kubeDnsEndpoint(pod);
-    const hits = 'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="cluster.local."}';
+    const hits =
+      'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="cluster.local."}';
     const before = sample(await metrics(pod), hits);
-    const first = await queryOnce({ host: ep.host, port: ep.port, name: "kubernetes.default.svc.cluster.local", type: "A" });
-    const second = await queryOnce({ host: ep.host, port: ep.port, name: "kubernetes.default.svc.cluster.local", type: "A" });
+    const first = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "kubernetes.default.svc.cluster.local",
+      type: "A",
+    });
+    const second = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "kubernetes.default.svc.cluster.local",
+      type: "A",
+    });
     expect(second.message.answers).toEqual(first.message.answers);
     const text = await metrics(pod);
     expect(sample(text, hits)).toBe(before + 1);
-    expect(sample(text, 'coredns_cache_entries{server="dns://10.96.0.10:53",type="success",view="",zones="cluster.local."}')).toBeGreaterThanOrEqual(2);
-    expect(text).toContain('coredns_dns_requests_total{family="1",proto="udp",server="dns://10.96.0.10:53",type="A",view="",zone="cluster.local."}');
+    expect(
+      sample(
+        text,
+        'coredns_cache_entries{server="dns://10.96.0.10:53",type="success",view="",zones="cluster.local."}',
+      ),
+    ).toBeGreaterThanOrEqual(2);
+    expect(text).toContain(
+      'coredns_dns_requests_total{family="1",proto="udp",server="dns://10.96.0.10:53",type="A",view="",zone="cluster.local."}',
+    );
     expect(text).toMatch(/coredns_forward_requests_total\{to="10\.96\.0\.11:53"\} \d+/);
   });
 
   it("answers NXDOMAIN for a search-path expansion, with the SOA for the negative cache", async () => {
     const ep = kubeDnsEndpoint(pod);
-    const r = await queryOnce({ host: ep.host, port: ep.port, name: "example.com.default.svc.cluster.local", type: "A" });
+    const r = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "example.com.default.svc.cluster.local",
+      type: "A",
+    });
     expect(r.rcode).toBe("NXDOMAIN");
     expect(r.message.authorities[0]?.data.kind).toBe("SOA");
     const text = await metrics(pod);
-    expect(sample(text, 'coredns_dns_responses_total{plugin="cache",rcode="NXDOMAIN",server="dns://10.96.0.10:53",view="",zone="cluster.local."}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(
+        text,
+        'coredns_dns_responses_total{plugin="cache",rcode="NXDOMAIN",server="dns://10.96.0.10:53",view="",zone="cluster.local."}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it("logs every query of a block with `log` in CoreDNS's common format", async () => {
     const ep = pod.dnsEndpoints().find((e) => e.virtualIP === "169.254.20.10" && e.proto === "udp")!;
-    await queryOnce({ host: ep.host, port: ep.port, name: "example.com", type: "A", edns: { udpSize: 1232, do: true } });
+    await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "example.com",
+      type: "A",
+      edns: { udpSize: 1232, do: true },
+    });
     const queryLines = logText(pod).filter((l) => l.startsWith("[INFO] 127."));
     expect(queryLines.length).toBeGreaterThanOrEqual(5);
     for (const l of queryLines) expect(l).toMatch(LOG_LINE);
-    expect(queryLines.some((l) => / "A IN example\.com\. udp 40 true 1232" NOERROR qr,rd,ra \d+ [\d.]+s$/.test(l))).toBe(true);
+    expect(
+      queryLines.some((l) => / "A IN example\.com\. udp 40 true 1232" NOERROR qr,rd,ra \d+ [\d.]+s$/.test(l)),
+    ).toBe(true);
     // The in-addr.arpa block has no `log`: its PTR query is not logged.
     expect(queryLines.some((l) => l.includes("in-addr.arpa"))).toBe(false);
   });
@@ -171,14 +238,34 @@ describe("simulated node-local-dns pod", () => {
     expect(await res.text()).toBe("OK");
   });
 
-  it.skipIf(!existsSync(DIG))("answers dig (skipped when /usr/bin/dig is missing; CI installs dnsutils)", async () => {
-    const ep = kubeDnsEndpoint(pod);
-    const { stdout } = await promisify(execFile)(DIG, [`@${ep.host}`, "-p", String(ep.port), "kubernetes.default.svc.cluster.local", "A", "+tries=1", "+time=3"]);
-    expect(stdout).toContain("status: NOERROR");
-    expect(stdout).toMatch(/kubernetes\.default\.svc\.cluster\.local\.\s+\d+\s+IN\s+A\s+10\.96\.0\.1/);
-    const { stdout: tcp } = await promisify(execFile)(DIG, [`@${ep.host}`, "-p", String(ep.port), "+tcp", "nonexistent.invalid", "A", "+tries=1", "+time=3"]);
-    expect(tcp).toContain("status: NXDOMAIN");
-  });
+  it.skipIf(!existsSync(DIG))(
+    "answers dig (skipped when /usr/bin/dig is missing; CI installs dnsutils)",
+    async () => {
+      const ep = kubeDnsEndpoint(pod);
+      const { stdout } = await promisify(execFile)(DIG, [
+        `@${ep.host}`,
+        "-p",
+        String(ep.port),
+        "kubernetes.default.svc.cluster.local",
+        "A",
+        "+tries=1",
+        "+time=3",
+      ]);
+      expect(stdout).toContain("status: NOERROR");
+      expect(stdout).toMatch(/kubernetes\.default\.svc\.cluster\.local\.\s+\d+\s+IN\s+A\s+10\.96\.0\.1/);
+      const { stdout: tcp } = await promisify(execFile)(DIG, [
+        `@${ep.host}`,
+        "-p",
+        String(ep.port),
+        "+tcp",
+        "nonexistent.invalid",
+        "A",
+        "+tries=1",
+        "+time=3",
+      ]);
+      expect(tcp).toContain("status: NXDOMAIN");
+    },
+  );
 
   it("exits with code 1 and CoreDNS's error when the Corefile is invalid", async () => {
     const bad = startPod(spec(1, corefileBase().replace("cache 30", "cache -5"), 19254));
@@ -188,17 +275,29 @@ describe("simulated node-local-dns pod", () => {
     expect(state.phase === "exited" && state.exitCode).toBe(1);
     expect(logText(bad).at(-1)).toBe("plugin/cache: cache TTL can not be zero or negative: -5");
     const unknown = startPod(spec(2, corefileBase().replace("    reload\n", "    relaod\n"), 19255));
-    await expect(unknown.started).rejects.toThrow(/^\/etc\/Corefile:\d+ - Error during parsing: Unknown directive 'relaod'$/);
+    await expect(unknown.started).rejects.toThrow(
+      /^\/etc\/Corefile:\d+ - Error during parsing: Unknown directive 'relaod'$/,
+    );
   });
 
   it("keeps serving the old config when a reload fails, and counts it", async () => {
     const p = startPod(spec(3, corefileBase(), 19256));
     await p.started;
     p.updateCorefileBase(corefileBase().replace("cache 30", "cache -5"));
-    await waitFor("the failed reload", () => (logText(p).some((l) => l.startsWith("[ERROR] plugin/reload: Corefile changed but reload failed")) ? true : undefined), 10_000, 25);
+    await waitFor(
+      "the failed reload",
+      () =>
+        logText(p).some((l) => l.startsWith("[ERROR] plugin/reload: Corefile changed but reload failed"))
+          ? true
+          : undefined,
+      10_000,
+      25,
+    );
     const lines = logText(p);
     expect(lines).toContain("[INFO] Reloading");
-    expect(lines).toContain("[ERROR] Restart failed: plugin/cache: cache TTL can not be zero or negative: -5");
+    expect(lines).toContain(
+      "[ERROR] Restart failed: plugin/cache: cache TTL can not be zero or negative: -5",
+    );
     expect(lines).toContain(
       "[ERROR] plugin/reload: Corefile changed but reload failed: starting with listener file descriptors: plugin/cache: cache TTL can not be zero or negative: -5",
     );
@@ -206,7 +305,12 @@ describe("simulated node-local-dns pod", () => {
     expect(sample(text, "coredns_reload_failed_total")).toBe(1);
     expect(text).toMatch(/coredns_reload_version_info\{hash="sha512",value="[0-9a-f]{128}"\} 1/);
     const ep = kubeDnsEndpoint(p);
-    const r = await queryOnce({ host: ep.host, port: ep.port, name: "kubernetes.default.svc.cluster.local", type: "A" });
+    const r = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "kubernetes.default.svc.cluster.local",
+      type: "A",
+    });
     expect(r.rcode).toBe("NOERROR");
     expect(p.state().phase).toBe("running");
   });
@@ -217,13 +321,23 @@ describe("simulated node-local-dns pod", () => {
     const ep = kubeDnsEndpoint(p);
     await queryOnce({ host: ep.host, port: ep.port, name: "example.org", type: "A" });
     p.updateCorefileBase(corefileBase().replace("cache 30", "cache 31"));
-    await waitFor("the reload", () => (logText(p).includes("[INFO] Reloading complete") ? true : undefined), 10_000, 25);
+    await waitFor(
+      "the reload",
+      () => (logText(p).includes("[INFO] Reloading complete") ? true : undefined),
+      10_000,
+      25,
+    );
     const entries = 'coredns_cache_entries{server="dns://10.96.0.10:53",type="success",view="",zones="."}';
-    const before = sample(await metrics(p), 'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="."}');
+    const before = sample(
+      await metrics(p),
+      'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="."}',
+    );
     await queryOnce({ host: ep.host, port: ep.port, name: "example.org", type: "A" });
     const text = await metrics(p);
     // A miss after the reload (the new cache is empty), so hits did not move and the entry is back.
-    expect(sample(text, 'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="."}')).toBe(before);
+    expect(
+      sample(text, 'coredns_cache_hits_total{server="dns://10.96.0.10:53",type="success",view="",zones="."}'),
+    ).toBe(before);
     expect(sample(text, entries)).toBe(1);
     expect(sample(text, "coredns_reload_failed_total")).toBe(0);
   });
@@ -234,13 +348,27 @@ describe("simulated node-local-dns pod", () => {
     const p = startPod({ ...s, clusterDns: { ...s.clusterDns, host: "127.63.0.9", port: 9 } });
     await p.started;
     const ep = kubeDnsEndpoint(p);
-    const r = await queryOnce({ host: ep.host, port: ep.port, name: "api.shop.svc.cluster.local", type: "A" });
+    const r = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "api.shop.svc.cluster.local",
+      type: "A",
+    });
     expect(r.rcode).toBe("SERVFAIL");
     const lines = logText(p);
-    expect(lines).toContain("[ERROR] plugin/errors: 2 api.shop.svc.cluster.local. A: dial tcp 10.96.0.11:53: connect: connection refused");
-    expect(lines.some((l) => / "A IN api\.shop\.svc\.cluster\.local\. udp \d+ false 512" - - 0 [\d.]+s$/.test(l))).toBe(true);
+    expect(lines).toContain(
+      "[ERROR] plugin/errors: 2 api.shop.svc.cluster.local. A: dial tcp 10.96.0.11:53: connect: connection refused",
+    );
+    expect(
+      lines.some((l) => / "A IN api\.shop\.svc\.cluster\.local\. udp \d+ false 512" - - 0 [\d.]+s$/.test(l)),
+    ).toBe(true);
     const text = await metrics(p);
-    expect(sample(text, 'coredns_dns_responses_total{plugin="",rcode="SERVFAIL",server="dns://10.96.0.10:53",view="",zone="cluster.local."}')).toBe(1);
+    expect(
+      sample(
+        text,
+        'coredns_dns_responses_total{plugin="",rcode="SERVFAIL",server="dns://10.96.0.10:53",view="",zone="cluster.local."}',
+      ),
+    ).toBe(1);
   });
 
   it("logs the shutdown lines on SIGTERM and closes its sockets", async () => {
@@ -248,7 +376,20 @@ describe("simulated node-local-dns pod", () => {
     await p.started;
     const ep = kubeDnsEndpoint(p, "tcp");
     await p.stop();
-    expect(logText(p).slice(-3)).toEqual(["[INFO] SIGTERM: Shutting down servers then terminating", "[INFO] Tearing down", "[WARNING] Exiting iptables/interface check goroutine"]);
-    await expect(queryOnce({ host: ep.host, port: ep.port, name: "example.com", type: "A", proto: "tcp", timeoutMs: 1000 })).rejects.toThrow(/ECONNREFUSED|closed/);
+    expect(logText(p).slice(-3)).toEqual([
+      "[INFO] SIGTERM: Shutting down servers then terminating",
+      "[INFO] Tearing down",
+      "[WARNING] Exiting iptables/interface check goroutine",
+    ]);
+    await expect(
+      queryOnce({
+        host: ep.host,
+        port: ep.port,
+        name: "example.com",
+        type: "A",
+        proto: "tcp",
+        timeoutMs: 1000,
+      }),
+    ).rejects.toThrow(/ECONNREFUSED|closed/);
   });
 });

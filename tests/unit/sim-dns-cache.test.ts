@@ -12,7 +12,16 @@ const soa = (minimum: number, ttl = 30): DnsRecord => ({
   type: RRType.SOA,
   class: 1,
   ttl,
-  data: { kind: "SOA", mname: "ns.dns.cluster.local.", rname: "hostmaster.cluster.local.", serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum },
+  data: {
+    kind: "SOA",
+    mname: "ns.dns.cluster.local.",
+    rname: "hostmaster.cluster.local.",
+    serial: 1,
+    refresh: 7200,
+    retry: 1800,
+    expire: 86400,
+    minimum,
+  },
 });
 
 function query(name: string, type: number = RRType.A, doBit = false): DnsMessage {
@@ -21,7 +30,11 @@ function query(name: string, type: number = RRType.A, doBit = false): DnsMessage
 
 function answer(req: DnsMessage, ttl: number, address = "10.96.0.1"): DnsMessage {
   const q = req.questions[0]!;
-  return { ...replyTo(req), ra: true, answers: [{ name: q.name, type: RRType.A, class: 1, ttl, data: { kind: "A", address } }] };
+  return {
+    ...replyTo(req),
+    ra: true,
+    answers: [{ name: q.name, type: RRType.A, class: 1, ttl, data: { kind: "A", address } }],
+  };
 }
 
 function nxdomain(req: DnsMessage, minimum: number): DnsMessage {
@@ -99,9 +112,16 @@ describe("CoreDNS cache semantics", () => {
   });
 
   it("splits capacity into 256 shards of at least 4 and evicts at random within a full shard", () => {
-    expect(new DnsCache(cfg({ success: { capacity: 9984, maxTtl: 30, minTtl: 5 } })).shardSizes().success).toBe(39);
-    expect(new DnsCache(cfg({ success: { capacity: 100, maxTtl: 30, minTtl: 5 } })).shardSizes().success).toBe(4);
-    const cache = new DnsCache(cfg({ success: { capacity: 1024, maxTtl: 30, minTtl: 5 } }), { now: clock().now, random: () => 0.5 });
+    expect(
+      new DnsCache(cfg({ success: { capacity: 9984, maxTtl: 30, minTtl: 5 } })).shardSizes().success,
+    ).toBe(39);
+    expect(
+      new DnsCache(cfg({ success: { capacity: 100, maxTtl: 30, minTtl: 5 } })).shardSizes().success,
+    ).toBe(4);
+    const cache = new DnsCache(cfg({ success: { capacity: 1024, maxTtl: 30, minTtl: 5 } }), {
+      now: clock().now,
+      random: () => 0.5,
+    });
     let evictions = 0;
     for (let i = 0; i < 3000; i++) {
       const req = query(`host${i}.example.`);
@@ -118,7 +138,11 @@ describe("CoreDNS cache semantics", () => {
   it("prefetches a popular item near expiry and serves stale items when configured", () => {
     const c = clock();
     const cache = new DnsCache(
-      cfg({ success: { capacity: 9984, maxTtl: 100, minTtl: 5 }, prefetch: { amount: 2, durationSeconds: 120, percentage: 10 }, serveStale: { durationSeconds: 3600, mode: "immediate" } }),
+      cfg({
+        success: { capacity: 9984, maxTtl: 100, minTtl: 5 },
+        prefetch: { amount: 2, durationSeconds: 120, percentage: 10 },
+        serveStale: { durationSeconds: 3600, mode: "immediate" },
+      }),
       { now: c.now },
     );
     const req = query("popular.example.");

@@ -46,20 +46,95 @@ describe("DNS wire format", () => {
       ra: true,
       answers: [
         a("svc.ns.svc.cluster.local.", "10.96.3.4"),
-        { name: "svc.ns.svc.cluster.local.", type: RRType.AAAA, class: 1, ttl: 5, data: { kind: "AAAA", address: "fd00::1:2" } },
-        { name: "www.example.com.", type: RRType.CNAME, class: 1, ttl: 300, data: { kind: "CNAME", target: "example.com." } },
-        { name: "4.3.96.10.in-addr.arpa.", type: RRType.PTR, class: 1, ttl: 5, data: { kind: "PTR", target: "svc.ns.svc.cluster.local." } },
-        { name: "_dns._udp.kube-dns.kube-system.svc.cluster.local.", type: RRType.SRV, class: 1, ttl: 5, data: { kind: "SRV", priority: 0, weight: 100, port: 53, target: "kube-dns.kube-system.svc.cluster.local." } },
-        { name: "example.com.", type: RRType.MX, class: 1, ttl: 60, data: { kind: "MX", preference: 10, exchange: "mail.example.com." } },
-        { name: "example.org.", type: RRType.TXT, class: 1, ttl: 60, data: { kind: "TXT", texts: ["v=spf1 -all", ""] } },
-        { name: "example.org.", type: RRType.NS, class: 1, ttl: 60, data: { kind: "NS", target: "a.iana-servers.net." } },
-        { name: "x.", type: RRType.HINFO, class: 1, ttl: 0, data: { kind: "HINFO", cpu: "amd64", os: "linux" } },
+        {
+          name: "svc.ns.svc.cluster.local.",
+          type: RRType.AAAA,
+          class: 1,
+          ttl: 5,
+          data: { kind: "AAAA", address: "fd00::1:2" },
+        },
+        {
+          name: "www.example.com.",
+          type: RRType.CNAME,
+          class: 1,
+          ttl: 300,
+          data: { kind: "CNAME", target: "example.com." },
+        },
+        {
+          name: "4.3.96.10.in-addr.arpa.",
+          type: RRType.PTR,
+          class: 1,
+          ttl: 5,
+          data: { kind: "PTR", target: "svc.ns.svc.cluster.local." },
+        },
+        {
+          name: "_dns._udp.kube-dns.kube-system.svc.cluster.local.",
+          type: RRType.SRV,
+          class: 1,
+          ttl: 5,
+          data: {
+            kind: "SRV",
+            priority: 0,
+            weight: 100,
+            port: 53,
+            target: "kube-dns.kube-system.svc.cluster.local.",
+          },
+        },
+        {
+          name: "example.com.",
+          type: RRType.MX,
+          class: 1,
+          ttl: 60,
+          data: { kind: "MX", preference: 10, exchange: "mail.example.com." },
+        },
+        {
+          name: "example.org.",
+          type: RRType.TXT,
+          class: 1,
+          ttl: 60,
+          data: { kind: "TXT", texts: ["v=spf1 -all", ""] },
+        },
+        {
+          name: "example.org.",
+          type: RRType.NS,
+          class: 1,
+          ttl: 60,
+          data: { kind: "NS", target: "a.iana-servers.net." },
+        },
+        {
+          name: "x.",
+          type: RRType.HINFO,
+          class: 1,
+          ttl: 0,
+          data: { kind: "HINFO", cpu: "amd64", os: "linux" },
+        },
         { name: "x.", type: 99, class: 1, ttl: 0, data: { kind: "raw", bytes: Uint8Array.from([1, 2, 3]) } },
       ],
       authorities: [
-        { name: "cluster.local.", type: RRType.SOA, class: 1, ttl: 5, data: { kind: "SOA", mname: "ns.dns.cluster.local.", rname: "hostmaster.cluster.local.", serial: 1700000000, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 } },
+        {
+          name: "cluster.local.",
+          type: RRType.SOA,
+          class: 1,
+          ttl: 5,
+          data: {
+            kind: "SOA",
+            mname: "ns.dns.cluster.local.",
+            rname: "hostmaster.cluster.local.",
+            serial: 1700000000,
+            refresh: 7200,
+            retry: 1800,
+            expire: 86400,
+            minimum: 5,
+          },
+        },
       ],
-      edns: { udpSize: 1232, do: false, extendedRcode: 0, version: 0, options: [{ code: 10, data: Uint8Array.from([9, 9, 9, 9, 9, 9, 9, 9]) }] },
+      edns: {
+        udpSize: 1232,
+        do: false,
+        extendedRcode: 0,
+        version: 0,
+        options: [{ code: 10, data: Uint8Array.from([9, 9, 9, 9, 9, 9, 9, 9]) }],
+      },
     };
     const bytes = encodeMessage(m);
     const back = decodeMessage(bytes);
@@ -72,7 +147,10 @@ describe("DNS wire format", () => {
 
   it("follows compression pointers written by other implementations and rejects pointer loops", () => {
     // Answer name is a pointer to offset 12 (the question name).
-    const hex = "abcd8180000100010000000003666f6f00000100010c0000010001000000050004c0000201".replace("0c0000010001", "c00c00010001");
+    const hex = "abcd8180000100010000000003666f6f00000100010c0000010001000000050004c0000201".replace(
+      "0c0000010001",
+      "c00c00010001",
+    );
     const m = decodeMessage(Buffer.from(hex, "hex"));
     expect(m.answers[0]).toMatchObject({ name: "foo.", ttl: 5, data: { kind: "A", address: "192.0.2.1" } });
     const loop = Buffer.from("abcd81800001000000000000c00c00010001", "hex");
@@ -105,26 +183,41 @@ describe("DNS wire format", () => {
 
   it("reassembles TCP frames split and merged arbitrarily", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 1, max: 7 }), (ids, chunk) => {
-        const msgs = ids.map((id) => encodeMessage(buildQuery({ id, name: `n${id}.example.`, type: RRType.A })));
-        const stream = Buffer.concat(msgs.map(frameTcp));
-        const reader = new TcpFrameReader();
-        const got: Buffer[] = [];
-        for (let i = 0; i < stream.length; i += chunk) got.push(...reader.push(stream.subarray(i, i + chunk)));
-        expect(got.map((g) => decodeMessage(g).id)).toEqual(ids);
-        expect(reader.buffered).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ids, chunk) => {
+          const msgs = ids.map((id) =>
+            encodeMessage(buildQuery({ id, name: `n${id}.example.`, type: RRType.A })),
+          );
+          const stream = Buffer.concat(msgs.map(frameTcp));
+          const reader = new TcpFrameReader();
+          const got: Buffer[] = [];
+          for (let i = 0; i < stream.length; i += chunk)
+            got.push(...reader.push(stream.subarray(i, i + chunk)));
+          expect(got.map((g) => decodeMessage(g).id)).toEqual(ids);
+          expect(reader.buffered).toBe(0);
+        },
+      ),
     );
   });
 
   it("decodes whatever it encodes for random names and addresses", () => {
     const label = fc.stringMatching(/^[a-z0-9-]{1,20}$/);
     fc.assert(
-      fc.property(fc.array(label, { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 0xffff }), (labels, ip, id) => {
-        const name = `${labels.join(".")}.`;
-        const m: DnsMessage = { ...replyTo(buildQuery({ id, name, type: RRType.A })), answers: [a(name, ip.join("."))] };
-        expect(decodeMessage(encodeMessage(m))).toEqual(m);
-      }),
+      fc.property(
+        fc.array(label, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (labels, ip, id) => {
+          const name = `${labels.join(".")}.`;
+          const m: DnsMessage = {
+            ...replyTo(buildQuery({ id, name, type: RRType.A })),
+            answers: [a(name, ip.join("."))],
+          };
+          expect(decodeMessage(encodeMessage(m))).toEqual(m);
+        },
+      ),
     );
   });
 });

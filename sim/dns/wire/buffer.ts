@@ -14,7 +14,8 @@ export function labelsOf(name: string): string[] {
   const labels = trimmed.split(".");
   for (const l of labels) {
     if (l.length === 0) throw new DnsWireError(`empty label in name ${JSON.stringify(name)}`);
-    if (Buffer.byteLength(l) > 63) throw new DnsWireError(`label longer than 63 bytes in ${JSON.stringify(name)}`);
+    if (Buffer.byteLength(l) > 63)
+      throw new DnsWireError(`label longer than 63 bytes in ${JSON.stringify(name)}`);
   }
   return labels;
 }
@@ -25,7 +26,10 @@ export class WireWriter {
   /** Lower-cased suffix → offset of its first occurrence (only offsets < 0x4000 can be pointed to). */
   private readonly names = new Map<string, number>();
 
-  constructor(initial = 512, private readonly compress = true) {
+  constructor(
+    initial = 512,
+    private readonly compress = true,
+  ) {
     this.buf = Buffer.alloc(initial);
   }
 
@@ -107,7 +111,8 @@ export class WireReader {
   constructor(readonly buf: Uint8Array) {}
 
   private need(n: number): void {
-    if (this.offset + n > this.buf.length) throw new DnsWireError(`message truncated at byte ${this.offset} (needed ${n} more)`);
+    if (this.offset + n > this.buf.length)
+      throw new DnsWireError(`message truncated at byte ${this.offset} (needed ${n} more)`);
   }
 
   u8(): number {
@@ -124,7 +129,11 @@ export class WireReader {
 
   u32(): number {
     this.need(4);
-    const v = ((this.buf[this.offset]! << 24) >>> 0) + (this.buf[this.offset + 1]! << 16) + (this.buf[this.offset + 2]! << 8) + this.buf[this.offset + 3]!;
+    const v =
+      ((this.buf[this.offset]! << 24) >>> 0) +
+      (this.buf[this.offset + 1]! << 16) +
+      (this.buf[this.offset + 2]! << 8) +
+      this.buf[this.offset + 3]!;
     this.offset += 4;
     return v;
   }
@@ -150,7 +159,8 @@ export class WireReader {
     let hops = 0;
     let total = 1;
     for (;;) {
-      if (pos >= this.buf.length) throw new DnsWireError(`name runs past the end of the message at byte ${pos}`);
+      if (pos >= this.buf.length)
+        throw new DnsWireError(`name runs past the end of the message at byte ${pos}`);
       const len = this.buf[pos]!;
       if ((len & 0xc0) === 0xc0) {
         if (pos + 1 >= this.buf.length) throw new DnsWireError(`compression pointer cut off at byte ${pos}`);
@@ -161,12 +171,14 @@ export class WireReader {
         pos = target;
         continue;
       }
-      if ((len & 0xc0) !== 0) throw new DnsWireError(`unsupported label type 0x${len.toString(16)} at byte ${pos}`);
+      if ((len & 0xc0) !== 0)
+        throw new DnsWireError(`unsupported label type 0x${len.toString(16)} at byte ${pos}`);
       if (len === 0) {
         if (!jumped) this.offset = pos + 1;
         break;
       }
-      if (pos + 1 + len > this.buf.length) throw new DnsWireError(`label runs past the end of the message at byte ${pos}`);
+      if (pos + 1 + len > this.buf.length)
+        throw new DnsWireError(`label runs past the end of the message at byte ${pos}`);
       total += len + 1;
       if (total > 255) throw new DnsWireError(`name longer than 255 bytes`);
       labels.push(Buffer.from(this.buf.subarray(pos + 1, pos + 1 + len)).toString("utf8"));

@@ -4,7 +4,15 @@
  */
 import { WireReader, WireWriter } from "./buffer";
 import { readRdata, writeRdata } from "./rdata";
-import { CLASS_IN, DnsWireError, RRType, type DnsMessage, type DnsQuestion, type DnsRecord, type Edns } from "./types";
+import {
+  CLASS_IN,
+  DnsWireError,
+  RRType,
+  type DnsMessage,
+  type DnsQuestion,
+  type DnsRecord,
+  type Edns,
+} from "./types";
 
 /** Largest DNS message (TCP's 2-byte length). */
 export const MAX_MESSAGE_SIZE = 65535;
@@ -40,7 +48,13 @@ function writeOpt(w: WireWriter, edns: Edns, rcode: number): void {
   w.patchU16(lenAt, w.length - start);
 }
 
-function encodeSections(m: DnsMessage, answers: DnsRecord[], authorities: DnsRecord[], additionals: DnsRecord[], tc: boolean): Buffer {
+function encodeSections(
+  m: DnsMessage,
+  answers: DnsRecord[],
+  authorities: DnsRecord[],
+  additionals: DnsRecord[],
+  tc: boolean,
+): Buffer {
   const w = new WireWriter(512);
   w.u16(m.id);
   const flags =
@@ -93,7 +107,8 @@ export function encodeMessageWithin(m: DnsMessage, maxSize: number): { bytes: Bu
     else if (an.length) an.pop();
     const tc = an.length < m.answers.length || (an.length === 0 && ns.length === 0 && extra.length === 0);
     const bytes = encodeSections(m, an, ns, extra, m.tc || tc);
-    if (bytes.length <= maxSize || (an.length === 0 && ns.length === 0 && extra.length === 0)) return { bytes, truncated: true };
+    if (bytes.length <= maxSize || (an.length === 0 && ns.length === 0 && extra.length === 0))
+      return { bytes, truncated: true };
   }
 }
 
@@ -104,7 +119,13 @@ export function clientBufferSize(req: DnsMessage, proto: "udp" | "tcp"): number 
   return Math.max(req.edns.udpSize, MIN_UDP_SIZE);
 }
 
-function readRecordHeader(r: WireReader): { name: string; type: number; klass: number; ttl: number; rdlength: number } {
+function readRecordHeader(r: WireReader): {
+  name: string;
+  type: number;
+  klass: number;
+  ttl: number;
+  rdlength: number;
+} {
   const name = r.name();
   const type = r.u16();
   const klass = r.u16();
@@ -115,7 +136,8 @@ function readRecordHeader(r: WireReader): { name: string; type: number; klass: n
 
 /** Decodes a wire message; throws DnsWireError for anything malformed. */
 export function decodeMessage(buf: Uint8Array): DnsMessage {
-  if (buf.length < 12) throw new DnsWireError(`message is ${buf.length} bytes, shorter than the 12-byte header`);
+  if (buf.length < 12)
+    throw new DnsWireError(`message is ${buf.length} bytes, shorter than the 12-byte header`);
   const r = new WireReader(buf);
   const id = r.u16();
   const flags = r.u16();
@@ -129,7 +151,13 @@ export function decodeMessage(buf: Uint8Array): DnsMessage {
     const out: DnsRecord[] = [];
     for (let i = 0; i < n; i++) {
       const h = readRecordHeader(r);
-      out.push({ name: h.name, type: h.type, class: h.klass, ttl: h.ttl, data: readRdata(r, h.type, h.rdlength) });
+      out.push({
+        name: h.name,
+        type: h.type,
+        class: h.klass,
+        ttl: h.ttl,
+        data: readRdata(r, h.type, h.rdlength),
+      });
     }
     return out;
   };
@@ -148,10 +176,22 @@ export function decodeMessage(buf: Uint8Array): DnsMessage {
         const len = r.u16();
         options.push({ code, data: r.bytes(len) });
       }
-      edns = { udpSize: h.klass, extendedRcode: h.ttl >>> 24, version: (h.ttl >>> 16) & 0xff, do: (h.ttl & 0x8000) !== 0, options };
+      edns = {
+        udpSize: h.klass,
+        extendedRcode: h.ttl >>> 24,
+        version: (h.ttl >>> 16) & 0xff,
+        do: (h.ttl & 0x8000) !== 0,
+        options,
+      };
       continue;
     }
-    additionals.push({ name: h.name, type: h.type, class: h.klass, ttl: h.ttl, data: readRdata(r, h.type, h.rdlength) });
+    additionals.push({
+      name: h.name,
+      type: h.type,
+      class: h.klass,
+      ttl: h.ttl,
+      data: readRdata(r, h.type, h.rdlength),
+    });
   }
   return {
     id,
@@ -174,7 +214,13 @@ export function decodeMessage(buf: Uint8Array): DnsMessage {
 }
 
 /** Builds a recursive query, optionally with EDNS0 (as `dig` does: 1232 bytes, DO when asked). */
-export function buildQuery(opts: { id: number; name: string; type: number; rd?: boolean; edns?: { udpSize: number; do: boolean } | null }): DnsMessage {
+export function buildQuery(opts: {
+  id: number;
+  name: string;
+  type: number;
+  rd?: boolean;
+  edns?: { udpSize: number; do: boolean } | null;
+}): DnsMessage {
   return {
     id: opts.id,
     qr: false,
@@ -191,6 +237,8 @@ export function buildQuery(opts: { id: number; name: string; type: number; rd?: 
     answers: [],
     authorities: [],
     additionals: [],
-    edns: opts.edns ? { udpSize: opts.edns.udpSize, do: opts.edns.do, extendedRcode: 0, version: 0, options: [] } : null,
+    edns: opts.edns
+      ? { udpSize: opts.edns.udpSize, do: opts.edns.do, extendedRcode: 0, version: 0, options: [] }
+      : null,
   };
 }

@@ -30,7 +30,7 @@ export function formatIpv6(bytes: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -150,6 +150,9 @@ export function readRdata(r: WireReader, type: number, rdlength: number): Record
     default:
       data = { kind: "raw", bytes: r.bytes(rdlength) };
   }
-  if (r.offset !== end) throw new DnsWireError(`rdata of type ${type} is ${rdlength} bytes but decoded ${rdlength + r.offset - end}`);
+  if (r.offset !== end)
+    throw new DnsWireError(
+      `rdata of type ${type} is ${rdlength} bytes but decoded ${rdlength + r.offset - end}`,
+    );
   return data;
 }

@@ -2,7 +2,8 @@
 import { DnsWireError } from "./types";
 
 export function frameTcp(message: Uint8Array): Buffer {
-  if (message.length > 0xffff) throw new DnsWireError(`message of ${message.length} bytes does not fit a TCP frame`);
+  if (message.length > 0xffff)
+    throw new DnsWireError(`message of ${message.length} bytes does not fit a TCP frame`);
   const out = Buffer.alloc(message.length + 2);
   out.writeUInt16BE(message.length, 0);
   out.set(message, 2);

@@ -169,7 +169,14 @@ export function emptyMessage(id = 0): DnsMessage {
 
 /** A reply skeleton for `req` the way miekg's SetReply builds it: same id, opcode, rd, cd and question. */
 export function replyTo(req: DnsMessage): DnsMessage {
-  return { ...emptyMessage(req.id), qr: true, opcode: req.opcode, rd: req.rd, cd: req.cd, questions: req.questions.slice(0, 1) };
+  return {
+    ...emptyMessage(req.id),
+    qr: true,
+    opcode: req.opcode,
+    rd: req.rd,
+    cd: req.cd,
+    questions: req.questions.slice(0, 1),
+  };
 }
 
 /** Response flags in the order CoreDNS's `{>rflags}` prints them: qr,aa,tc,rd,ra,z,ad,cd. */
