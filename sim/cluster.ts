@@ -19,6 +19,8 @@ import { startNodeLocalDnsPod } from "./dns/pod";
 import { startClusterDns, startExternalResolver } from "./dns/upstream";
 import { kubeconfigYaml, newTokens, tokenTable, type SimTokens } from "./objects/kubeconfig";
 import type { SimClusterDescription } from "./objects/description";
+import { selfSignedCert } from "./objects/self-signed-cert";
+import { startTlsFront } from "./objects/tls-front";
 import { runtimeHooks } from "./k8s/kubelet-hooks";
 import { describeNodes, type SimNodeDescription } from "./objects/description";
 import { startTraffic } from "./dns/traffic";
@@ -57,7 +59,10 @@ export interface SimClusterOptions {
 }
 
 export interface SimCluster {
+  /** https://<apiServerHost(base)>:<apiPort> */
   apiUrl: string;
+  /** The API server's self-signed certificate (also in the kubeconfig as certificate-authority-data). */
+  caPem: string;
   kubeconfigPath: string;
   descriptionPath: string;
   /** Kept current as pods are replaced (also rewritten to descriptionPath). */
@@ -147,20 +152,27 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     cleanups.push(() => controller.stop());
 
     const tokens = newTokens();
-    const api = await createApiServer({ store, tokens: tokenTable(tokens), host: apiServerHost(base), port: opts.apiPort ?? 6443, hooks: hooks.api });
+    const host = apiServerHost(base);
+    // The API server speaks plain HTTP on an ephemeral port; clients reach it through HTTPS.
+    const api = await createApiServer({ store, tokens: tokenTable(tokens), host, port: 0, hooks: hooks.api });
     cleanups.push(() => api.close());
     cleanups.push(() => hooks.close());
+    const cert = selfSignedCert("sim-apiserver", [host, "localhost", "127.0.0.1"]);
+    const front = await startTlsFront({ host, port: opts.apiPort ?? 6443, backend: { host, port: api.port }, cert });
+    cleanups.push(() => front.close());
+    const apiUrl = `https://${host}:${front.port}`;
 
     fs.mkdirSync(outDir, { recursive: true });
     const kubeconfigPath = path.join(outDir, "kubeconfig");
     const descriptionPath = path.join(outDir, "cluster.json");
-    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(api.url, tokens), { mode: 0o600 });
+    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(apiUrl, tokens, cert.certPem), { mode: 0o600 });
 
     const cluster: SimCluster = {
-      apiUrl: api.url,
+      apiUrl,
+      caPem: cert.certPem,
       kubeconfigPath,
       descriptionPath,
-      description: { apiServer: api.url, kubeconfig: kubeconfigPath, nodes: [] },
+      description: { apiServer: apiUrl, kubeconfig: kubeconfigPath, nodes: [] },
       tokens,
       store,
       kubelets,

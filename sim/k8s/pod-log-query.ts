@@ -75,19 +75,37 @@ export function selectEntries(entries: readonly LogEntry[], query: PodLogQuery, 
   return query.tailLines === 0 ? [] : admitted.slice(-query.tailLines);
 }
 
+function hash32(text: string): number {
+  return crypto.createHash("sha1").update(text).digest().readUInt32BE(0);
+}
+
 /**
  * The kubelet's `--timestamps` prefix: RFC3339 with exactly nine fraction digits (kubelet's
- * timeFormatOut). JS clocks stop at milliseconds, so the last six digits are derived from the entry
- * itself: stable across reads, and not a tell-tale `000000`.
+ * timeFormatOut). JS clocks stop at milliseconds, so the last six digits are made up: stable for a
+ * given entry, and increasing with `ordinal`, the entry's position among entries of the same
+ * millisecond, so lines never appear to go back in time.
  */
-export function formatTimestamp(entry: LogEntry): string {
-  const iso = entry.time.toISOString();
-  const sub = crypto.createHash("sha1").update(`${entry.time.getTime()}|${entry.text}`).digest().readUInt32BE(0) % 1_000_000;
-  return `${iso.slice(0, 23)}${String(sub).padStart(6, "0")}Z`;
+export function formatTimestamp(entry: LogEntry, ordinal = 0): string {
+  const ms = entry.time.getTime();
+  const start = hash32(String(ms)) % 400_000;
+  const sub = Math.min(999_999, start + ordinal * 3000 + (hash32(`${ms}/${ordinal}`) % 3000));
+  return `${entry.time.toISOString().slice(0, 23)}${String(sub).padStart(6, "0")}Z`;
+}
+
+/** Numbers entries within their millisecond, fed in log order (see formatTimestamp). */
+export function ordinalCounter(): (entry: LogEntry) => number {
+  let lastMs = NaN;
+  let n = 0;
+  return (entry) => {
+    const ms = entry.time.getTime();
+    n = ms === lastMs ? n + 1 : 0;
+    lastMs = ms;
+    return n;
+  };
 }
 
 /** One line as the API server streams it. */
-export function formatLine(entry: LogEntry, timestamps: boolean): string {
+export function formatLine(entry: LogEntry, timestamps: boolean, ordinal = 0): string {
   const text = entry.text.endsWith("\n") ? entry.text : `${entry.text}\n`;
-  return timestamps ? `${formatTimestamp(entry)} ${text}` : text;
+  return timestamps ? `${formatTimestamp(entry, ordinal)} ${text}` : text;
 }

@@ -8,7 +8,7 @@ import { badRequest } from "./errors";
 import type { KubeObject } from "./types";
 import type { PodWorker } from "./kubelet-pod";
 import type { ContainerLog, LogEntry } from "../runtime";
-import { formatLine, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
+import { formatLine, ordinalCounter, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
 
 function containerNames(pod: KubeObject): string[] {
   const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as { name: string }[];
@@ -49,9 +49,10 @@ export function streamPodLog(pod: KubeObject, worker: PodWorker | undefined, que
     cleanup();
     res.end();
   };
-  const write = (entry: LogEntry): void => {
+  const ordinal = ordinalCounter();
+  const write = (entry: LogEntry, n: number): void => {
     if (done) return;
-    let chunk = Buffer.from(formatLine(entry, query.timestamps), "utf8");
+    let chunk = Buffer.from(formatLine(entry, query.timestamps, n), "utf8");
     if (chunk.length >= budget) {
       chunk = chunk.subarray(0, budget);
       res.write(chunk);
@@ -61,14 +62,21 @@ export function streamPodLog(pod: KubeObject, worker: PodWorker | undefined, que
     budget -= chunk.length;
     res.write(chunk);
   };
-  for (const entry of selectEntries(log.entries(), query, new Date())) write(entry);
+  // Every entry goes through the counter, selected or not, so timestamps agree between reads.
+  const all = log.entries();
+  const selected = new Set(selectEntries(all, query, new Date()));
+  for (const entry of all) {
+    const n = ordinal(entry);
+    if (selected.has(entry)) write(entry, n);
+  }
   if (!follow || done) {
     finish();
     return;
   }
   const since = sinceOf(query, new Date());
   const unsubscribe = log.subscribe((entry) => {
-    if (!since || entry.time.getTime() >= since.getTime()) write(entry);
+    const n = ordinal(entry);
+    if (!since || entry.time.getTime() >= since.getTime()) write(entry, n);
   });
   const unEnd = worker?.onContainerEnd(finish) ?? (() => {});
   res.on("close", finish);

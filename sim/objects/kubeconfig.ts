@@ -29,12 +29,13 @@ export function tokenTable(tokens: SimTokens): Record<string, SimUser> {
   };
 }
 
-export function kubeconfigYaml(apiUrl: string, tokens: SimTokens): string {
+/** `caPem`: the API server's self-signed certificate, trusted as the cluster's CA. */
+export function kubeconfigYaml(apiUrl: string, tokens: SimTokens, caPem: string): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
     preferences: {},
-    clusters: [{ name: "sim", cluster: { server: apiUrl } }],
+    clusters: [{ name: "sim", cluster: { server: apiUrl, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
     users: [
       { name: "admin", user: { token: tokens.admin } },
       { name: VIEWER_USER, user: { token: tokens.viewer } },

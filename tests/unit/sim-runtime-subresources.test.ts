@@ -35,6 +35,10 @@ describe("pods/log query", () => {
     expect(formatTimestamp(e)).toBe(formatTimestamp({ ...e }));
     expect(formatLine(e, true)).toBe(`${formatTimestamp(e)} line 0\n`);
     expect(formatLine(e, false)).toBe("line 0\n");
+    // Lines of one millisecond keep their order.
+    const stamps = [0, 1, 2, 3, 4].map((n) => formatTimestamp(e, n));
+    expect([...stamps].sort()).toEqual(stamps);
+    expect(new Set(stamps).size).toBe(5);
   });
 });
 
