@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import net from "node:net";
 import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,20 @@ function getOnce(url: string): Promise<{ status: number; body: string }> {
         res.setEncoding("utf8");
         res.on("data", (c: string) => (body += c));
         res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
+  });
+}
+
+/** GET on the API server over its HTTPS, trusting the cluster's CA, as the admin. */
+function apiGet(path: string): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(`${cluster.apiUrl}${path}`, { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.tokens.admin}` } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body }));
       })
       .on("error", reject);
   });
@@ -125,32 +140,26 @@ describe("the simulated cluster", () => {
 
   it("rejects a log request for a container the pod does not have", async () => {
     const pod = (await cachePods())[0]!;
-    const res = await fetch(`${cluster.apiUrl}/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}/log?container=foo`, {
-      headers: { Authorization: `Bearer ${cluster.tokens.admin}` },
-    });
+    const res = await apiGet(`/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}/log?container=foo`);
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { message: string }).message).toBe(`container foo is not valid for pod ${pod.metadata!.name}`);
+    expect((JSON.parse(res.body) as { message: string }).message).toBe(`container foo is not valid for pod ${pod.metadata!.name}`);
   });
 
   it("proxies /metrics through pods/proxy, by port number and by port name", async () => {
     const pod = (await cachePods())[0]!;
     for (const port of ["9253", "metrics"]) {
-      const res = await fetch(`${cluster.apiUrl}/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:${port}/proxy/metrics`, {
-        headers: { Authorization: `Bearer ${cluster.tokens.admin}` },
-      });
+      const res = await apiGet(`/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:${port}/proxy/metrics`);
       expect(res.status).toBe(200);
-      expect(res.headers.get("content-type")).toContain("text/plain");
-      expect(await res.text()).toContain("coredns_build_info");
+      expect(res.contentType).toContain("text/plain");
+      expect(res.body).toContain("coredns_build_info");
     }
   });
 
   it("answers 503 with the dialer's words when nothing listens on the proxied port", async () => {
     const pod = (await cachePods())[0]!;
-    const res = await fetch(`${cluster.apiUrl}/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:9999/proxy/`, {
-      headers: { Authorization: `Bearer ${cluster.tokens.admin}` },
-    });
+    const res = await apiGet(`/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:9999/proxy/`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as { kind: string; message: string };
+    const body = JSON.parse(res.body) as { kind: string; message: string };
     expect(body.kind).toBe("Status");
     expect(body.message).toBe(`error trying to reach service: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`);
   });

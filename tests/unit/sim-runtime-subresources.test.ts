@@ -129,6 +129,6 @@ describe("initial objects", () => {
     const upstream = objs.find((o) => o.kind === "Service" && o.metadata.name === "kube-dns-upstream")!;
     expect((upstream.spec as { clusterIP: string }).clusterIP).toBe("10.96.0.11");
     const ds = objs.find((o) => o.kind === "DaemonSet")!;
-    expect((ds.spec as { updateStrategy: unknown }).updateStrategy).toEqual({ rollingUpdate: { maxUnavailable: "10%" } });
+    expect((ds.spec as { updateStrategy: unknown }).updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } });
   });
 });
