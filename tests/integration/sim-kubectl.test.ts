@@ -67,7 +67,7 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
     for (const row of rows) {
       expect(row[1]).toBe("1/1");
       expect(row[2]).toBe("Running");
-      const node = row[7]!;
+      const node = row[6]!;
       const described = cluster.description.nodes.find((n) => n.name === node);
       expect(row[5]).toBe(described?.nodeIP);
     }
