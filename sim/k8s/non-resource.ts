@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedGroups, SERVER_VERSION } from "./discovery";
 import { sendJson, sendText } from "./http";
+import { openApiDocument, openApiIndex } from "./openapi";
 import { methodNotAllowed } from "./status";
 
 const HEALTH = /^\/(healthz|livez|readyz)(\/.*)?$/;
@@ -15,6 +16,11 @@ export function handleNonResource(path: string, method: string, _req: IncomingMe
   if (p === "/version") return sendJson(res, 200, SERVER_VERSION);
   if (p === "/api") return sendJson(res, 200, apiVersions(new URL(serverUrl).host));
   if (p === "/apis") return sendJson(res, 200, apiGroupList());
+  if (p === "/openapi/v3") return sendJson(res, 200, openApiIndex());
+  if (p.startsWith("/openapi/v3/")) {
+    const doc = openApiDocument(p);
+    return doc ? sendJson(res, 200, doc) : notFoundPage(res);
+  }
   const core = /^\/api\/([^/]+)$/.exec(p);
   if (core) {
     const list = apiResourceList("", core[1] ?? "");
