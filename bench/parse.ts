@@ -25,7 +25,10 @@ const REFERENCE = "parse-prometheus-text-format";
 
 function fixturesDir(): string {
   const besideCheckout = path.resolve(__dirname, "../../shared/fixtures/coredns");
-  return process.env.COREDNS_FIXTURES ?? (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
+  return (
+    process.env.COREDNS_FIXTURES ??
+    (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns")
+  );
 }
 
 /** Median MB/s of `rounds` rounds of about `roundMs` each, after a warm-up that lets the JIT settle. */
@@ -55,7 +58,10 @@ async function loadReference(): Promise<((text: string) => unknown) | null> {
     // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
     const specifier: string = REFERENCE;
     const mod = (await import(specifier)) as { default?: unknown };
-    const fn = typeof mod.default === "function" ? mod.default : (mod.default as { default?: unknown } | undefined)?.default;
+    const fn =
+      typeof mod.default === "function"
+        ? mod.default
+        : (mod.default as { default?: unknown } | undefined)?.default;
     return typeof fn === "function" ? (fn as (text: string) => unknown) : null;
   } catch {
     return null;
@@ -65,7 +71,11 @@ async function loadReference(): Promise<((text: string) => unknown) | null> {
 export async function benchParse(): Promise<BenchResult[]> {
   const text = fs.readFileSync(path.join(fixturesDir(), DUMP), "utf8");
   const ours = throughput((t) => parsePrometheusText(t), text);
-  const result: BenchResult = { name: `parsePrometheusText on ${DUMP}`, value: Math.round(ours * 10) / 10, unit: "MB/s" };
+  const result: BenchResult = {
+    name: `parsePrometheusText on ${DUMP}`,
+    value: Math.round(ours * 10) / 10,
+    unit: "MB/s",
+  };
   const reference = await loadReference();
   if (reference) {
     result.reference = { name: REFERENCE, value: Math.round(throughput(reference, text) * 10) / 10 };

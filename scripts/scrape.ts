@@ -17,7 +17,8 @@ const USAGE = "usage: scrape <url-or-file> [--max-bytes N] [--max-samples N] [--
 function positiveInt(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} wants a positive whole number, got "${text}"`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`${flag} wants a positive whole number, got "${text}"`);
   return n;
 }
 
@@ -27,7 +28,10 @@ class UsageError extends Error {}
 async function nodeRecordBuilder(): Promise<(samples: Sample[]) => unknown> {
   const mod = (await import("../lib/metrics/node-record").catch(() => ({}))) as Record<string, unknown>;
   const build = mod.buildNodeRecord ?? mod.buildNodeScrape;
-  if (typeof build !== "function") throw new Error("--node is not available yet: lib/metrics/node-record.ts has no buildNodeRecord(samples)");
+  if (typeof build !== "function")
+    throw new Error(
+      "--node is not available yet: lib/metrics/node-record.ts has no buildNodeRecord(samples)",
+    );
   return build as (samples: Sample[]) => unknown;
 }
 
@@ -37,7 +41,11 @@ async function main(argv: string[]): Promise<void> {
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { "max-bytes": { type: "string" }, "max-samples": { type: "string" }, node: { type: "boolean", default: false } },
+      options: {
+        "max-bytes": { type: "string" },
+        "max-samples": { type: "string" },
+        node: { type: "boolean", default: false },
+      },
     });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
@@ -53,10 +61,15 @@ async function main(argv: string[]): Promise<void> {
     parsed = await scrapeSource(source, { maxBodyBytes, maxSamples });
   } catch (err) {
     // Say which input a line number or limit refers to (fetch and file errors already name it).
-    if (err instanceof PrometheusParseError || err instanceof ScrapeLimitError) throw new Error(`${source}: ${err.message}`, { cause: err });
+    if (err instanceof PrometheusParseError || err instanceof ScrapeLimitError)
+      throw new Error(`${source}: ${err.message}`, { cause: err });
     throw err;
   }
-  const out = build ? JSON.stringify(build(parsed.samples), null, 2) + "\n" : sortSamples(parsed.samples).map((s) => sampleToJsonLine(s) + "\n").join("");
+  const out = build
+    ? JSON.stringify(build(parsed.samples), null, 2) + "\n"
+    : sortSamples(parsed.samples)
+        .map((s) => sampleToJsonLine(s) + "\n")
+        .join("");
   process.stdout.write(out);
 }
 

@@ -60,7 +60,9 @@ export function sortSamples(samples: readonly Sample[]): Sample[] {
  */
 function goJsonString(s: string): string {
   const json = JSON.stringify(s);
-  return /[<>&\u2028\u2029]/.test(json) ? json.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
+  return /[<>&\u2028\u2029]/.test(json)
+    ? json.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    : json;
 }
 
 /**
@@ -106,7 +108,8 @@ export function formatPrometheusText(families: Iterable<MetricFamily>): string {
     for (const s of f.samples) {
       let line = s.name;
       const keys = Object.keys(s.labels);
-      if (keys.length > 0) line += `{${keys.map((k) => `${k}="${escapeLabelValue(s.labels[k] as string)}"`).join(",")}}`;
+      if (keys.length > 0)
+        line += `{${keys.map((k) => `${k}="${escapeLabelValue(s.labels[k] as string)}"`).join(",")}}`;
       line += ` ${formatGoFloat(s.value)}`;
       if (s.timestampMs !== undefined) line += ` ${s.timestampMs}`;
       parts.push(line + "\n");

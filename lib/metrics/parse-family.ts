@@ -33,7 +33,8 @@ export function resolveFamily(families: Map<string, FamilyState>, name: string):
   const sumOrCountBase = strip(name, "_count") ?? strip(name, "_sum");
   if (sumOrCountBase !== null) {
     const base = families.get(sumOrCountBase);
-    if (base && (base.type === "SUMMARY" || base.type === "HISTOGRAM")) return { family: base, sumOrCount: true };
+    if (base && (base.type === "SUMMARY" || base.type === "HISTOGRAM"))
+      return { family: base, sumOrCount: true };
   }
   const bucketBase = strip(name, "_bucket");
   if (bucketBase !== null) {

@@ -6,7 +6,10 @@
  */
 
 // Powers of ten that are exact doubles; m / 10^k with m < 2^53 and k ≤ 22 rounds correctly.
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+  1e20, 1e21, 1e22,
+];
 
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
@@ -109,5 +112,5 @@ export function parseGoInt64(text: string): number | null {
     const big = BigInt(text.charCodeAt(0) === PLUS ? text.slice(1) : text);
     if (big > INT64_MAX || big < INT64_MIN) return null;
   }
-  return Number(text);
+  return Number(text) + 0; // "-0" is the timestamp 0
 }

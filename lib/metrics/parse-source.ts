@@ -30,19 +30,24 @@ export async function readExpositionSource(source: string, opts: SourceOptions =
 }
 
 /** Reads and parses `source` in one step (see `readExpositionSource` and `parsePrometheusText`). */
-export async function scrapeSource(source: string, opts: ParseOptions & SourceOptions = {}): Promise<ParsedExposition> {
+export async function scrapeSource(
+  source: string,
+  opts: ParseOptions & SourceOptions = {},
+): Promise<ParsedExposition> {
   return parsePrometheusText(await readExpositionSource(source, opts), opts);
 }
 
 async function readExpositionFile(path: string, maxBodyBytes: number | undefined): Promise<string> {
   try {
     const { size } = await fs.stat(path);
-    if (maxBodyBytes !== undefined && size > maxBodyBytes) throw ScrapeLimitError.bodyTooLarge(size, maxBodyBytes);
+    if (maxBodyBytes !== undefined && size > maxBodyBytes)
+      throw ScrapeLimitError.bodyTooLarge(size, maxBodyBytes);
     return await fs.readFile(path, "utf8");
   } catch (err) {
     if (err instanceof ScrapeLimitError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ExpositionSourceError(`${path}: no such file (give a saved /metrics dump or an http:// URL)`);
+    if (code === "ENOENT")
+      throw new ExpositionSourceError(`${path}: no such file (give a saved /metrics dump or an http:// URL)`);
     if (code === "EISDIR") throw new ExpositionSourceError(`${path}: is a directory, not a /metrics dump`);
     throw new ExpositionSourceError(`${path}: cannot read: ${(err as Error).message}`);
   }
@@ -61,7 +66,9 @@ async function fetchExposition(url: string, opts: SourceOptions): Promise<string
   }
   if (!res.ok) {
     await res.body?.cancel();
-    throw new ExpositionSourceError(`GET ${url} answered ${res.status} ${res.statusText}; is this the metrics port (9253 for node-local-dns) and path /metrics?`);
+    throw new ExpositionSourceError(
+      `GET ${url} answered ${res.status} ${res.statusText}; is this the metrics port (9253 for node-local-dns) and path /metrics?`,
+    );
   }
   const declared = Number(res.headers.get("content-length"));
   if (opts.maxBodyBytes !== undefined && declared > opts.maxBodyBytes) {
@@ -93,7 +100,8 @@ async function fetchExposition(url: string, opts: SourceOptions): Promise<string
 
 /** fetch() wraps the real reason (ECONNREFUSED, timeout) in a generic TypeError; dig it out. */
 function describeFetchFailure(err: unknown, timeoutMs: number): string {
-  if (err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError")) return `no complete answer within ${timeoutMs} ms`;
+  if (err instanceof DOMException && (err.name === "TimeoutError" || err.name === "AbortError"))
+    return `no complete answer within ${timeoutMs} ms`;
   const cause = err instanceof Error ? (err.cause as NodeJS.ErrnoException | undefined) : undefined;
   if (cause?.code === "ECONNREFUSED") return "connection refused (is the pod running and the port right?)";
   if (cause?.message) return cause.message;

@@ -139,13 +139,20 @@ class ExpositionScanner {
     const families = new Map<string, MetricFamily>();
     for (const f of this.families.values()) {
       // Like expfmt, families that only had HELP/TYPE lines are not reported.
-      if (f.samples.length > 0) families.set(f.name, { name: f.name, type: f.type ?? "UNTYPED", help: f.help ?? "", samples: f.samples });
+      if (f.samples.length > 0)
+        families.set(f.name, {
+          name: f.name,
+          type: f.type ?? "UNTYPED",
+          help: f.help ?? "",
+          samples: f.samples,
+        });
     }
     return { families, samples: this.samples };
   }
 
   private fail(at: number, detail: string): never {
-    if (this.appendedNewline && at >= this.src.length - 1) detail = `unexpected end of input stream (${detail})`;
+    if (this.appendedNewline && at >= this.src.length - 1)
+      detail = `unexpected end of input stream (${detail})`;
     throw new PrometheusParseError(this.line, detail);
   }
 
@@ -167,7 +174,8 @@ class ExpositionScanner {
   private metricNameEnd(from: number): number {
     const { src } = this;
     let i = from;
-    if ((CLASS[src.charCodeAt(i)] as number) & METRIC_START) while ((CLASS[src.charCodeAt(++i)] as number) & METRIC_CHAR);
+    if ((CLASS[src.charCodeAt(i)] as number) & METRIC_START)
+      while ((CLASS[src.charCodeAt(++i)] as number) & METRIC_CHAR);
     return i;
   }
 
@@ -200,7 +208,10 @@ class ExpositionScanner {
       return;
     }
     if (after !== SPACE && after !== TAB) {
-      this.fail(nameEnd, `invalid metric name in comment: found ${describeChar(after)} after "${src.slice(nameStart, nameEnd)}"`);
+      this.fail(
+        nameEnd,
+        `invalid metric name in comment: found ${describeChar(after)} after "${src.slice(nameStart, nameEnd)}"`,
+      );
     }
     const { family } = resolveFamily(this.families, src.slice(nameStart, nameEnd));
     // A HELP/TYPE line can change which family later names resolve to.
@@ -215,11 +226,19 @@ class ExpositionScanner {
       if (family.help !== null) this.fail(this.pos, `second HELP line for metric name "${family.name}"`);
       family.help = this.readHelpText();
     } else {
-      if (family.type !== null) this.fail(this.pos, `second TYPE line for metric name "${family.name}", or TYPE reported after samples`);
+      if (family.type !== null)
+        this.fail(
+          this.pos,
+          `second TYPE line for metric name "${family.name}", or TYPE reported after samples`,
+        );
       const end = this.lineEnd(this.pos);
       const word = src.slice(this.pos, end);
       const type = TYPES[word.toUpperCase()];
-      if (!type) this.fail(this.pos, `unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`);
+      if (!type)
+        this.fail(
+          this.pos,
+          `unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`,
+        );
       family.type = type;
       this.pos = end + 1;
     }
@@ -241,7 +260,10 @@ class ExpositionScanner {
       if (src.charCodeAt(i) !== BACKSLASH) continue;
       const next = src.charCodeAt(i + 1);
       if (next !== BACKSLASH && next !== 110) {
-        this.fail(i + 1, `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in HELP text (only \\\\ and \\n are allowed)`);
+        this.fail(
+          i + 1,
+          `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in HELP text (only \\\\ and \\n are allowed)`,
+        );
       }
       out += src.slice(chunk, i) + (next === BACKSLASH ? "\\" : "\n");
       chunk = ++i + 1;
@@ -268,7 +290,10 @@ class ExpositionScanner {
     const value = scanGoFloat(src, valueStart, valueEnd);
     if (value === null) {
       const got = src.slice(valueStart, valueEnd);
-      this.fail(valueStart, `expected float as value, got "${got}"${got === "" ? ` (the sample "${name}" has no value)` : ""}`);
+      this.fail(
+        valueStart,
+        `expected float as value, got "${got}"${got === "" ? ` (the sample "${name}" has no value)` : ""}`,
+      );
     }
     let sample: Sample;
     if (src.charCodeAt(valueEnd) === NL) {
@@ -282,7 +307,10 @@ class ExpositionScanner {
       const timestampMs = parseGoInt64(src.slice(tsStart, tsEnd));
       if (timestampMs === null) {
         const got = src.slice(tsStart, tsEnd);
-        this.fail(tsStart, `expected integer as timestamp, got "${got}"${got === "" ? " (trailing whitespace after the value?)" : ""}`);
+        this.fail(
+          tsStart,
+          `expected integer as timestamp, got "${got}"${got === "" ? " (trailing whitespace after the value?)" : ""}`,
+        );
       }
       const end = this.lineEnd(tsEnd);
       if (end !== tsEnd) this.fail(tsEnd, `spurious string after timestamp: "${src.slice(tsEnd, end)}"`);
@@ -310,7 +338,8 @@ class ExpositionScanner {
       this.pos = start + labelName.length;
       this.skipBlanks();
       c = src.charCodeAt(this.pos);
-      if (c !== EQUALS) this.fail(this.pos, `expected '=' after label name "${labelName}", found ${describeChar(c)}`);
+      if (c !== EQUALS)
+        this.fail(this.pos, `expected '=' after label name "${labelName}", found ${describeChar(c)}`);
       if (labelName === "__name__") this.fail(start, `label name "__name__" is reserved`);
       this.pos++;
       this.skipBlanks();
@@ -319,14 +348,21 @@ class ExpositionScanner {
       let value = this.readLabelValue();
       // expfmt keeps `quantile` (summaries) and `le` (histograms) apart from the other labels: they
       // must be floats, are reported in Go's float form, and are not labels of `_sum`/`_count`.
-      const special = (labelName === "le" && family.type === "HISTOGRAM") || (labelName === "quantile" && family.type === "SUMMARY");
+      const special =
+        (labelName === "le" && family.type === "HISTOGRAM") ||
+        (labelName === "quantile" && family.type === "SUMMARY");
       if (special) {
         value = this.normalizeBound(labelName, value, start);
         if (!sumOrCount) labels[labelName] = value;
       } else if (this.seenEarlierInLine(index, labelName)) {
         this.fail(start, `duplicate label names for metric "${family.name}": "${labelName}" appears twice`);
       } else if (labelName === "__proto__") {
-        Object.defineProperty(labels, labelName, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(labels, labelName, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else {
         labels[labelName] = value;
       }
@@ -336,7 +372,11 @@ class ExpositionScanner {
         this.pos++;
         return;
       }
-      if (c !== COMMA) this.fail(this.pos, `unexpected end of label value "${value}": expected ',' or '}', found ${describeChar(c)}`);
+      if (c !== COMMA)
+        this.fail(
+          this.pos,
+          `unexpected end of label value "${value}": expected ',' or '}', found ${describeChar(c)}`,
+        );
       this.pos++;
     }
   }
@@ -363,11 +403,15 @@ class ExpositionScanner {
     for (let k = 0; k < recent.length; k++) {
       const r = recent[k] as RecentName;
       const after = start + r.length;
-      if (!((CLASS[src.charCodeAt(after)] as number) & METRIC_CHAR) && src.slice(start, after) === r.name) return r;
+      if (!((CLASS[src.charCodeAt(after)] as number) & METRIC_CHAR) && src.slice(start, after) === r.name)
+        return r;
     }
     const end = this.metricNameEnd(start);
     if (end === start) {
-      this.fail(start, `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(start))}`);
+      this.fail(
+        start,
+        `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(start))}`,
+      );
     }
     const name = src.slice(start, end);
     const entry: RecentName = { length: end - start, name, resolved: resolveFamily(this.families, name) };
@@ -386,12 +430,14 @@ class ExpositionScanner {
     const cached = this.lastLabelNames[index];
     if (cached !== undefined) {
       const after = start + cached.length;
-      if (!((CLASS[src.charCodeAt(after)] as number) & LABEL_CHAR) && src.slice(start, after) === cached) return cached;
+      if (!((CLASS[src.charCodeAt(after)] as number) & LABEL_CHAR) && src.slice(start, after) === cached)
+        return cached;
     }
     let end = start;
     const c = src.charCodeAt(start);
     if ((CLASS[c] as number) & LABEL_START) while ((CLASS[src.charCodeAt(++end)] as number) & LABEL_CHAR);
-    if (end === start) this.fail(start, `invalid label name for metric "${family.name}": found ${describeChar(c)}`);
+    if (end === start)
+      this.fail(start, `invalid label name for metric "${family.name}": found ${describeChar(c)}`);
     const name = src.slice(start, end);
     this.lastLabelNames[index] = name;
     return name;
@@ -420,11 +466,18 @@ class ExpositionScanner {
     let chunk = start;
     for (;;) {
       if (c === QUOTE) break;
-      if (c === NL) this.fail(i, `invalid label value "${src.slice(start, i)}": missing closing quote (a label value cannot span lines; write \\n)`);
+      if (c === NL)
+        this.fail(
+          i,
+          `invalid label value "${src.slice(start, i)}": missing closing quote (a label value cannot span lines; write \\n)`,
+        );
       if (c === BACKSLASH) {
         const next = src.charCodeAt(++i);
         if (next !== BACKSLASH && next !== QUOTE && next !== 110) {
-          this.fail(i, `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in label value (only \\\\, \\" and \\n are allowed)`);
+          this.fail(
+            i,
+            `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in label value (only \\\\, \\" and \\n are allowed)`,
+          );
         }
         out += src.slice(chunk, i - 1) + (next === 110 ? "\n" : String.fromCharCode(next));
         chunk = i + 1;

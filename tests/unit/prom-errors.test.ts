@@ -17,9 +17,19 @@ const MALFORMED: [string, string, number, string][] = [
   ["unclosed label value", 'foo{a="b} 1\n', 1, 'invalid label value "b} 1": missing closing quote'],
   ["label value cut by end of input", 'ok 1\nfoo{a="b', 2, "unexpected end of input stream"],
   ["label set cut by end of input", 'foo{a="b"', 1, "unexpected end of input stream"],
-  ["second TYPE line", "# TYPE foo counter\n# TYPE foo gauge\nfoo 1\n", 2, 'second TYPE line for metric name "foo"'],
+  [
+    "second TYPE line",
+    "# TYPE foo counter\n# TYPE foo gauge\nfoo 1\n",
+    2,
+    'second TYPE line for metric name "foo"',
+  ],
   ["TYPE after samples", "foo 1\n# TYPE foo counter\n", 2, "TYPE reported after samples"],
-  ["TYPE for a _sum of a typed family", "# TYPE s summary\n# TYPE s_sum gauge\n", 2, 'second TYPE line for metric name "s"'],
+  [
+    "TYPE for a _sum of a typed family",
+    "# TYPE s summary\n# TYPE s_sum gauge\n",
+    2,
+    'second TYPE line for metric name "s"',
+  ],
   ["second HELP line", "# HELP foo a\n# HELP foo b\n", 2, 'second HELP line for metric name "foo"'],
   ["unknown type", "# TYPE foo bogus\n", 1, 'unknown metric type "bogus"'],
   ["type with trailing blank", "# TYPE foo counter \n", 1, 'unknown metric type "counter "'],
@@ -49,9 +59,24 @@ const MALFORMED: [string, string, number, string][] = [
   ["missing comma", 'foo{a="b" c="d"} 1\n', 1, "unexpected end of label value \"b\": expected ',' or '}'"],
   ["duplicate label", 'foo{a="b",a="c"} 1\n', 1, 'duplicate label names for metric "foo"'],
   ["reserved label", 'foo{__name__="x"} 1\n', 1, 'label name "__name__" is reserved'],
-  ["non-float le", '# TYPE h histogram\nh_bucket{le="x"} 1\n', 2, "expected float as value for 'le' label, got \"x\""],
-  ["non-float quantile", '# TYPE s summary\ns{quantile=""} 1\n', 2, "expected float as value for 'quantile' label"],
-  ["error after comments and blank lines", "# HELP a x\n# TYPE a gauge\n\n   \n# hello\na 1\na{b=\"c\"} x\n", 7, 'expected float as value, got "x"'],
+  [
+    "non-float le",
+    '# TYPE h histogram\nh_bucket{le="x"} 1\n',
+    2,
+    "expected float as value for 'le' label, got \"x\"",
+  ],
+  [
+    "non-float quantile",
+    '# TYPE s summary\ns{quantile=""} 1\n',
+    2,
+    "expected float as value for 'quantile' label",
+  ],
+  [
+    "error after comments and blank lines",
+    '# HELP a x\n# TYPE a gauge\n\n   \n# hello\na 1\na{b="c"} x\n',
+    7,
+    'expected float as value, got "x"',
+  ],
 ];
 
 describe("malformed exposition text", () => {
@@ -80,9 +105,39 @@ describe("inputs expfmt accepts", () => {
   });
 
   it("reads Go float syntaxes, special values and timestamps", () => {
-    const text = ["a 1e-05", "a 1.5E+06", "a .5", "a 5.", "a -0", "a NaN", "a nan", "a +Inf", "a -inf", "a Infinity", "a 1e-400", "a 12345678901234567890", "a 1 -1700000000000", "a 2 +5"].join("\n");
+    const text = [
+      "a 1e-05",
+      "a 1.5E+06",
+      "a .5",
+      "a 5.",
+      "a -0",
+      "a NaN",
+      "a nan",
+      "a +Inf",
+      "a -inf",
+      "a Infinity",
+      "a 1e-400",
+      "a 12345678901234567890",
+      "a 1 -1700000000000",
+      "a 2 +5",
+    ].join("\n");
     const { samples } = parsePrometheusText(text);
-    expect(samples.map((s) => s.value)).toEqual([1e-5, 1.5e6, 0.5, 5, -0, NaN, NaN, Infinity, -Infinity, Infinity, 0, 12345678901234567890, 1, 2]);
+    expect(samples.map((s) => s.value)).toEqual([
+      1e-5,
+      1.5e6,
+      0.5,
+      5,
+      -0,
+      NaN,
+      NaN,
+      Infinity,
+      -Infinity,
+      Infinity,
+      0,
+      12345678901234567890,
+      1,
+      2,
+    ]);
     expect(Object.is(samples[4]?.value, -0)).toBe(true);
     expect(samples.map((s) => s.timestampMs).slice(-3)).toEqual([undefined, -1700000000000, 5]);
     expect("timestampMs" in (samples[0] as object)).toBe(false);
@@ -126,7 +181,9 @@ describe("inputs expfmt accepts", () => {
   });
 
   it("lets a family created by HELP before TYPE keep its _count separate, as expfmt does", () => {
-    const { families } = parsePrometheusText("# HELP s_count early help\n# TYPE s summary\ns_count 1\ns_sum 2\n");
+    const { families } = parsePrometheusText(
+      "# HELP s_count early help\n# TYPE s summary\ns_count 1\ns_sum 2\n",
+    );
     expect(families.get("s_count")).toMatchObject({ type: "UNTYPED", help: "early help" });
     expect(families.get("s")?.samples.map((x) => x.name)).toEqual(["s_sum"]);
   });

@@ -6,7 +6,9 @@ import { parsePrometheusText } from "@/lib/metrics/parse";
 
 // shared/ sits beside the checkout (in CI too); COREDNS_FIXTURES overrides.
 const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES = process.env.COREDNS_FIXTURES ?? (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
+const FIXTURES =
+  process.env.COREDNS_FIXTURES ??
+  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 const dumps = fs.readdirSync(FIXTURES).filter((f) => f.startsWith("metrics-") && f.endsWith(".txt"));
 const withExpfmt = dumps.filter((f) => fs.existsSync(expfmtPath(f)));
 
@@ -23,8 +25,12 @@ describe("real CoreDNS dumps read exactly as Prometheus's Go parser (expfmt) rea
   });
 
   it.each(withExpfmt)("%s", (dump) => {
-    const want = read(expfmtPath(dump)).split("\n").filter((l) => l !== "");
-    const got = sortSamples(parsePrometheusText(read(path.join(FIXTURES, dump))).samples).map(sampleToJsonLine);
+    const want = read(expfmtPath(dump))
+      .split("\n")
+      .filter((l) => l !== "");
+    const got = sortSamples(parsePrometheusText(read(path.join(FIXTURES, dump))).samples).map(
+      sampleToJsonLine,
+    );
     // Compare as one text so a failure shows the first differing line in context.
     expect(got.join("\n")).toBe(want.join("\n"));
   });
@@ -62,14 +68,20 @@ describe("the netdata dump, which has no final newline (expfmt rejects it)", () 
 });
 
 describe("families in a real dump", () => {
-  const { families } = parsePrometheusText(read(path.join(FIXTURES, "metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt")));
+  const { families } = parsePrometheusText(
+    read(path.join(FIXTURES, "metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt")),
+  );
 
   it("groups a histogram's _bucket, _sum and _count lines under the family with its HELP", () => {
     const h = families.get("coredns_dns_request_duration_seconds");
     expect(h?.type).toBe("HISTOGRAM");
     expect(h?.help).toBe("Histogram of the time (in seconds) each request took per zone.");
     expect(new Set(h?.samples.map((s) => s.name))).toEqual(
-      new Set(["coredns_dns_request_duration_seconds_bucket", "coredns_dns_request_duration_seconds_sum", "coredns_dns_request_duration_seconds_count"]),
+      new Set([
+        "coredns_dns_request_duration_seconds_bucket",
+        "coredns_dns_request_duration_seconds_sum",
+        "coredns_dns_request_duration_seconds_count",
+      ]),
     );
     expect(families.has("coredns_dns_request_duration_seconds_bucket")).toBe(false);
   });
@@ -77,6 +89,14 @@ describe("families in a real dump", () => {
   it("groups a summary's quantiles, _sum and _count", () => {
     const s = families.get("go_gc_duration_seconds");
     expect(s?.type).toBe("SUMMARY");
-    expect(s?.samples.map((x) => x.labels.quantile ?? x.name)).toEqual(["0", "0.25", "0.5", "0.75", "1", "go_gc_duration_seconds_sum", "go_gc_duration_seconds_count"]);
+    expect(s?.samples.map((x) => x.labels.quantile ?? x.name)).toEqual([
+      "0",
+      "0.25",
+      "0.5",
+      "0.75",
+      "1",
+      "go_gc_duration_seconds_sum",
+      "go_gc_duration_seconds_count",
+    ]);
   });
 });

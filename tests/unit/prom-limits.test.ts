@@ -15,7 +15,9 @@ function limitError(text: string, opts: Parameters<typeof parsePrometheusText>[1
 
 // shared/ sits beside the checkout (in CI too); COREDNS_FIXTURES overrides.
 const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES = process.env.COREDNS_FIXTURES ?? (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
+const FIXTURES =
+  process.env.COREDNS_FIXTURES ??
+  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 
 describe("scrape limits", () => {
   const text = "a 1\nb 2\nc 3\n"; // 12 bytes, 3 samples
@@ -43,7 +45,10 @@ describe("scrape limits", () => {
   });
 
   it("applies to a real dump", () => {
-    const dump = fs.readFileSync(path.join(FIXTURES, "metrics-nodecache-1.22.13-coredns-1.7.0-reload-failed.txt"), "utf8");
+    const dump = fs.readFileSync(
+      path.join(FIXTURES, "metrics-nodecache-1.22.13-coredns-1.7.0-reload-failed.txt"),
+      "utf8",
+    );
     expect(parsePrometheusText(dump, { maxSamples: 1028, maxBodyBytes: 113105 }).samples).toHaveLength(1028);
     expect(limitError(dump, { maxSamples: 1027 }).limit).toBe("sample_limit");
     expect(limitError(dump, { maxBodyBytes: 113104 }).limit).toBe("body_size_limit");

@@ -16,9 +16,17 @@ const anyText = fc.string({
 });
 const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/).filter((n) => n !== "__name__");
 const metricName = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);
-const anyDouble = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, 2 ** 53 + 2, 1e21, 1e-7));
+const anyDouble = fc.oneof(
+  fc.double(),
+  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, 2 ** 53 + 2, 1e21, 1e-7),
+);
 
-function family(name: string, type: MetricType, help: string, samples: Omit<Sample, "family" | "type" | "name">[]): MetricFamily {
+function family(
+  name: string,
+  type: MetricType,
+  help: string,
+  samples: Omit<Sample, "family" | "type" | "name">[],
+): MetricFamily {
   return { name, type, help, samples: samples.map((s) => ({ family: name, type, name, ...s })) };
 }
 
@@ -49,7 +57,9 @@ describe("print → parse round trips", () => {
   });
 
   it("values: every double, including NaN, ±Inf, -0, subnormals and huge ones, and int64 timestamps", () => {
-    const timestamp = fc.option(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), { nil: undefined });
+    const timestamp = fc.option(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), {
+      nil: undefined,
+    });
     fc.assert(
       fc.property(anyDouble, timestamp, (value, timestampMs) => {
         const sample = timestampMs === undefined ? { labels: {}, value } : { labels: {}, value, timestampMs };
@@ -80,7 +90,8 @@ describe("print → parse round trips", () => {
         const text = `# TYPE h histogram\nh_bucket{le="${written}"} ${count}\n`;
         const first = parsePrometheusText(text).samples[0] as Sample;
         expect(first.labels.le).toBe(formatGoFloat(le));
-        const again = parsePrometheusText(formatPrometheusText(parsePrometheusText(text).families.values())).samples[0];
+        const again = parsePrometheusText(formatPrometheusText(parsePrometheusText(text).families.values()))
+          .samples[0];
         expect(again).toEqual(first);
       }),
       { numRuns: 300 },
@@ -91,20 +102,33 @@ describe("print → parse round trips", () => {
 describe("sampleToJsonLine", () => {
   it("prints JSON that reads back to the sample (NaN and infinities as strings)", () => {
     fc.assert(
-      fc.property(metricName, fc.dictionary(labelName, anyText, { maxKeys: 4 }), anyDouble, (name, labels, value) => {
-        const line = sampleToJsonLine({ family: name, type: "GAUGE", name, labels, value });
-        const parsed = JSON.parse(line) as { labels: Record<string, string>; value: number | string };
-        expect(parsed.labels).toEqual(labels);
-        expect(Object.keys(parsed.labels)).toEqual(Object.keys(labels).sort());
-        if (Number.isFinite(value)) expect(Object.is(parsed.value, value)).toBe(true);
-        else expect(parsed.value).toBe(formatGoFloat(value));
-      }),
+      fc.property(
+        metricName,
+        fc.dictionary(labelName, anyText, { maxKeys: 4 }),
+        anyDouble,
+        (name, labels, value) => {
+          const line = sampleToJsonLine({ family: name, type: "GAUGE", name, labels, value });
+          const parsed = JSON.parse(line) as { labels: Record<string, string>; value: number | string };
+          expect(parsed.labels).toEqual(labels);
+          expect(Object.keys(parsed.labels)).toEqual(Object.keys(labels).sort());
+          if (Number.isFinite(value)) expect(Object.is(parsed.value, value)).toBe(true);
+          else expect(parsed.value).toBe(formatGoFloat(value));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("escapes as Go's encoding/json does", () => {
-    const line = sampleToJsonLine({ family: "f", type: "GAUGE", name: "f", labels: { a: "<&>\u2028\n" }, value: -0 });
-    expect(line).toBe('{"family":"f","type":"GAUGE","name":"f","labels":{"a":"\\u003c\\u0026\\u003e\\u2028\\n"},"value":-0}');
+    const line = sampleToJsonLine({
+      family: "f",
+      type: "GAUGE",
+      name: "f",
+      labels: { a: "<&>\u2028\n" },
+      value: -0,
+    });
+    expect(line).toBe(
+      '{"family":"f","type":"GAUGE","name":"f","labels":{"a":"\\u003c\\u0026\\u003e\\u2028\\n"},"value":-0}',
+    );
   });
 });

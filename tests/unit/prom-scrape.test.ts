@@ -12,7 +12,9 @@ import { ExpositionSourceError, scrapeSource } from "@/lib/metrics/parse-source"
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
 const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES = process.env.COREDNS_FIXTURES ?? (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
+const FIXTURES =
+  process.env.COREDNS_FIXTURES ??
+  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 const DUMP = "metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt";
 const dumpPath = path.join(FIXTURES, DUMP);
 const dump = fs.readFileSync(dumpPath, "utf8");
@@ -69,11 +71,14 @@ describe("scrapeSource", () => {
 });
 
 describe("the scrape command", () => {
-  const scrape = (...args: string[]) => run(process.execPath, ["--import", "tsx", "scripts/scrape.ts", ...args], { cwd: ROOT });
+  const scrape = (...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", "scripts/scrape.ts", ...args], { cwd: ROOT });
 
   it("prints the samples as the expfmt fixture's JSON lines", async () => {
     const { stdout } = await scrape(dumpPath);
-    expect(stdout).toBe(fs.readFileSync(path.join(FIXTURES, "expfmt", DUMP.replace(/\.txt$/, ".jsonl")), "utf8"));
+    expect(stdout).toBe(
+      fs.readFileSync(path.join(FIXTURES, "expfmt", DUMP.replace(/\.txt$/, ".jsonl")), "utf8"),
+    );
   });
 
   it("exits 1 with the line of a parse error on stderr", async () => {
