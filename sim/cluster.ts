@@ -35,7 +35,7 @@ export interface SimTiming extends KubeletTiming {
   readyTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: SimTiming = { backoffBaseMs: 10_000, backoffMaxMs: 300_000, configSyncMs: 5_000, readyTimeoutMs: 60_000 };
+export const DEFAULT_TIMING: SimTiming = { backoffBaseMs: 10_000, backoffMaxMs: 300_000, configSyncMs: 5_000, containerStartMs: 1_500, readyTimeoutMs: 60_000 };
 
 export interface SimClusterOptions {
   nodes: number;

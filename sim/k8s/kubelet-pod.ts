@@ -17,6 +17,8 @@ export interface KubeletTiming {
   backoffMaxMs: number;
   /** How long a ConfigMap change takes to reach the mounted file (real: up to ~60–90 s). */
   configSyncMs: number;
+  /** From "Pulled" to the container running (sandbox + create + start; real: around a second). */
+  containerStartMs?: number;
 }
 
 /** What a pod worker needs from its kubelet. */
@@ -104,6 +106,21 @@ export class PodWorker {
     }
     const fieldPath = `spec.containers{${this.containerName}}`;
     this.ctx.events.record(this.pod, "Normal", "Pulled", `Container image "${this.ctx.image}" already present on machine`, fieldPath);
+    const delay = this.ctx.timing.containerStartMs ?? 0;
+    if (delay > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.runContainer(corefile, fieldPath);
+      }, delay);
+    } else {
+      this.runContainer(corefile, fieldPath);
+    }
+  }
+
+  private runContainer(mounted: string, fieldPath: string): void {
+    if (this.stopping) return;
+    // The mount may have changed while the container was being created.
+    const corefile = this.ctx.corefile(this.pod) ?? mounted;
     this.mountedCorefile = corefile;
     let runtime: PodRuntime;
     try {

@@ -25,7 +25,7 @@ beforeAll(async () => {
     dnsPort: 0,
     qps: 0,
     outDir: ".sim/test-sim-cluster",
-    timing: { backoffBaseMs: 200, configSyncMs: 200, readyTimeoutMs: 30_000 },
+    timing: { backoffBaseMs: 200, configSyncMs: 200, containerStartMs: 300, readyTimeoutMs: 30_000 },
   });
   kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfigPath);

@@ -43,7 +43,7 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
       dnsPort: 0,
       qps: 0,
       outDir: ".sim/test-sim-kubectl",
-      timing: { backoffBaseMs: 200, configSyncMs: 200, readyTimeoutMs: 30_000 },
+      timing: { backoffBaseMs: 200, configSyncMs: 200, containerStartMs: 300, readyTimeoutMs: 30_000 },
     });
   });
 
