@@ -1,10 +1,10 @@
 /**
  * The simulated Kubernetes API server: plain HTTP on a loopback address, bearer-token authentication,
  * RBAC authorization, discovery, and the REST verbs over the object store. @kubernetes/client-node and
- * the real kubectl talk to it exactly as to a cluster.
+ * the real kubectl talk to it exactly as to a cluster — through a TLS front (sim/objects/tls-front.ts),
+ * since kubectl sends tokens only over https and client-node refuses http without skip-TLS-verify.
  */
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
-import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ApiServerHooks, RequestContext } from "./context";
@@ -21,7 +21,6 @@ import { findResource } from "./resources";
 import { forbidden, methodNotAllowed, notAcceptable, resourceNotFound, statusBody, unauthorized, writeStatus } from "./status";
 import type { ObjectStore } from "./store";
 import { ensureSystemObjects } from "./system-objects";
-import { dualProtocolListener, selfSignedCert, type ServingCert } from "./tls";
 
 export type { ApiServerHooks } from "./context";
 
@@ -34,11 +33,6 @@ export interface ApiServerOptions {
   /** Default 6443; 0 = ephemeral. */
   port?: number;
   hooks?: ApiServerHooks;
-  /**
-   * TLS on the same port as plain HTTP (default: a self-signed certificate made with openssl; false =
-   * plain HTTP only). kubectl needs it: it sends tokens only over TLS.
-   */
-  tls?: boolean | ServingCert;
 }
 
 export interface ApiServer {
@@ -48,10 +42,6 @@ export interface ApiServer {
   port: number;
   /** The live hook table: the cluster runtime may fill it after start. */
   hooks: ApiServerHooks;
-  /** `https://host:port` when TLS is on (same port as `url`). */
-  httpsUrl: string | undefined;
-  /** PEM of the serving certificate, for a kubeconfig's certificate-authority-data. */
-  caCert: string | undefined;
   close(): Promise<void>;
 }
 
@@ -173,12 +163,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       );
     });
   };
-  const cert = opts.tls === false ? undefined : opts.tls === true || opts.tls === undefined ? selfSignedCert(opts.host) : opts.tls;
-  const plain = http.createServer(onRequest);
-  plain.on("upgrade", onUpgrade);
-  const secure = cert ? https.createServer({ cert: cert.cert, key: cert.key }, onRequest) : undefined;
-  secure?.on("upgrade", onUpgrade);
-  const { listener, destroyConnections } = dualProtocolListener(plain, secure);
+  const listener = http.createServer(onRequest);
+  listener.on("upgrade", onUpgrade);
+  // Upgraded sockets (port-forwards) are no longer tracked by the HTTP server; close them ourselves.
+  const upgraded = new Set<Duplex>();
+  listener.on("upgrade", (_req: IncomingMessage, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.on("close", () => upgraded.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     listener.once("error", reject);
     listener.listen(opts.port ?? 6443, opts.host, () => {
@@ -190,8 +182,6 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   url = `http://${opts.host}:${port}`;
   return {
     url,
-    httpsUrl: cert ? `https://${opts.host}:${port}` : undefined,
-    caCert: cert?.cert,
     host: opts.host,
     port,
     hooks,
@@ -199,9 +189,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       new Promise<void>((resolve) => {
         for (const finish of [...watchClosers]) finish();
         listener.close(() => resolve());
-        plain.closeAllConnections();
-        secure?.closeAllConnections();
-        destroyConnections();
+        listener.closeAllConnections();
+        for (const s of upgraded) s.destroy();
       }),
   };
 }
