@@ -163,13 +163,15 @@ export class PodWorker {
     this.phase = { kind: "backoff", delayMs };
     this.readySince = new Date();
     this.fireEnd();
-    this.ctx.events.record(
-      this.pod,
-      "Warning",
-      "BackOff",
-      `Back-off restarting failed container ${this.containerName} in pod ${this.name}_${this.namespace}(${this.uid})`,
-      `spec.containers{${this.containerName}}`,
-    );
+    if (delayMs > 0) {
+      this.ctx.events.record(
+        this.pod,
+        "Warning",
+        "BackOff",
+        `Back-off restarting failed container ${this.containerName} in pod ${this.name}_${this.namespace}(${this.uid})`,
+        `spec.containers{${this.containerName}}`,
+      );
+    }
     this.writeStatus();
     this.ctx.onChange();
     this.timer = setTimeout(() => {

@@ -19,7 +19,7 @@ export type ContainerPhase =
   | { kind: "creating" }
   /** Running; `ready` once every listener is up (there is no readinessProbe). */
   | { kind: "running"; startedAt: Date; ready: boolean }
-  /** Exited; the kubelet restarts it after `delayMs`. */
+  /** Exited; the kubelet restarts it after `delayMs` (0 for the first exit). */
   | { kind: "backoff"; delayMs: number }
   /** Stopped for a deletion. */
   | { kind: "terminated"; state: TerminatedState };
@@ -73,6 +73,8 @@ function stateJson(input: PodStatusInput): Record<string, unknown> {
     case "running":
       return { running: { startedAt: time(c.phase.startedAt) } };
     case "backoff": {
+      // Restarting at once: the exit itself is what the kubelet reports (kubectl shows "Error").
+      if (c.phase.delayMs === 0 && c.lastTerminated) return { terminated: terminatedJson(c.lastTerminated) };
       const seconds = Math.round(c.phase.delayMs / 1000);
       // The kubelet's own wording, including the `10s`-style duration.
       const message = `back-off ${seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`} restarting failed container=${c.name} pod=${input.podName}_${input.namespace}(${input.podUid})`;
@@ -131,7 +133,11 @@ export function podStatus(input: PodStatusInput): Record<string, unknown> {
   };
 }
 
-/** CrashLoopBackOff delay before restart number `restarts + 1`: base, 2×base, 4×base… capped. */
+/**
+ * Delay before restart number `restarts + 1`. The kubelet restarts a container's first exit at once
+ * (no back-off entry yet), then waits base, 2×base, 4×base… capped (CrashLoopBackOff).
+ */
 export function backoffDelay(restarts: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, restarts));
+  if (restarts <= 0) return 0;
+  return Math.min(maxMs, baseMs * 2 ** (restarts - 1));
 }

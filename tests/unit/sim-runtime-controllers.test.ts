@@ -167,9 +167,14 @@ describe("kubelets and the DaemonSet controller", () => {
     store.mutate(RESOURCES.daemonsets, "kube-system", "node-local-dns", (ds) => {
       (ds.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations.x = "1";
     });
+    // The first exit is restarted at once; the second one enters CrashLoopBackOff.
     const crashing = await waitFor(
-      "restartCount ≥ 1",
-      () => dsPods(store).find((p) => ((p.status as { containerStatuses?: { restartCount: number }[] }).containerStatuses?.[0]?.restartCount ?? 0) >= 1),
+      "CrashLoopBackOff",
+      () =>
+        dsPods(store).find((p) => {
+          const cs = (p.status as { containerStatuses?: { restartCount: number; state: { waiting?: { reason: string } } }[] }).containerStatuses?.[0];
+          return (cs?.restartCount ?? 0) >= 1 && cs?.state.waiting?.reason === "CrashLoopBackOff";
+        }),
       5000,
       20,
     );

@@ -79,8 +79,8 @@ describe("kubelet", () => {
     expect(localIPsFromArgs(args)).toEqual(["169.254.20.10", "10.96.0.10"]);
   });
 
-  it("backs off 10s, 20s, 40s... capped at 5 minutes", () => {
-    expect([0, 1, 2, 3, 10].map((n) => backoffDelay(n, 10_000, 300_000))).toEqual([10_000, 20_000, 40_000, 80_000, 300_000]);
+  it("restarts the first exit at once, then backs off 10s, 20s, 40s... capped at 5 minutes", () => {
+    expect([0, 1, 2, 3, 4, 10].map((n) => backoffDelay(n, 10_000, 300_000))).toEqual([0, 10_000, 20_000, 40_000, 80_000, 300_000]);
   });
 
   it("reports CrashLoopBackOff and the last exit like a kubelet", () => {
