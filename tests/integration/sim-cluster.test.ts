@@ -194,4 +194,38 @@ describe("the simulated cluster", () => {
     const socket = typeof ws === "function" ? ws() : ws;
     socket?.close();
   });
+
+  // Last: it changes the cluster's configuration.
+  it("a bad Corefile stalls a rollout on its first node in CrashLoopBackOff; restoring it lets the rollout finish", async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    const cm = await core.readNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns" });
+    const good = cm.data!.Corefile!;
+    await core.replaceNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns", body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } } });
+    const ds = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
+    ds.spec!.template.metadata!.annotations = { ...ds.spec!.template.metadata!.annotations, "kubectl.kubernetes.io/restartedAt": new Date().toISOString() };
+    await apps.replaceNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns", body: ds });
+
+    const crashing = await waitFor("a pod in CrashLoopBackOff", async () =>
+      (await cachePods()).find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" && (p.status.containerStatuses[0].restartCount ?? 0) >= 1),
+    );
+    const name = crashing.metadata!.name!;
+    const previous = await apiGet(`/api/v1/namespaces/kube-system/pods/${name}/log?previous=true`);
+    expect(previous.status).toBe(200);
+    expect(previous.body).toContain("cache TTL can not be zero or negative: -5");
+    const status = (await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" })).status!;
+    expect(status.updatedNumberScheduled).toBe(1);
+    expect(status.numberAvailable).toBe(2);
+    expect(status.numberUnavailable).toBe(1);
+
+    const fresh = await core.readNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns" });
+    await core.replaceNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns", body: { ...fresh, data: { Corefile: good } } });
+    await waitFor("rollout finished", async () => {
+      const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
+      const s = d.status!;
+      return s.observedGeneration === d.metadata!.generation && s.updatedNumberScheduled === 3 && s.numberAvailable === 3 ? true : undefined;
+    });
+    const pods = await cachePods();
+    expect(pods.filter(ready)).toHaveLength(3);
+    expect(pods.find((p) => p.metadata!.name === name)?.status?.containerStatuses?.[0]?.restartCount).toBeGreaterThanOrEqual(1);
+  });
 });
