@@ -12,23 +12,29 @@
  */
 import { formatGoFloat } from "./format-float";
 import { resolveFamily, type FamilyState, type Resolved } from "./parse-family";
-import { PrometheusParseError, ScrapeLimitError } from "./parse-errors";
+import { ScrapeLimitError } from "./parse-errors";
 import { parseGoFloat, parseGoInt64, scanGoFloat } from "./parse-float";
+import {
+  CLASS,
+  CLOSE_BRACE,
+  COMMA,
+  describeChar,
+  EQUALS,
+  HASH,
+  LABEL_CHAR,
+  LABEL_START,
+  LineScanner,
+  METRIC_CHAR,
+  NL,
+  OPEN_BRACE,
+  QUOTE,
+  SPACE,
+  TAB,
+} from "./parse-scanner";
 import type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
 
 export { PrometheusParseError, ScrapeLimitError, type ScrapeLimit } from "./parse-errors";
 export type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
-
-const NL = 10;
-const TAB = 9;
-const SPACE = 32;
-const QUOTE = 34;
-const HASH = 35;
-const COMMA = 44;
-const EQUALS = 61;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
 
 const TYPES: Record<string, MetricType> = {
   COUNTER: "COUNTER",
@@ -38,22 +44,6 @@ const TYPES: Record<string, MetricType> = {
   UNTYPED: "UNTYPED",
 };
 
-// Character classes by UTF-16 code unit; a table lookup is cheaper than range tests in the hot loops.
-const LABEL_START = 1;
-const LABEL_CHAR = 2;
-const METRIC_START = 4;
-const METRIC_CHAR = 8;
-const CLASS = new Uint8Array(65536);
-for (let c = 0; c < 128; c++) {
-  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-  const digit = c >= 48 && c <= 57;
-  let flags = 0;
-  if (letter) flags |= LABEL_START | METRIC_START;
-  if (letter || digit) flags |= LABEL_CHAR | METRIC_CHAR;
-  if (c === 58) flags |= METRIC_START | METRIC_CHAR; // ':' only in metric names
-  CLASS[c] = flags;
-}
-
 /** How many recently seen metric names are remembered (a histogram cycles through _bucket, _sum, _count). */
 const RECENT_NAMES = 4;
 
@@ -62,12 +52,6 @@ interface RecentName {
   length: number;
   name: string;
   resolved: Resolved;
-}
-
-/** How a character is shown in an error message. */
-function describeChar(c: number): string {
-  if (c === NL) return "end of line";
-  return `'${String.fromCharCode(c)}'`;
 }
 
 /** UTF-8 length of a string, without allocating (the text is already decoded; we only count). */
@@ -98,21 +82,13 @@ export function parsePrometheusText(text: string, opts: ParseOptions = {}): Pars
   return new ExpositionScanner(text, opts.maxSamples ?? Infinity).run();
 }
 
-class ExpositionScanner {
-  private readonly src: string;
-  /** True when we added the final newline ourselves; errors there mean the input ended early. */
-  private readonly appendedNewline: boolean;
-  private pos = 0;
-  private line = 0;
+class ExpositionScanner extends LineScanner {
   private readonly families = new Map<string, FamilyState>();
   private readonly samples: Sample[] = [];
   /** Recent sample names and their families, newest first; cleared when a HELP/TYPE line may change resolution. */
   private recent: RecentName[] = [];
   /** Label names of the previous sample line by index, reused so property keys stay the same strings. */
   private readonly lastLabelNames: string[] = [];
-  /** See nextBackslashOrNewline. */
-  private nextBackslash = -1;
-  private nextNewline = -1;
   /** `le`/`quantile` values as written → Go's shortest float form. */
   private readonly normalized = new Map<string, string>();
 
@@ -120,9 +96,7 @@ class ExpositionScanner {
     text: string,
     private readonly maxSamples: number,
   ) {
-    this.appendedNewline = text.length > 0 && text.charCodeAt(text.length - 1) !== NL;
-    // Every line now ends in "\n", so scanning loops need no end-of-input checks of their own.
-    this.src = this.appendedNewline ? text + "\n" : text;
+    super(text);
   }
 
   run(): ParsedExposition {
@@ -148,40 +122,6 @@ class ExpositionScanner {
         });
     }
     return { families, samples: this.samples };
-  }
-
-  private fail(at: number, detail: string): never {
-    if (this.appendedNewline && at >= this.src.length - 1)
-      detail = `unexpected end of input stream (${detail})`;
-    throw new PrometheusParseError(this.line, detail);
-  }
-
-  private skipBlanks(): void {
-    const { src } = this;
-    let c = src.charCodeAt(this.pos);
-    while (c === SPACE || c === TAB) c = src.charCodeAt(++this.pos);
-  }
-
-  /** Index just past the token starting at `from` (a token ends at a blank or newline). */
-  private tokenEnd(from: number): number {
-    const { src } = this;
-    let i = from;
-    let c = src.charCodeAt(i);
-    while (c !== SPACE && c !== TAB && c !== NL) c = src.charCodeAt(++i);
-    return i;
-  }
-
-  private metricNameEnd(from: number): number {
-    const { src } = this;
-    let i = from;
-    if ((CLASS[src.charCodeAt(i)] as number) & METRIC_START)
-      while ((CLASS[src.charCodeAt(++i)] as number) & METRIC_CHAR);
-    return i;
-  }
-
-  /** Index of the newline ending the current line. */
-  private lineEnd(from: number): number {
-    return this.src.indexOf("\n", from);
   }
 
   /** `#` lines: HELP and TYPE set family metadata; anything else is a comment. */
@@ -242,34 +182,6 @@ class ExpositionScanner {
       family.type = type;
       this.pos = end + 1;
     }
-  }
-
-  /** The rest of the line as HELP text, where only `\\` and `\n` are escapes. */
-  private readHelpText(): string {
-    const { src } = this;
-    const start = this.pos;
-    const end = this.lineEnd(start);
-    const firstEscape = src.indexOf("\\", start);
-    if (firstEscape === -1 || firstEscape > end) {
-      this.pos = end + 1;
-      return src.slice(start, end);
-    }
-    let out = "";
-    let chunk = start;
-    for (let i = firstEscape; i < end; i++) {
-      if (src.charCodeAt(i) !== BACKSLASH) continue;
-      const next = src.charCodeAt(i + 1);
-      if (next !== BACKSLASH && next !== 110) {
-        this.fail(
-          i + 1,
-          `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in HELP text (only \\\\ and \\n are allowed)`,
-        );
-      }
-      out += src.slice(chunk, i) + (next === BACKSLASH ? "\\" : "\n");
-      chunk = ++i + 1;
-    }
-    this.pos = end + 1;
-    return out + src.slice(chunk, end);
   }
 
   /** A sample line: name, optional `{labels}`, value, optional timestamp. */
@@ -382,19 +294,6 @@ class ExpositionScanner {
   }
 
   /**
-   * The first backslash or newline at or after `from`. Both positions are found with indexOf and kept
-   * until the scan passes them, so the whole text is searched at most once for each.
-   */
-  private nextBackslashOrNewline(from: number): number {
-    if (this.nextBackslash < from) {
-      const i = this.src.indexOf("\\", from);
-      this.nextBackslash = i === -1 ? this.src.length : i;
-    }
-    if (this.nextNewline < from) this.nextNewline = this.src.indexOf("\n", from);
-    return this.nextBackslash < this.nextNewline ? this.nextBackslash : this.nextNewline;
-  }
-
-  /**
    * The metric name starting at `start` and its family. A name seen on a recent line is recognised
    * by comparing substrings (a native compare, far cheaper than scanning it character by character).
    */
@@ -447,45 +346,6 @@ class ExpositionScanner {
   private seenEarlierInLine(index: number, name: string): boolean {
     for (let k = 0; k < index; k++) if (this.lastLabelNames[k] === name) return true;
     return false;
-  }
-
-  /** A quoted label value; `pos` starts at the opening quote and ends just past the closing one. */
-  private readLabelValue(): string {
-    const { src } = this;
-    const start = this.pos + 1;
-    // Fast path: the closing quote comes before any backslash or newline; found with native searches.
-    const quote = src.indexOf('"', start);
-    if (quote !== -1 && quote < this.nextBackslashOrNewline(start)) {
-      this.pos = quote + 1;
-      return src.slice(start, quote);
-    }
-    let i = start;
-    let c = src.charCodeAt(i);
-    // Slow path: the value has escapes (or no closing quote); copy the plain runs between them.
-    let out = "";
-    let chunk = start;
-    for (;;) {
-      if (c === QUOTE) break;
-      if (c === NL)
-        this.fail(
-          i,
-          `invalid label value "${src.slice(start, i)}": missing closing quote (a label value cannot span lines; write \\n)`,
-        );
-      if (c === BACKSLASH) {
-        const next = src.charCodeAt(++i);
-        if (next !== BACKSLASH && next !== QUOTE && next !== 110) {
-          this.fail(
-            i,
-            `invalid escape sequence '\\${next === NL ? "" : String.fromCharCode(next)}' in label value (only \\\\, \\" and \\n are allowed)`,
-          );
-        }
-        out += src.slice(chunk, i - 1) + (next === 110 ? "\n" : String.fromCharCode(next));
-        chunk = i + 1;
-      }
-      c = src.charCodeAt(++i);
-    }
-    this.pos = i + 1;
-    return out + src.slice(chunk, i);
   }
 
   /** `le`/`quantile` must be a float; expfmt reports it in Go's shortest form (`1.0` → `1`). */
