@@ -115,7 +115,10 @@ function fnv1a(s: string): number {
 
 /** One of the two caches: 256 shards with random eviction. */
 class ShardedStore {
-  private readonly shards: Map<string, CacheItem>[] = Array.from({ length: SHARDS }, () => new Map());
+  // Shards are created on first use: a pod has 8 caches of 256 shards, most of them never touched.
+  private readonly shards: (Map<string, CacheItem> | undefined)[] = new Array<
+    Map<string, CacheItem> | undefined
+  >(SHARDS);
   private count = 0;
   readonly shardSize: number;
 
@@ -127,7 +130,13 @@ class ShardedStore {
   }
 
   private shard(key: string): Map<string, CacheItem> {
-    return this.shards[fnv1a(key) & (SHARDS - 1)]!;
+    const i = fnv1a(key) & (SHARDS - 1);
+    let shard = this.shards[i];
+    if (!shard) {
+      shard = new Map();
+      this.shards[i] = shard;
+    }
+    return shard;
   }
 
   get(key: string): CacheItem | undefined {

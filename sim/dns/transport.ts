@@ -23,9 +23,19 @@ export interface DnsListener {
   close(): Promise<void>;
 }
 
-function bindUdp(host: string, port: number, handler: DnsHandler): Promise<dgram.Socket> {
+function bindUdp(
+  host: string,
+  port: number,
+  handler: DnsHandler,
+  recvBufferSize: number | undefined,
+): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const sock = dgram.createSocket({ type: "udp4" });
+    const sock = dgram.createSocket({ type: "udp4", recvBufferSize });
+    // Replies still being computed when the listener closes are dropped, as a stopped server's are.
+    let closed = false;
+    sock.once("close", () => {
+      closed = true;
+    });
     sock.once("error", reject);
     sock.bind({ address: host, port, exclusive: true }, () => {
       sock.off("error", reject);
@@ -33,7 +43,7 @@ function bindUdp(host: string, port: number, handler: DnsHandler): Promise<dgram
       sock.on("message", (msg, rinfo) => {
         handler(msg, "udp", { address: rinfo.address, port: rinfo.port }).then(
           (reply) => {
-            if (reply) sock.send(reply, rinfo.port, rinfo.address, () => undefined);
+            if (reply && !closed) sock.send(reply, rinfo.port, rinfo.address, () => undefined);
           },
           () => undefined,
         );
@@ -78,16 +88,20 @@ function closeTcp(server: net.Server): Promise<void> {
   });
 }
 
-/** Opens UDP and TCP on host:port (port 0: the same ephemeral port for both). */
+/**
+ * Opens UDP and TCP on host:port (port 0: the same ephemeral port for both). `udpRecvBuffer` raises
+ * SO_RCVBUF (capped by net.core.rmem_max) for servers that a thousand pods may hit at once.
+ */
 export async function startDnsListener(
   host: string,
   port: number,
   handler: DnsHandler,
+  opts: { udpRecvBuffer?: number } = {},
 ): Promise<DnsListener> {
   const attempts = port === 0 ? 8 : 1;
   let lastErr: unknown;
   for (let i = 0; i < attempts; i++) {
-    const udp = await bindUdp(host, port, handler);
+    const udp = await bindUdp(host, port, handler, opts.udpRecvBuffer);
     const realPort = udp.address().port;
     try {
       const tcp = await listenTcp(host, realPort, handler);

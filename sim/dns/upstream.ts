@@ -38,23 +38,30 @@ async function serve(
   answer: (req: DnsMessage) => DnsMessage,
 ): Promise<{ listener: DnsListener; count: () => number }> {
   let count = 0;
-  const listener = await startDnsListener(host, port, async (bytes, proto) => {
-    let req: DnsMessage;
-    try {
-      req = decodeMessage(bytes);
-    } catch {
-      return null;
-    }
-    if (req.qr || req.questions.length !== 1) return null;
-    count++;
-    await delay(latency());
-    const reply = answer(req);
-    const withEdns: DnsMessage = {
-      ...reply,
-      edns: req.edns ? { udpSize: 1232, do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null,
-    };
-    return encodeMessageWithin(withEdns, clientBufferSize(req, proto)).bytes;
-  });
+  const listener = await startDnsListener(
+    host,
+    port,
+    async (bytes, proto) => {
+      let req: DnsMessage;
+      try {
+        req = decodeMessage(bytes);
+      } catch {
+        return null;
+      }
+      if (req.qr || req.questions.length !== 1) return null;
+      count++;
+      await delay(latency());
+      const reply = answer(req);
+      const withEdns: DnsMessage = {
+        ...reply,
+        edns: req.edns ? { udpSize: 1232, do: req.edns.do, extendedRcode: 0, version: 0, options: [] } : null,
+      };
+      return encodeMessageWithin(withEdns, clientBufferSize(req, proto)).bytes;
+      // Every simulated node forwards here: a large receive buffer keeps a start of 1,000 pods (each
+      // sending its loop probe at once) from overflowing the default ~200 KiB.
+    },
+    { udpRecvBuffer: 4 * 1024 * 1024 },
+  );
   return { listener, count: () => count };
 }
 
