@@ -99,6 +99,23 @@ function allReady(store: ObjectStore, nodes: number): boolean {
   return ready.length >= nodes;
 }
 
+/** Resolves once every node's pod is Ready, or after `timeoutMs` (a broken Corefile is a valid demo). */
+function untilReady(store: ObjectStore, nodes: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let unwatch: () => void = () => {};
+    const timer = setTimeout(() => done(), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      unwatch();
+      resolve();
+    };
+    unwatch = store.watch(RESOURCES.pods, "kube-system", store.resourceVersion(), {}, () => {
+      if (allReady(store, nodes)) done();
+    });
+    if (allReady(store, nodes)) done();
+  });
+}
+
 export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
   const base = opts.addressBase ?? 1;
   const dnsPort = opts.dnsPort ?? 53;
@@ -199,8 +216,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     };
     refresh();
 
-    const deadline = Date.now() + timing.readyTimeoutMs;
-    while (!allReady(store, opts.nodes) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await untilReady(store, opts.nodes, timing.readyTimeoutMs);
     refresh();
     if (opts.log) {
       console.log(`kubeconfig:  ${kubeconfigPath}`);

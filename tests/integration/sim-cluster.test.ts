@@ -226,6 +226,10 @@ describe("the simulated cluster", () => {
     });
     const pods = await cachePods();
     expect(pods.filter(ready)).toHaveLength(3);
+    // cluster.json follows the replaced pods.
+    await waitFor("description updated", () =>
+      cluster.description.nodes.every((n) => pods.some((p) => p.metadata!.name === n.pod && p.spec!.nodeName === n.name)) ? true : undefined,
+    );
     expect(pods.find((p) => p.metadata!.name === name)?.status?.containerStatuses?.[0]?.restartCount).toBeGreaterThanOrEqual(1);
   });
 });
