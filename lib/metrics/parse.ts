@@ -7,8 +7,10 @@
  * - histogram/summary samples keep their own value and name even where expfmt would drop or truncate
  *   them (a `_bucket` without `le`, a fractional `_count`), like Prometheus's scraper does.
  *
- * It is a hand-written scanner over the string with `charCodeAt`: no regular expressions, and no
- * substrings for names that repeat from the previous line (nearly all of them in real dumps).
+ * It is a hand-written scanner over the string (parse-scanner.ts) with no regular expressions. Where
+ * V8's native string operations beat a `charCodeAt` loop they do the work: label values end at an
+ * `indexOf('"')`, and names repeated from recent lines (nearly all of them in real dumps) are
+ * recognised with one substring compare instead of being rescanned and re-sliced.
  */
 import { formatGoFloat } from "./format-float";
 import { resolveFamily, type FamilyState, type Resolved } from "./parse-family";
@@ -253,22 +255,25 @@ class ExpositionScanner extends LineScanner {
       if (c !== EQUALS)
         this.fail(this.pos, `expected '=' after label name "${labelName}", found ${describeChar(c)}`);
       if (labelName === "__name__") this.fail(start, `label name "__name__" is reserved`);
+      // expfmt keeps `quantile` (summaries) and `le` (histograms) apart from the other labels: they
+      // must be floats, are reported in Go's float form, are not labels of `_sum`/`_count`, and are
+      // not checked for duplicates (the last one wins).
+      const special =
+        (labelName === "le" && family.type === "HISTOGRAM") ||
+        (labelName === "quantile" && family.type === "SUMMARY");
+      if (!special && this.seenEarlierInLine(index, labelName)) {
+        this.fail(start, `duplicate label names for metric "${family.name}": "${labelName}" appears twice`);
+      }
       this.pos++;
       this.skipBlanks();
       c = src.charCodeAt(this.pos);
       if (c !== QUOTE) this.fail(this.pos, `expected '"' at start of label value, found ${describeChar(c)}`);
       let value = this.readLabelValue();
-      // expfmt keeps `quantile` (summaries) and `le` (histograms) apart from the other labels: they
-      // must be floats, are reported in Go's float form, and are not labels of `_sum`/`_count`.
-      const special =
-        (labelName === "le" && family.type === "HISTOGRAM") ||
-        (labelName === "quantile" && family.type === "SUMMARY");
       if (special) {
         value = this.normalizeBound(labelName, value, start);
         if (!sumOrCount) labels[labelName] = value;
-      } else if (this.seenEarlierInLine(index, labelName)) {
-        this.fail(start, `duplicate label names for metric "${family.name}": "${labelName}" appears twice`);
       } else if (labelName === "__proto__") {
+        // A plain assignment would set the object's prototype instead of adding the label.
         Object.defineProperty(labels, labelName, {
           value,
           enumerable: true,

@@ -58,6 +58,12 @@ const MALFORMED: [string, string, number, string][] = [
   ["unquoted label value", "foo{a=b} 1\n", 1, "expected '\"' at start of label value, found 'b'"],
   ["missing comma", 'foo{a="b" c="d"} 1\n', 1, "unexpected end of label value \"b\": expected ',' or '}'"],
   ["duplicate label", 'foo{a="b",a="c"} 1\n', 1, 'duplicate label names for metric "foo"'],
+  [
+    "duplicate label reported before its bad value",
+    'foo{a="b",a=x} 1\n',
+    1,
+    'duplicate label names for metric "foo"',
+  ],
   ["reserved label", 'foo{__name__="x"} 1\n', 1, 'label name "__name__" is reserved'],
   [
     "non-float le",
