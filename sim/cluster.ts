@@ -6,7 +6,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { apiServerHost, KUBE_DNS_UPSTREAM_CLUSTER_IP, NODE_RESOLVER_IP, nodeAddresses, upstreamHosts } from "./addresses";
+import {
+  apiServerHost,
+  KUBE_DNS_UPSTREAM_CLUSTER_IP,
+  NODE_RESOLVER_IP,
+  nodeAddresses,
+  upstreamHosts,
+} from "./addresses";
 import { DEFAULT_COREDNS_VERSION, type CorednsVersion } from "./runtime";
 import { initialObjects, nodeName } from "./manifests";
 import { ALL_RESOURCES, ObjectStore, RESOURCES } from "./k8s/store";
@@ -35,7 +41,13 @@ export interface SimTiming extends KubeletTiming {
   readyTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: SimTiming = { backoffBaseMs: 10_000, backoffMaxMs: 300_000, configSyncMs: 5_000, containerStartMs: 1_500, readyTimeoutMs: 60_000 };
+export const DEFAULT_TIMING: SimTiming = {
+  backoffBaseMs: 10_000,
+  backoffMaxMs: 300_000,
+  configSyncMs: 5_000,
+  containerStartMs: 1_500,
+  readyTimeoutMs: 60_000,
+};
 
 export interface SimClusterOptions {
   nodes: number;
@@ -76,8 +88,18 @@ export interface SimCluster {
 type TrafficHandle = Awaited<ReturnType<typeof startTraffic>>;
 
 /** (Re)starts client traffic at the nodes' current DNS listeners (ports change when pods are replaced). */
-function restartTraffic(previous: Promise<TrafficHandle | undefined>, nodes: readonly SimNodeDescription[], qps: number): Promise<TrafficHandle | undefined> {
-  const targets = nodes.filter((n) => n.pod).map((n) => ({ nodeName: n.name, linkLocal: { host: n.dns.address, port: n.dns.port }, kubeDns: { host: n.kubeDns.address, port: n.kubeDns.port } }));
+function restartTraffic(
+  previous: Promise<TrafficHandle | undefined>,
+  nodes: readonly SimNodeDescription[],
+  qps: number,
+): Promise<TrafficHandle | undefined> {
+  const targets = nodes
+    .filter((n) => n.pod)
+    .map((n) => ({
+      nodeName: n.name,
+      linkLocal: { host: n.dns.address, port: n.dns.port },
+      kubeDns: { host: n.kubeDns.address, port: n.kubeDns.port },
+    }));
   return previous.then(async (old) => {
     await old?.stop();
     return targets.length ? startTraffic({ targets, qps }) : undefined;
@@ -85,15 +107,21 @@ function restartTraffic(previous: Promise<TrafficHandle | undefined>, nodes: rea
 }
 
 function resourceFor(obj: KubeObject) {
-  const rt = ALL_RESOURCES.find((r) => r.kind === obj.kind && (r.group ? `${r.group}/${r.version}` : r.version) === obj.apiVersion);
-  if (!rt) throw new Error(`sim: no resource type serves ${obj.apiVersion} ${obj.kind}; add it to sim/k8s/resources.ts`);
+  const rt = ALL_RESOURCES.find(
+    (r) => r.kind === obj.kind && (r.group ? `${r.group}/${r.version}` : r.version) === obj.apiVersion,
+  );
+  if (!rt)
+    throw new Error(
+      `sim: no resource type serves ${obj.apiVersion} ${obj.kind}; add it to sim/k8s/resources.ts`,
+    );
   return rt;
 }
 
 function allReady(store: ObjectStore, nodes: number): boolean {
   const pods = store.list(RESOURCES.pods, "kube-system", { labelSelector: "k8s-app=node-local-dns" }).items;
   const ready = pods.filter((p) => {
-    const conditions = ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+    const conditions =
+      (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
     return !p.metadata.deletionTimestamp && conditions.some((c) => c.type === "Ready" && c.status === "True");
   });
   return ready.length >= nodes;
@@ -131,7 +159,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   try {
     const store = new ObjectStore();
     ensureBootstrapPolicy(store);
-    for (const obj of initialObjects({ addressBase: base, nodes: opts.nodes })) store.create(resourceFor(obj), obj);
+    for (const obj of initialObjects({ addressBase: base, nodes: opts.nodes }))
+      store.create(resourceFor(obj), obj);
 
     const hosts = upstreamHosts(base);
     const services = store.list(RESOURCES.services, undefined).items.map((s) => ({
@@ -139,7 +168,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       namespace: s.metadata.namespace ?? "default",
       clusterIP: String((s.spec as { clusterIP?: string }).clusterIP ?? ""),
     }));
-    const clusterDns = await startClusterDns({ host: hosts.clusterDns, port: dnsPort, domain: "cluster.local", services: services.filter((s) => s.clusterIP && s.clusterIP !== "None") });
+    const clusterDns = await startClusterDns({
+      host: hosts.clusterDns,
+      port: dnsPort,
+      domain: "cluster.local",
+      services: services.filter((s) => s.clusterIP && s.clusterIP !== "None"),
+    });
     cleanups.push(() => clusterDns.stop());
     const external = await startExternalResolver({ host: hosts.externalResolver, port: dnsPort });
     cleanups.push(() => external.stop());
@@ -154,8 +188,14 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         corednsVersion,
         startPod: (spec) => startNodeLocalDnsPod(spec, timing.pod),
         ports: { dns: dnsPort, metrics: metricsPort, health: 8080 },
-        clusterDns: { virtualIP: KUBE_DNS_UPSTREAM_CLUSTER_IP, host: hosts.clusterDns, port: clusterDns.port },
-        upstreamResolvers: [{ virtualIP: NODE_RESOLVER_IP, host: hosts.externalResolver, port: external.port }],
+        clusterDns: {
+          virtualIP: KUBE_DNS_UPSTREAM_CLUSTER_IP,
+          host: hosts.clusterDns,
+          port: clusterDns.port,
+        },
+        upstreamResolvers: [
+          { virtualIP: NODE_RESOLVER_IP, host: hosts.externalResolver, port: external.port },
+        ],
         timing,
         onChange: () => onChange(),
       });
@@ -175,7 +215,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     cleanups.push(() => api.close());
     cleanups.push(() => hooks.close());
     const cert = selfSignedCert("sim-apiserver", [host, "localhost", "127.0.0.1"]);
-    const front = await startTlsFront({ host, port: opts.apiPort ?? 6443, backend: { host, port: api.port }, cert });
+    const front = await startTlsFront({
+      host,
+      port: opts.apiPort ?? 6443,
+      backend: { host, port: api.port },
+      cert,
+    });
     cleanups.push(() => front.close());
     const apiUrl = `https://${host}:${front.port}`;
 

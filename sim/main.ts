@@ -17,7 +17,9 @@ function versions(value: string | undefined): CorednsVersion[] | undefined {
   if (!value) return undefined;
   const list = value.split(",").map((v) => v.trim());
   const known = Object.keys(COREDNS_VERSIONS);
-  for (const v of list) if (!known.includes(v)) throw new Error(`--versions: unknown CoreDNS version "${v}"; choose from ${known.join(", ")}`);
+  for (const v of list)
+    if (!known.includes(v))
+      throw new Error(`--versions: unknown CoreDNS version "${v}"; choose from ${known.join(", ")}`);
   return list as CorednsVersion[];
 }
 

@@ -15,5 +15,11 @@ export { VIEWER_USER } from "./objects/rbac";
 /** The initial objects in creation order (namespaces before what lives in them). */
 export function initialObjects(opts: { addressBase: number; nodes: number; now?: Date }): KubeObject[] {
   const nodes = Array.from({ length: opts.nodes }, (_, i) => nodeObject(opts.addressBase, i, opts.now));
-  return [...NAMESPACES.map(namespaceObject), ...nodes, ...rbacObjects(), ...serviceObjects(), ...addonObjects()];
+  return [
+    ...NAMESPACES.map(namespaceObject),
+    ...nodes,
+    ...rbacObjects(),
+    ...serviceObjects(),
+    ...addonObjects(),
+  ];
 }

@@ -11,15 +11,25 @@ function revisionOf(cr: KubeObject): number {
 }
 
 /** Makes sure the current template's revision exists and is the newest; drops the oldest beyond the limit. */
-export function syncHistory(store: ObjectStore, ds: KubeObject, hash: string, liveHashes: ReadonlySet<string>): void {
+export function syncHistory(
+  store: ObjectStore,
+  ds: KubeObject,
+  hash: string,
+  liveHashes: ReadonlySet<string>,
+): void {
   const namespace = ds.metadata.namespace;
   const owned = store
     .list(RESOURCES.controllerrevisions, namespace)
-    .items.filter((cr) => cr.metadata.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata.uid));
+    .items.filter((cr) =>
+      cr.metadata.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata.uid),
+    );
   const max = owned.reduce((m, cr) => Math.max(m, revisionOf(cr)), 0);
   const name = `${ds.metadata.name}-${hash}`;
   const current = owned.find((cr) => cr.metadata.name === name);
-  const spec = ds.spec as { template?: { metadata?: { labels?: Record<string, string> } }; revisionHistoryLimit?: number };
+  const spec = ds.spec as {
+    template?: { metadata?: { labels?: Record<string, string> } };
+    revisionHistoryLimit?: number;
+  };
   try {
     if (!current) {
       store.create(RESOURCES.controllerrevisions, {
@@ -30,7 +40,16 @@ export function syncHistory(store: ObjectStore, ds: KubeObject, hash: string, li
           namespace,
           labels: { ...spec.template?.metadata?.labels, "controller-revision-hash": hash },
           annotations: { "deprecated.daemonset.template.generation": String(ds.metadata.generation ?? 1) },
-          ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: ds.metadata.name, uid: ds.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            {
+              apiVersion: "apps/v1",
+              kind: "DaemonSet",
+              name: ds.metadata.name,
+              uid: ds.metadata.uid ?? "",
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         },
         data: { spec: { template: { ...structuredClone(spec.template), $patch: "replace" } } },
         revision: max + 1,
@@ -42,8 +61,15 @@ export function syncHistory(store: ObjectStore, ds: KubeObject, hash: string, li
       });
     }
     const limit = spec.revisionHistoryLimit ?? 10;
-    const old = owned.filter((cr) => cr.metadata.name !== name && !liveHashes.has(cr.metadata.labels?.["controller-revision-hash"] ?? "")).sort((a, b) => revisionOf(a) - revisionOf(b));
-    for (const cr of old.slice(0, Math.max(0, old.length - limit))) store.delete(RESOURCES.controllerrevisions, namespace, cr.metadata.name);
+    const old = owned
+      .filter(
+        (cr) =>
+          cr.metadata.name !== name &&
+          !liveHashes.has(cr.metadata.labels?.["controller-revision-hash"] ?? ""),
+      )
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const cr of old.slice(0, Math.max(0, old.length - limit)))
+      store.delete(RESOURCES.controllerrevisions, namespace, cr.metadata.name);
   } catch (err) {
     // Another sync got there first; the next sync sees its result.
     if (!(err instanceof StoreError)) throw err;

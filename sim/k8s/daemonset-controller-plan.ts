@@ -53,7 +53,11 @@ function fnv32a(text: string): number {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
@@ -74,7 +78,8 @@ export function templateHash(template: unknown, collisionCount = 0): string {
 export function resolveMaxUnavailable(value: number | string | undefined, desired: number): number {
   let n: number;
   if (typeof value === "number") n = value;
-  else if (typeof value === "string" && /^\d+%$/.test(value)) n = Math.ceil((Number(value.slice(0, -1)) * desired) / 100);
+  else if (typeof value === "string" && /^\d+%$/.test(value))
+    n = Math.ceil((Number(value.slice(0, -1)) * desired) / 100);
   else if (typeof value === "string" && /^\d+$/.test(value)) n = Number(value);
   else n = 1;
   return Math.max(1, n);
@@ -116,7 +121,12 @@ function manage(nodes: readonly string[], byNode: Map<string, DaemonPodView[]>):
  * `rollingUpdate` with maxSurge 0: old pods that are already unavailable may always go; available
  * ones only while fewer than maxUnavailable nodes are unavailable.
  */
-function rollingUpdate(nodes: readonly string[], byNode: Map<string, DaemonPodView[]>, hash: string, maxUnavailable: number): string[] {
+function rollingUpdate(
+  nodes: readonly string[],
+  byNode: Map<string, DaemonPodView[]>,
+  hash: string,
+  maxUnavailable: number,
+): string[] {
   let numUnavailable = 0;
   const oldAvailable: DaemonPodView[] = [];
   const deletes: string[] = [];
@@ -162,7 +172,12 @@ export function planDaemonSet(opts: {
 }
 
 /** `updateDaemonSetStatus`: counts over the first pod (oldest) on each node. */
-export function daemonSetStatus(opts: { nodes: readonly string[]; pods: readonly DaemonPodView[]; hash: string; generation: number }): DaemonSetStatus {
+export function daemonSetStatus(opts: {
+  nodes: readonly string[];
+  pods: readonly DaemonPodView[];
+  hash: string;
+  generation: number;
+}): DaemonSetStatus {
   const byNode = podsByNode(opts.pods);
   const nodeSet = new Set(opts.nodes);
   let current = 0;
@@ -195,4 +210,3 @@ export function daemonSetStatus(opts: { nodes: readonly string[]; pods: readonly
   if (desired - available > 0) status.numberUnavailable = desired - available;
   return status;
 }
-

@@ -9,7 +9,13 @@ import { RESOURCES, StoreError, type ObjectStore } from "./store";
 import type { KubeObject, OwnerReference } from "./types";
 import { createEventRecorder, type EventRecorder } from "../objects/events";
 import { syncHistory } from "./daemonset-controller-history";
-import { daemonSetStatus, planDaemonSet, resolveMaxUnavailable, templateHash, type DaemonPodView } from "./daemonset-controller-plan";
+import {
+  daemonSetStatus,
+  planDaemonSet,
+  resolveMaxUnavailable,
+  templateHash,
+  type DaemonPodView,
+} from "./daemonset-controller-plan";
 
 type Json = Record<string, unknown>;
 
@@ -56,10 +62,15 @@ function podView(pod: KubeObject): DaemonPodView {
 export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObject {
   const spec = isObj(ds.spec) ? ds.spec : {};
   const template = isObj(spec.template) ? spec.template : {};
-  const tmeta = (isObj(template.metadata) ? template.metadata : {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
+  const tmeta = (isObj(template.metadata) ? template.metadata : {}) as {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   const podSpec = structuredClone(isObj(template.spec) ? template.spec : {});
   const tolerations = Array.isArray(podSpec.tolerations) ? (podSpec.tolerations as Json[]) : [];
-  const extra = DAEMON_TOLERATIONS.filter((t) => !tolerations.some((x) => x.key === t.key && x.effect === t.effect));
+  const extra = DAEMON_TOLERATIONS.filter(
+    (t) => !tolerations.some((x) => x.key === t.key && x.effect === t.effect),
+  );
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -67,14 +78,33 @@ export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObjec
       name: "",
       generateName: `${ds.metadata.name}-`,
       namespace: ds.metadata.namespace,
-      labels: { ...tmeta.labels, "controller-revision-hash": hash, "pod-template-generation": String(ds.metadata.generation ?? 1) },
+      labels: {
+        ...tmeta.labels,
+        "controller-revision-hash": hash,
+        "pod-template-generation": String(ds.metadata.generation ?? 1),
+      },
       ...(tmeta.annotations ? { annotations: { ...tmeta.annotations } } : {}),
-      ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: ds.metadata.name, uid: ds.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          name: ds.metadata.name,
+          uid: ds.metadata.uid ?? "",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: {
       ...podSpec,
       // The real controller pins the pod with node affinity and the scheduler binds it; we do both at once.
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [node] }] }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [node] }] }],
+          },
+        },
+      },
       tolerations: [...tolerations, ...extra],
       nodeName: node,
     },
@@ -137,16 +167,24 @@ export class DaemonSetController {
       .list(RESOURCES.nodes, undefined)
       .items.filter((n) => !n.metadata.deletionTimestamp)
       .map((n) => n.metadata.name);
-    const owned = store.list(RESOURCES.pods, namespace).items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const owned = store
+      .list(RESOURCES.pods, namespace)
+      .items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
     const status = isObj(ds.status) ? ds.status : {};
-    const hash = templateHash(spec.template, typeof status.collisionCount === "number" ? status.collisionCount : 0);
+    const hash = templateHash(
+      spec.template,
+      typeof status.collisionCount === "number" ? status.collisionCount : 0,
+    );
     const views = owned.map(podView);
     syncHistory(store, ds, hash, new Set(views.map((v) => v.hash ?? "")));
     const plan = planDaemonSet({
       nodes,
       pods: views,
       hash,
-      maxUnavailable: resolveMaxUnavailable(rolling.maxUnavailable as number | string | undefined, nodes.length),
+      maxUnavailable: resolveMaxUnavailable(
+        rolling.maxUnavailable as number | string | undefined,
+        nodes.length,
+      ),
       rollingUpdate: (strategy.type ?? "RollingUpdate") === "RollingUpdate",
     });
     for (const node of plan.create) this.createPod(ds, node, hash);
@@ -159,13 +197,30 @@ export class DaemonSetController {
         if (!(err instanceof StoreError) || err.status !== 404) throw err;
       }
     }
-    const after = store.list(RESOURCES.pods, namespace).items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
-    const next = daemonSetStatus({ nodes, pods: after.map(podView), hash, generation: ds.metadata.generation ?? 1 });
+    const after = store
+      .list(RESOURCES.pods, namespace)
+      .items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const next = daemonSetStatus({
+      nodes,
+      pods: after.map(podView),
+      hash,
+      generation: ds.metadata.generation ?? 1,
+    });
     try {
-      store.mutate(RESOURCES.daemonsets, namespace, ds.metadata.name, (o) => {
-        const prev = isObj(o.status) ? o.status : {};
-        o.status = { ...next, ...(prev.collisionCount !== undefined ? { collisionCount: prev.collisionCount } : {}), ...(prev.conditions ? { conditions: prev.conditions } : {}) };
-      }, { subresource: "status" });
+      store.mutate(
+        RESOURCES.daemonsets,
+        namespace,
+        ds.metadata.name,
+        (o) => {
+          const prev = isObj(o.status) ? o.status : {};
+          o.status = {
+            ...next,
+            ...(prev.collisionCount !== undefined ? { collisionCount: prev.collisionCount } : {}),
+            ...(prev.conditions ? { conditions: prev.conditions } : {}),
+          };
+        },
+        { subresource: "status" },
+      );
     } catch (err) {
       if (!(err instanceof StoreError) || err.status !== 404) throw err;
     }
@@ -175,9 +230,19 @@ export class DaemonSetController {
     try {
       const pod = this.opts.store.create(RESOURCES.pods, daemonPod(ds, node, hash));
       this.events.record(ds, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`);
-      this.scheduler.record(pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
+      this.scheduler.record(
+        pod,
+        "Normal",
+        "Scheduled",
+        `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+      );
     } catch (err) {
-      this.events.record(ds, "Warning", "FailedCreate", `Error creating: ${err instanceof Error ? err.message : String(err)}`);
+      this.events.record(
+        ds,
+        "Warning",
+        "FailedCreate",
+        `Error creating: ${err instanceof Error ? err.message : String(err)}`,
+      );
       if (!(err instanceof StoreError)) throw err;
     }
   }

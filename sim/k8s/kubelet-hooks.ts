@@ -52,27 +52,46 @@ export function runtimeHooks(store: ObjectStore, kubelets: readonly Kubelet[]): 
     api: {
       podLog: ({ pod, query, res }) => {
         const q = parsePodLogQuery(query);
-        streamPodLog(pod, kubeletFor(pod)?.worker(pod.metadata.namespace ?? "default", pod.metadata.name), q, res);
+        streamPodLog(
+          pod,
+          kubeletFor(pod)?.worker(pod.metadata.namespace ?? "default", pod.metadata.name),
+          q,
+          res,
+        );
       },
       podProxy: ({ pod, port, pathAndQuery, req, res }) => {
         const kubelet = kubeletFor(pod);
         if (!kubelet) throw notRunning(pod);
         const target = kubelet.endpointFor(pod, port ?? 80);
-        if (!target) throw new StoreError(503, "ServiceUnavailable", `no endpoints available for pod "${pod.metadata.name}"`);
+        if (!target)
+          throw new StoreError(
+            503,
+            "ServiceUnavailable",
+            `no endpoints available for pod "${pod.metadata.name}"`,
+          );
         proxyToPod(target, pathAndQuery, req, res);
       },
       podPortForward: ({ pod, ports, req, socket, head, namespace, name }) => {
         const kubelet = kubeletFor(pod);
         if (!kubelet) throw notRunning(pod);
         if (ports.length === 0) throw new StoreError(400, "BadRequest", `query parameter "port" is required`);
-        forwarder.handleUpgrade(req, socket, head, ports, (p) => kubelet.endpointFor(pod, p), `${name}_${namespace}`);
+        forwarder.handleUpgrade(
+          req,
+          socket,
+          head,
+          ports,
+          (p) => kubelet.endpointFor(pod, p),
+          `${name}_${namespace}`,
+        );
       },
       onPodDeleteRequested: finishIfOrphan,
     },
     deletePodGracefully(namespace, name) {
       const pod = store.get(RESOURCES.pods, namespace, name);
       if (!pod) return;
-      const grace = (pod.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ?? 30;
+      const grace =
+        (pod.spec as { terminationGracePeriodSeconds?: number } | undefined)?.terminationGracePeriodSeconds ??
+        30;
       const marked = store.markDeleting(RESOURCES.pods, namespace, name, grace);
       finishIfOrphan(marked);
     },

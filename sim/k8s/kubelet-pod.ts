@@ -7,7 +7,13 @@ import { RESOURCES, StoreError, type ObjectStore } from "./store";
 import type { KubeObject } from "./types";
 import type { ContainerLog, PodRuntime, PodRuntimeSpec } from "../runtime";
 import type { EventRecorder } from "../objects/events";
-import { backoffDelay, newContainerID, podStatus, type ContainerPhase, type TerminatedState } from "./kubelet-status";
+import {
+  backoffDelay,
+  newContainerID,
+  podStatus,
+  type ContainerPhase,
+  type TerminatedState,
+} from "./kubelet-status";
 
 /** Kubelet timings; real values in comments, the simulation's defaults are shorter. */
 export interface KubeletTiming {
@@ -67,7 +73,9 @@ export class PodWorker {
     this.namespace = pod.metadata.namespace ?? "default";
     this.name = pod.metadata.name;
     this.uid = pod.metadata.uid ?? "";
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as { name: string }[];
+    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as {
+      name: string;
+    }[];
     this.containerName = containers[0]?.name ?? "container";
   }
 
@@ -100,12 +108,23 @@ export class PodWorker {
     const corefile = this.ctx.corefile(this.pod);
     if (corefile === undefined) {
       // The kubelet keeps retrying the mount; the ConfigMap may appear later.
-      this.ctx.events.record(this.pod, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "config-volume" : configmap "node-local-dns" not found`);
+      this.ctx.events.record(
+        this.pod,
+        "Warning",
+        "FailedMount",
+        `MountVolume.SetUp failed for volume "config-volume" : configmap "node-local-dns" not found`,
+      );
       this.timer = setTimeout(() => this.startContainer(), this.ctx.timing.backoffBaseMs);
       return;
     }
     const fieldPath = `spec.containers{${this.containerName}}`;
-    this.ctx.events.record(this.pod, "Normal", "Pulled", `Container image "${this.ctx.image}" already present on machine`, fieldPath);
+    this.ctx.events.record(
+      this.pod,
+      "Normal",
+      "Pulled",
+      `Container image "${this.ctx.image}" already present on machine`,
+      fieldPath,
+    );
     const delay = this.ctx.timing.containerStartMs ?? 0;
     if (delay > 0) {
       this.timer = setTimeout(() => {
@@ -127,7 +146,13 @@ export class PodWorker {
       runtime = this.ctx.startPod(this.ctx.runtimeSpec(this.pod, corefile));
     } catch (err) {
       // The runtime could not even be created: report it like a container that failed to start.
-      this.ctx.events.record(this.pod, "Warning", "Failed", `Error: ${err instanceof Error ? err.message : String(err)}`, fieldPath);
+      this.ctx.events.record(
+        this.pod,
+        "Warning",
+        "Failed",
+        `Error: ${err instanceof Error ? err.message : String(err)}`,
+        fieldPath,
+      );
       this.containerExited(new Date(), 128, "StartError");
       return;
     }
@@ -135,8 +160,20 @@ export class PodWorker {
     this.runtime = runtime;
     this.containerID = newContainerID();
     const startedAt = new Date();
-    this.ctx.events.record(this.pod, "Normal", "Created", `Created container: ${this.containerName}`, fieldPath);
-    this.ctx.events.record(this.pod, "Normal", "Started", `Started container ${this.containerName}`, fieldPath);
+    this.ctx.events.record(
+      this.pod,
+      "Normal",
+      "Created",
+      `Created container: ${this.containerName}`,
+      fieldPath,
+    );
+    this.ctx.events.record(
+      this.pod,
+      "Normal",
+      "Started",
+      `Started container ${this.containerName}`,
+      fieldPath,
+    );
     this.phase = { kind: "running", startedAt, ready: false };
     this.writeStatus();
     this.ctx.onChange();
@@ -158,8 +195,18 @@ export class PodWorker {
   }
 
   private containerExited(startedAt: Date, exitCode: number, reason: string): void {
-    this.lastTerminated = { exitCode, reason, startedAt, finishedAt: new Date(), containerID: this.containerID ?? newContainerID() };
-    const delayMs = backoffDelay(this.restartCount, this.ctx.timing.backoffBaseMs, this.ctx.timing.backoffMaxMs);
+    this.lastTerminated = {
+      exitCode,
+      reason,
+      startedAt,
+      finishedAt: new Date(),
+      containerID: this.containerID ?? newContainerID(),
+    };
+    const delayMs = backoffDelay(
+      this.restartCount,
+      this.ctx.timing.backoffBaseMs,
+      this.ctx.timing.backoffMaxMs,
+    );
     this.phase = { kind: "backoff", delayMs };
     this.readySince = new Date();
     this.fireEnd();
@@ -202,10 +249,25 @@ export class PodWorker {
       this.clearTimers();
       const runtime = this.runtime;
       if (runtime && this.phase.kind === "running") {
-        this.ctx.events.record(this.pod, "Normal", "Killing", `Stopping container ${this.containerName}`, `spec.containers{${this.containerName}}`);
+        this.ctx.events.record(
+          this.pod,
+          "Normal",
+          "Killing",
+          `Stopping container ${this.containerName}`,
+          `spec.containers{${this.containerName}}`,
+        );
         const startedAt = this.phase.startedAt;
         await runtime.stop();
-        this.phase = { kind: "terminated", state: { exitCode: 0, reason: "Completed", startedAt, finishedAt: new Date(), containerID: this.containerID ?? "" } };
+        this.phase = {
+          kind: "terminated",
+          state: {
+            exitCode: 0,
+            reason: "Completed",
+            startedAt,
+            finishedAt: new Date(),
+            containerID: this.containerID ?? "",
+          },
+        };
         this.writeStatus();
       } else if (runtime) {
         await runtime.stop();
@@ -270,9 +332,15 @@ export class PodWorker {
       },
     });
     try {
-      this.ctx.store.mutate(RESOURCES.pods, this.namespace, this.name, (o) => {
-        o.status = status;
-      }, { subresource: "status" });
+      this.ctx.store.mutate(
+        RESOURCES.pods,
+        this.namespace,
+        this.name,
+        (o) => {
+          o.status = status;
+        },
+        { subresource: "status" },
+      );
     } catch (err) {
       // The pod may be gone already (forced deletion); nothing to report then.
       if (!(err instanceof StoreError) || err.status !== 404) throw err;

@@ -62,7 +62,13 @@ export function newContainerID(): string {
 }
 
 function terminatedJson(t: TerminatedState): Record<string, unknown> {
-  return { exitCode: t.exitCode, reason: t.reason, startedAt: time(t.startedAt), finishedAt: time(t.finishedAt), containerID: t.containerID };
+  return {
+    exitCode: t.exitCode,
+    reason: t.reason,
+    startedAt: time(t.startedAt),
+    finishedAt: time(t.finishedAt),
+    containerID: t.containerID,
+  };
 }
 
 function stateJson(input: PodStatusInput): Record<string, unknown> {
@@ -85,7 +91,13 @@ function stateJson(input: PodStatusInput): Record<string, unknown> {
   }
 }
 
-function condition(type: string, ok: boolean, at: Date, reason?: string, message?: string): Record<string, unknown> {
+function condition(
+  type: string,
+  ok: boolean,
+  at: Date,
+  reason?: string,
+  message?: string,
+): Record<string, unknown> {
   return {
     type,
     status: ok ? "True" : "False",

@@ -6,7 +6,13 @@
 import { RESOURCES, type ObjectStore } from "./store";
 import type { KubeObject } from "./types";
 import type { SimNodeAddresses } from "../addresses";
-import { COREDNS_VERSIONS, type CorednsVersion, type PodRuntime, type PodRuntimeSpec, type SimEndpoint } from "../runtime";
+import {
+  COREDNS_VERSIONS,
+  type CorednsVersion,
+  type PodRuntime,
+  type PodRuntimeSpec,
+  type SimEndpoint,
+} from "../runtime";
 import { createEventRecorder } from "../objects/events";
 import { PodWorker, type KubeletTiming } from "./kubelet-pod";
 
@@ -43,20 +49,30 @@ interface ConfigVolume {
   name: string;
 }
 
-function podContainers(pod: KubeObject): { name: string; args?: string[]; ports?: ContainerPort[]; volumeMounts?: { name: string; mountPath: string }[] }[] {
+function podContainers(pod: KubeObject): {
+  name: string;
+  args?: string[];
+  ports?: ContainerPort[];
+  volumeMounts?: { name: string; mountPath: string }[];
+}[] {
   return ((pod.spec as { containers?: unknown[] } | undefined)?.containers ?? []) as never;
 }
 
 /** The ConfigMap and key mounted as `/etc/coredns/Corefile.base` (the addon's `config-volume`). */
 export function corefileSource(pod: KubeObject): { configMap: string; key: string } | undefined {
-  const volumes = ((pod.spec as { volumes?: ConfigVolume[] } | undefined)?.volumes ?? []).filter((v) => v.configMap);
+  const volumes = ((pod.spec as { volumes?: ConfigVolume[] } | undefined)?.volumes ?? []).filter(
+    (v) => v.configMap,
+  );
   const mounts = podContainers(pod)[0]?.volumeMounts ?? [];
   for (const v of volumes) {
     const mount = mounts.find((m) => m.name === v.name);
     if (!mount || !v.configMap) continue;
-    const item = v.configMap.items?.find((i) => `${mount.mountPath.replace(/\/$/, "")}/${i.path}` === "/etc/coredns/Corefile.base");
+    const item = v.configMap.items?.find(
+      (i) => `${mount.mountPath.replace(/\/$/, "")}/${i.path}` === "/etc/coredns/Corefile.base",
+    );
     if (item) return { configMap: v.configMap.name, key: item.key };
-    if (!v.configMap.items && mount.mountPath.replace(/\/$/, "") === "/etc/coredns") return { configMap: v.configMap.name, key: "Corefile.base" };
+    if (!v.configMap.items && mount.mountPath.replace(/\/$/, "") === "/etc/coredns")
+      return { configMap: v.configMap.name, key: "Corefile.base" };
   }
   return undefined;
 }
@@ -65,7 +81,12 @@ export function corefileSource(pod: KubeObject): { configMap: string; key: strin
 export function localIPsFromArgs(args: readonly string[] | undefined): string[] {
   const i = (args ?? []).indexOf("-localip");
   const value = i >= 0 ? args?.[i + 1] : undefined;
-  return value ? value.split(",").map((s) => s.trim()).filter(Boolean) : [];
+  return value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export class Kubelet {
@@ -87,15 +108,22 @@ export class Kubelet {
   start(): void {
     const { store } = this.opts;
     this.unwatch.push(
-      store.watch(RESOURCES.pods, undefined, undefined, { fieldSelector: `spec.nodeName=${this.opts.nodeName}` }, (e) => {
-        if (e.type === "BOOKMARK") return;
-        this.podEvent(e.type, e.object);
-      }),
+      store.watch(
+        RESOURCES.pods,
+        undefined,
+        undefined,
+        { fieldSelector: `spec.nodeName=${this.opts.nodeName}` },
+        (e) => {
+          if (e.type === "BOOKMARK") return;
+          this.podEvent(e.type, e.object);
+        },
+      ),
       store.watch(RESOURCES.configmaps, undefined, store.resourceVersion(), {}, (e) => {
         if (e.type === "BOOKMARK") return;
         for (const w of this.workers.values()) {
           const src = corefileSource(w.podObject());
-          if (src && src.configMap === e.object.metadata.name && w.namespace === e.object.metadata.namespace) w.configMapChanged();
+          if (src && src.configMap === e.object.metadata.name && w.namespace === e.object.metadata.namespace)
+            w.configMapChanged();
         }
       }),
     );
@@ -194,13 +222,21 @@ export class Kubelet {
    */
   endpointFor(pod: KubeObject, port: number | string): { host: string; port: number } | undefined {
     const declared = podContainers(pod).flatMap((c) => c.ports ?? []);
-    const number = typeof port === "number" ? port : /^\d+$/.test(port) ? Number(port) : declared.find((p) => p.name === port)?.containerPort;
+    const number =
+      typeof port === "number"
+        ? port
+        : /^\d+$/.test(port)
+          ? Number(port)
+          : declared.find((p) => p.name === port)?.containerPort;
     if (number === undefined) return undefined;
     const { addresses, ports } = this.opts;
     // The simulated container knows where it really bound (ephemeral ports); ask it first.
-    const runtime = this.worker(pod.metadata.namespace ?? "default", pod.metadata.name)?.currentRuntime() as ListeningRuntime | undefined;
-    if (number === 9253) return runtime?.metricsEndpoint?.() ?? { host: addresses.nodeIP, port: ports.metrics };
-    if (number === 8080) return runtime?.healthEndpoint?.() ?? { host: addresses.linkLocal, port: ports.health };
+    const runtime = this.worker(pod.metadata.namespace ?? "default", pod.metadata.name)?.currentRuntime() as
+      ListeningRuntime | undefined;
+    if (number === 9253)
+      return runtime?.metricsEndpoint?.() ?? { host: addresses.nodeIP, port: ports.metrics };
+    if (number === 8080)
+      return runtime?.healthEndpoint?.() ?? { host: addresses.linkLocal, port: ports.health };
     return { host: addresses.nodeIP, port: number };
   }
 

@@ -30,7 +30,12 @@ function positiveInt(q: URLSearchParams, name: string, min: number): number | un
   if (v === null) return undefined;
   if (!/^-?\d+$/.test(v)) throw badRequest(`${name}: Invalid value: "${v}": must be an integer`);
   const n = Number(v);
-  if (n < min) throw new StoreError(422, "Invalid", `PodLogOptions "" is invalid: ${name}: Invalid value: ${n}: must be ${min === 0 ? "greater than or equal to 0" : "greater than 0"}`);
+  if (n < min)
+    throw new StoreError(
+      422,
+      "Invalid",
+      `PodLogOptions "" is invalid: ${name}: Invalid value: ${n}: must be ${min === 0 ? "greater than or equal to 0" : "greater than 0"}`,
+    );
   return n;
 }
 
@@ -46,7 +51,11 @@ export function parsePodLogQuery(q: URLSearchParams): PodLogQuery {
   }
   const sinceSeconds = positiveInt(q, "sinceSeconds", 1);
   if (sinceTime && sinceSeconds !== undefined) {
-    throw new StoreError(422, "Invalid", `PodLogOptions "" is invalid: []: Forbidden: at most one of \`sinceTime\` or \`sinceSeconds\` may be specified`);
+    throw new StoreError(
+      422,
+      "Invalid",
+      `PodLogOptions "" is invalid: []: Forbidden: at most one of \`sinceTime\` or \`sinceSeconds\` may be specified`,
+    );
   }
   return {
     container: q.get("container") || undefined,

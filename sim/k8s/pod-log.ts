@@ -11,32 +11,48 @@ import type { ContainerLog, LogEntry } from "../runtime";
 import { formatLine, ordinalCounter, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
 
 function containerNames(pod: KubeObject): string[] {
-  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as { name: string }[];
+  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as {
+    name: string;
+  }[];
   return containers.map((c) => c.name);
 }
 
 /** Which log the query asks for; throws StoreError 400 with the API server's message when there is none. */
-export function resolveLog(pod: KubeObject, worker: PodWorker | undefined, query: PodLogQuery): { log: ContainerLog; follow: boolean } {
+export function resolveLog(
+  pod: KubeObject,
+  worker: PodWorker | undefined,
+  query: PodLogQuery,
+): { log: ContainerLog; follow: boolean } {
   const names = containerNames(pod);
   const podName = pod.metadata.name;
   let container = query.container;
   if (container === undefined) {
-    if (names.length !== 1) throw badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`);
+    if (names.length !== 1)
+      throw badRequest(
+        `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`,
+      );
     container = names[0]!;
   } else if (!names.includes(container)) {
     throw badRequest(`container ${container} is not valid for pod ${podName}`);
   }
   const logs = worker?.logs();
   if (query.previous) {
-    if (!logs?.previous) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+    if (!logs?.previous)
+      throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
     return { log: logs.previous, follow: false };
   }
-  if (!logs?.current) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
+  if (!logs?.current)
+    throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
   return { log: logs.current, follow: query.follow && logs.running };
 }
 
 /** Streams the selected log to `res`. Call after authorization; errors before the first byte are thrown. */
-export function streamPodLog(pod: KubeObject, worker: PodWorker | undefined, query: PodLogQuery, res: ServerResponse): void {
+export function streamPodLog(
+  pod: KubeObject,
+  worker: PodWorker | undefined,
+  query: PodLogQuery,
+  res: ServerResponse,
+): void {
   const { log, follow } = resolveLog(pod, worker, query);
   res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private" });
   res.flushHeaders();

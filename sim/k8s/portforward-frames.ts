@@ -6,7 +6,12 @@
  */
 
 /** Subprotocols we speak, in our order of preference; the answer is always one the client offered. */
-export const PORTFORWARD_PROTOCOLS = ["v4.channel.k8s.io", "portforward.k8s.io", "v5.channel.k8s.io", "channel.k8s.io"] as const;
+export const PORTFORWARD_PROTOCOLS = [
+  "v4.channel.k8s.io",
+  "portforward.k8s.io",
+  "v5.channel.k8s.io",
+  "channel.k8s.io",
+] as const;
 
 /** v5 adds a close signal: [255, channel] half-closes that channel. */
 export const CLOSE_CHANNEL = 255;
@@ -26,20 +31,26 @@ export function dataFrame(channel: number, payload: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from([channel]), body]);
 }
 
-export type ClientFrame = { kind: "data"; channel: number; payload: Buffer } | { kind: "close"; channel: number } | { kind: "empty" };
+export type ClientFrame =
+  { kind: "data"; channel: number; payload: Buffer } | { kind: "close"; channel: number } | { kind: "empty" };
 
 /** A message from the client; empty messages are legal and ignored. */
 export function parseClientFrame(message: Buffer): ClientFrame {
   if (message.length === 0) return { kind: "empty" };
   const channel = message[0]!;
-  if (channel === CLOSE_CHANNEL) return message.length >= 2 ? { kind: "close", channel: message[1]! } : { kind: "empty" };
+  if (channel === CLOSE_CHANNEL)
+    return message.length >= 2 ? { kind: "close", channel: message[1]! } : { kind: "empty" };
   return { kind: "data", channel, payload: message.subarray(1) };
 }
 
 /** `?ports=9253,8080` (also repeated `ports=`): every value a port number 1–65535. */
 export function parsePorts(query: URLSearchParams): number[] | string {
-  const raw = query.getAll("ports").flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
-  if (raw.length === 0) return "query parameter \"port\" is required";
+  const raw = query
+    .getAll("ports")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (raw.length === 0) return 'query parameter "port" is required';
   const ports: number[] = [];
   for (const r of raw) {
     const n = Number(r);

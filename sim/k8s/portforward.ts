@@ -20,7 +20,14 @@ export class PortForwarder {
   });
 
   /** Completes the upgrade and relays `ports`. Call after authentication and authorization. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ports: readonly number[], resolve: PortResolver, podLabel: string): void {
+  handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    ports: readonly number[],
+    resolve: PortResolver,
+    podLabel: string,
+  ): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => relay(ws, ports, resolve, podLabel));
   }
 
@@ -56,7 +63,9 @@ function relay(ws: WebSocket, ports: readonly number[], resolve: PortResolver, p
     });
     sock.on("error", (err: NodeJS.ErrnoException) => {
       sockets[i] = undefined;
-      fail(`dial tcp4 ${target.host}:${target.port}: ${err.code === "ECONNREFUSED" ? "connect: connection refused" : err.message}`);
+      fail(
+        `dial tcp4 ${target.host}:${target.port}: ${err.code === "ECONNREFUSED" ? "connect: connection refused" : err.message}`,
+      );
     });
     sock.on("end", () => {
       sockets[i] = undefined;

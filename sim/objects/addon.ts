@@ -23,7 +23,8 @@ export const ADDON_NAME = "node-local-dns";
 /** The manifest text after the sed step. */
 export function renderAddonManifest(raw = readUpstreamManifest()): string {
   let text = raw;
-  for (const [placeholder, value] of Object.entries(ADDON_SUBSTITUTIONS)) text = text.split(placeholder).join(value);
+  for (const [placeholder, value] of Object.entries(ADDON_SUBSTITUTIONS))
+    text = text.split(placeholder).join(value);
   return text;
 }
 
@@ -40,13 +41,20 @@ export function addonObjects(raw?: string): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      throw new Error(`sim/objects/nodelocaldns.yaml does not parse: ${doc.errors[0]?.message}; restore the upstream copy`);
+      throw new Error(
+        `sim/objects/nodelocaldns.yaml does not parse: ${doc.errors[0]?.message}; restore the upstream copy`,
+      );
     }
     const obj = doc.toJS() as KubeObject | null;
     if (!obj) continue;
     if (obj.kind === "Service" && obj.metadata.name === "kube-dns-upstream") {
       const spec = obj.spec as Record<string, unknown>;
-      obj.spec = { ...spec, clusterIP: KUBE_DNS_UPSTREAM_CLUSTER_IP, clusterIPs: [KUBE_DNS_UPSTREAM_CLUSTER_IP], type: "ClusterIP" };
+      obj.spec = {
+        ...spec,
+        clusterIP: KUBE_DNS_UPSTREAM_CLUSTER_IP,
+        clusterIPs: [KUBE_DNS_UPSTREAM_CLUSTER_IP],
+        type: "ClusterIP",
+      };
     }
     if (obj.kind === "DaemonSet") {
       // What the API server's defaulting stores for `updateStrategy: {rollingUpdate: ...}` without a
@@ -64,6 +72,9 @@ export function addonObjects(raw?: string): KubeObject[] {
 export function addonCorefile(raw?: string): string {
   const cm = addonObjects(raw).find((o) => o.kind === "ConfigMap");
   const data = cm?.data as Record<string, string> | undefined;
-  if (!data?.Corefile) throw new Error("the addon manifest has no ConfigMap with a Corefile key; restore sim/objects/nodelocaldns.yaml");
+  if (!data?.Corefile)
+    throw new Error(
+      "the addon manifest has no ConfigMap with a Corefile key; restore sim/objects/nodelocaldns.yaml",
+    );
   return data.Corefile;
 }

@@ -43,7 +43,10 @@ export function describeNodes(
     const addresses = nodeAddresses(base, i);
     const running = k.runningPods()[0];
     const endpoints = (running?.runtime as DnsEndpointsRuntime | undefined)?.dnsEndpoints?.() ?? [];
-    const portOn = (host: string) => endpoints.find((e) => e.host === host && (e.proto ?? "udp") === "udp")?.port ?? endpoints.find((e) => e.host === host)?.port ?? dnsPort;
+    const portOn = (host: string) =>
+      endpoints.find((e) => e.host === host && (e.proto ?? "udp") === "udp")?.port ??
+      endpoints.find((e) => e.host === host)?.port ??
+      dnsPort;
     return {
       name: k.nodeName,
       nodeIP: addresses.nodeIP,

@@ -29,7 +29,11 @@ function eventName(objectName: string, now: Date, seq: number): string {
   return `${objectName}.${nanos.toString(16)}`;
 }
 
-export function createEventRecorder(store: ObjectStore, source: EventSource, now: () => Date = () => new Date()): EventRecorder {
+export function createEventRecorder(
+  store: ObjectStore,
+  source: EventSource,
+  now: () => Date = () => new Date(),
+): EventRecorder {
   const seen = new Map<string, string>();
   let seq = 0;
   return {

@@ -35,7 +35,12 @@ export function kubeconfigYaml(apiUrl: string, tokens: SimTokens, caPem: string)
     apiVersion: "v1",
     kind: "Config",
     preferences: {},
-    clusters: [{ name: "sim", cluster: { server: apiUrl, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
+    clusters: [
+      {
+        name: "sim",
+        cluster: { server: apiUrl, "certificate-authority-data": Buffer.from(caPem).toString("base64") },
+      },
+    ],
     users: [
       { name: "admin", user: { token: tokens.admin } },
       { name: VIEWER_USER, user: { token: tokens.viewer } },

@@ -16,7 +16,13 @@ export function nodeName(index: number): string {
   return `node-${index + 1}`;
 }
 
-function condition(type: string, status: string, reason: string, message: string, now: string): Record<string, string> {
+function condition(
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  now: string,
+): Record<string, string> {
   return { type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message };
 }
 
@@ -55,12 +61,36 @@ export function nodeObject(base: number, index: number, now = new Date()): KubeO
     },
     spec: { podCIDR: `10.244.${index % 256}.0/24`, podCIDRs: [`10.244.${index % 256}.0/24`] },
     status: {
-      capacity: { cpu: "2", "ephemeral-storage": "81106868Ki", "hugepages-2Mi": "0", memory: "7941540Ki", pods: "110" },
-      allocatable: { cpu: "1930m", "ephemeral-storage": "73670619315", "hugepages-2Mi": "0", memory: "7326116Ki", pods: "110" },
+      capacity: {
+        cpu: "2",
+        "ephemeral-storage": "81106868Ki",
+        "hugepages-2Mi": "0",
+        memory: "7941540Ki",
+        pods: "110",
+      },
+      allocatable: {
+        cpu: "1930m",
+        "ephemeral-storage": "73670619315",
+        "hugepages-2Mi": "0",
+        memory: "7326116Ki",
+        pods: "110",
+      },
       conditions: [
-        condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", ts),
+        condition(
+          "MemoryPressure",
+          "False",
+          "KubeletHasSufficientMemory",
+          "kubelet has sufficient memory available",
+          ts,
+        ),
         condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", ts),
-        condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", ts),
+        condition(
+          "PIDPressure",
+          "False",
+          "KubeletHasSufficientPID",
+          "kubelet has sufficient PID available",
+          ts,
+        ),
         condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", ts),
       ],
       addresses: [

@@ -14,7 +14,11 @@ function clusterRole(name: string, rules: Record<string, unknown>[]): KubeObject
   return { apiVersion: RBAC, kind: "ClusterRole", metadata: { name, labels: SIM_LABELS }, rules };
 }
 
-function clusterRoleBinding(name: string, role: string, subject: { kind: "User" | "Group"; name: string }): KubeObject {
+function clusterRoleBinding(
+  name: string,
+  role: string,
+  subject: { kind: "User" | "Group"; name: string },
+): KubeObject {
   return {
     apiVersion: RBAC,
     kind: "ClusterRoleBinding",

@@ -48,7 +48,14 @@ function oid(dotted: string): Buffer {
 
 function utcTime(d: Date): Buffer {
   const iso = d.toISOString();
-  const text = iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + "Z";
+  const text =
+    iso.slice(2, 4) +
+    iso.slice(5, 7) +
+    iso.slice(8, 10) +
+    iso.slice(11, 13) +
+    iso.slice(14, 16) +
+    iso.slice(17, 19) +
+    "Z";
   return tlv(0x17, Buffer.from(text, "ascii"));
 }
 
@@ -66,7 +73,9 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 
 function subjectAltNames(names: readonly string[]): Buffer {
   return seq(
-    ...names.map((n) => (net.isIPv4(n) ? tlv(0x87, Buffer.from(n.split(".").map(Number))) : tlv(0x82, Buffer.from(n, "ascii")))),
+    ...names.map((n) =>
+      net.isIPv4(n) ? tlv(0x87, Buffer.from(n.split(".").map(Number))) : tlv(0x82, Buffer.from(n, "ascii")),
+    ),
   );
 }
 
@@ -76,7 +85,12 @@ function pem(label: string, der: Buffer): string {
 }
 
 /** A certificate for `names` (IPv4 addresses or DNS names), valid from an hour ago for `days`. */
-export function selfSignedCert(commonName: string, names: readonly string[], days = 365, now = new Date()): SelfSignedCert {
+export function selfSignedCert(
+  commonName: string,
+  names: readonly string[],
+  days = 365,
+  now = new Date(),
+): SelfSignedCert {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const ecdsaSha256 = seq(oid("1.2.840.10045.4.3.2"));
   const notBefore = new Date(now.getTime() - 3600_000);
@@ -101,5 +115,8 @@ export function selfSignedCert(commonName: string, names: readonly string[], day
   );
   const signature = crypto.sign("sha256", tbs, privateKey);
   const cert = seq(tbs, ecdsaSha256, bitString(signature));
-  return { certPem: pem("CERTIFICATE", cert), keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+  return {
+    certPem: pem("CERTIFICATE", cert),
+    keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
 }

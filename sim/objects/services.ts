@@ -5,7 +5,15 @@
 import { KUBE_DNS_CLUSTER_IP } from "../addresses";
 import type { KubeObject } from "../k8s/types";
 
-export const NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "shop", "cache", "monitoring"] as const;
+export const NAMESPACES = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "shop",
+  "cache",
+  "monitoring",
+] as const;
 
 export function namespaceObject(name: string): KubeObject {
   return {
@@ -45,7 +53,12 @@ export function serviceObject(
       ipFamilyPolicy: "SingleStack",
       internalTrafficPolicy: "Cluster",
       sessionAffinity: "None",
-      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? "TCP", targetPort: p.targetPort ?? p.port })),
+      ports: ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        protocol: p.protocol ?? "TCP",
+        targetPort: p.targetPort ?? p.port,
+      })),
       ...(selector ? { selector } : {}),
     },
     status: { loadBalancer: {} },
@@ -68,7 +81,14 @@ export function serviceObjects(): KubeObject[] {
         { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
         { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
       ],
-      { labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" }, selector: { "k8s-app": "kube-dns" } },
+      {
+        labels: {
+          "k8s-app": "kube-dns",
+          "kubernetes.io/cluster-service": "true",
+          "kubernetes.io/name": "CoreDNS",
+        },
+        selector: { "k8s-app": "kube-dns" },
+      },
     ),
     serviceObject("shop", "api", "10.96.12.34", [{ name: "http", port: 80, targetPort: 8080 }]),
     serviceObject("shop", "web", "10.96.12.35", [{ name: "http", port: 80, targetPort: 3000 }]),

@@ -12,7 +12,12 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-export function startTlsFront(opts: { host: string; port: number; backend: { host: string; port: number }; cert: SelfSignedCert }): Promise<TlsFront> {
+export function startTlsFront(opts: {
+  host: string;
+  port: number;
+  backend: { host: string; port: number };
+  cert: SelfSignedCert;
+}): Promise<TlsFront> {
   const open = new Set<net.Socket>();
   const server = tls.createServer({ key: opts.cert.keyPem, cert: opts.cert.certPem }, (client) => {
     const upstream = net.connect(opts.backend.port, opts.backend.host);

@@ -54,18 +54,31 @@ function getOnce(url: string): Promise<{ status: number; body: string }> {
 function apiGet(path: string): Promise<{ status: number; contentType: string; body: string }> {
   return new Promise((resolve, reject) => {
     https
-      .get(`${cluster.apiUrl}${path}`, { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.tokens.admin}` } }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body }));
-      })
+      .get(
+        `${cluster.apiUrl}${path}`,
+        { ca: cluster.caPem, headers: { Authorization: `Bearer ${cluster.tokens.admin}` } },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => (body += c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: String(res.headers["content-type"] ?? ""),
+              body,
+            }),
+          );
+        },
+      )
       .on("error", reject);
   });
 }
 
 async function cachePods(): Promise<V1Pod[]> {
-  const list = await core.listNamespacedPod({ namespace: "kube-system", labelSelector: "k8s-app=node-local-dns" });
+  const list = await core.listNamespacedPod({
+    namespace: "kube-system",
+    labelSelector: "k8s-app=node-local-dns",
+  });
   return list.items;
 }
 
@@ -86,7 +99,12 @@ describe("the simulated cluster", () => {
       const pod = pods.find((p) => p.spec?.nodeName === n.metadata?.name);
       expect(pod?.status?.podIP).toBe(ip);
       expect(pod?.status?.phase).toBe("Running");
-      expect(pod?.status?.containerStatuses?.[0]).toMatchObject({ name: "node-cache", ready: true, started: true, restartCount: 0 });
+      expect(pod?.status?.containerStatuses?.[0]).toMatchObject({
+        name: "node-cache",
+        ready: true,
+        started: true,
+        restartCount: 0,
+      });
     }
   });
 
@@ -127,7 +145,11 @@ describe("the simulated cluster", () => {
         cb();
       },
     });
-    const req = await new Log(kc).log("kube-system", pod.metadata!.name!, "node-cache", sink, { follow: true, timestamps: true, tailLines: 50 });
+    const req = await new Log(kc).log("kube-system", pod.metadata!.name!, "node-cache", sink, {
+      follow: true,
+      timestamps: true,
+      tailLines: 50,
+    });
     try {
       await waitFor("log lines", () => (text.split("\n").length > 2 ? true : undefined), 10_000, 50);
     } finally {
@@ -142,13 +164,17 @@ describe("the simulated cluster", () => {
     const pod = (await cachePods())[0]!;
     const res = await apiGet(`/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}/log?container=foo`);
     expect(res.status).toBe(400);
-    expect((JSON.parse(res.body) as { message: string }).message).toBe(`container foo is not valid for pod ${pod.metadata!.name}`);
+    expect((JSON.parse(res.body) as { message: string }).message).toBe(
+      `container foo is not valid for pod ${pod.metadata!.name}`,
+    );
   });
 
   it("proxies /metrics through pods/proxy, by port number and by port name", async () => {
     const pod = (await cachePods())[0]!;
     for (const port of ["9253", "metrics"]) {
-      const res = await apiGet(`/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:${port}/proxy/metrics`);
+      const res = await apiGet(
+        `/api/v1/namespaces/kube-system/pods/${pod.metadata!.name}:${port}/proxy/metrics`,
+      );
       expect(res.status).toBe(200);
       expect(res.contentType).toContain("text/plain");
       expect(res.body).toContain("coredns_build_info");
@@ -161,7 +187,9 @@ describe("the simulated cluster", () => {
     expect(res.status).toBe(503);
     const body = JSON.parse(res.body) as { kind: string; message: string };
     expect(body.kind).toBe("Status");
-    expect(body.message).toBe(`error trying to reach service: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`);
+    expect(body.message).toBe(
+      `error trying to reach service: dial tcp ${pod.status!.podIP}:9999: connect: connection refused`,
+    );
   });
 
   it("scrapes /metrics through client-node's PortForward", async () => {
@@ -187,9 +215,21 @@ describe("the simulated cluster", () => {
     const input = new PassThrough();
     let received = Buffer.alloc(0);
     out.on("data", (c: Buffer) => (received = Buffer.concat([received, c])));
-    const ws = await new PortForward(kc).portForward("kube-system", pod.metadata!.name!, [9253], out, null, input);
+    const ws = await new PortForward(kc).portForward(
+      "kube-system",
+      pod.metadata!.name!,
+      [9253],
+      out,
+      null,
+      input,
+    );
     input.write(`GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    await waitFor("HTTP answer", () => (received.includes("coredns_build_info") ? true : undefined), 10_000, 50);
+    await waitFor(
+      "HTTP answer",
+      () => (received.includes("coredns_build_info") ? true : undefined),
+      10_000,
+      50,
+    );
     expect(received.subarray(0, 15).toString()).toBe("HTTP/1.1 200 OK");
     const socket = typeof ws === "function" ? ws() : ws;
     socket?.close();
@@ -200,36 +240,62 @@ describe("the simulated cluster", () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const cm = await core.readNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns" });
     const good = cm.data!.Corefile!;
-    await core.replaceNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns", body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } } });
+    await core.replaceNamespacedConfigMap({
+      namespace: "kube-system",
+      name: "node-local-dns",
+      body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } },
+    });
     const ds = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
-    ds.spec!.template.metadata!.annotations = { ...ds.spec!.template.metadata!.annotations, "kubectl.kubernetes.io/restartedAt": new Date().toISOString() };
+    ds.spec!.template.metadata!.annotations = {
+      ...ds.spec!.template.metadata!.annotations,
+      "kubectl.kubernetes.io/restartedAt": new Date().toISOString(),
+    };
     await apps.replaceNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns", body: ds });
 
     const crashing = await waitFor("a pod in CrashLoopBackOff", async () =>
-      (await cachePods()).find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" && (p.status.containerStatuses[0].restartCount ?? 0) >= 1),
+      (await cachePods()).find(
+        (p) =>
+          p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" &&
+          (p.status.containerStatuses[0].restartCount ?? 0) >= 1,
+      ),
     );
     const name = crashing.metadata!.name!;
     const previous = await apiGet(`/api/v1/namespaces/kube-system/pods/${name}/log?previous=true`);
     expect(previous.status).toBe(200);
     expect(previous.body).toContain("cache TTL can not be zero or negative: -5");
-    const status = (await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" })).status!;
+    const status = (await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" }))
+      .status!;
     expect(status.updatedNumberScheduled).toBe(1);
     expect(status.numberAvailable).toBe(2);
     expect(status.numberUnavailable).toBe(1);
 
     const fresh = await core.readNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns" });
-    await core.replaceNamespacedConfigMap({ namespace: "kube-system", name: "node-local-dns", body: { ...fresh, data: { Corefile: good } } });
+    await core.replaceNamespacedConfigMap({
+      namespace: "kube-system",
+      name: "node-local-dns",
+      body: { ...fresh, data: { Corefile: good } },
+    });
     await waitFor("rollout finished", async () => {
       const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
       const s = d.status!;
-      return s.observedGeneration === d.metadata!.generation && s.updatedNumberScheduled === 3 && s.numberAvailable === 3 ? true : undefined;
+      return s.observedGeneration === d.metadata!.generation &&
+        s.updatedNumberScheduled === 3 &&
+        s.numberAvailable === 3
+        ? true
+        : undefined;
     });
     const pods = await cachePods();
     expect(pods.filter(ready)).toHaveLength(3);
     // cluster.json follows the replaced pods.
     await waitFor("description updated", () =>
-      cluster.description.nodes.every((n) => pods.some((p) => p.metadata!.name === n.pod && p.spec!.nodeName === n.name)) ? true : undefined,
+      cluster.description.nodes.every((n) =>
+        pods.some((p) => p.metadata!.name === n.pod && p.spec!.nodeName === n.name),
+      )
+        ? true
+        : undefined,
     );
-    expect(pods.find((p) => p.metadata!.name === name)?.status?.containerStatuses?.[0]?.restartCount).toBeGreaterThanOrEqual(1);
+    expect(
+      pods.find((p) => p.metadata!.name === name)?.status?.containerStatuses?.[0]?.restartCount,
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -15,10 +15,21 @@ const run = promisify(execFile);
 
 let cluster: SimCluster;
 
-async function kubectl(args: string[], opts: { context?: string; timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  const full = ["--kubeconfig", cluster.kubeconfigPath, ...(opts.context ? ["--context", opts.context] : []), ...args];
+async function kubectl(
+  args: string[],
+  opts: { context?: string; timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  const full = [
+    "--kubeconfig",
+    cluster.kubeconfigPath,
+    ...(opts.context ? ["--context", opts.context] : []),
+    ...args,
+  ];
   try {
-    const { stdout, stderr } = await run(KUBECTL, full, { timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, HOME: "/tmp/sim-kubectl-home" } });
+    const { stdout, stderr } = await run(KUBECTL, full, {
+      timeout: opts.timeoutMs ?? 30_000,
+      env: { ...process.env, HOME: "/tmp/sim-kubectl-home" },
+    });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number };
@@ -56,13 +67,21 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
     expect(r.stderr).toBe("");
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["node-1 Ready", "node-2 Ready", "node-3 Ready"]);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual([
+      "node-1 Ready",
+      "node-2 Ready",
+      "node-3 Ready",
+    ]);
   });
 
   it("get pods -n kube-system -o wide shows each pod Running on its node with the node IP", async () => {
     const r = await kubectl(["get", "pods", "-n", "kube-system", "-o", "wide"]);
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split("\n").slice(1).map((l) => l.split(/\s+/));
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(/\s+/));
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row[1]).toBe("1/1");
@@ -82,7 +101,11 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
 
   it("logs -f streams the container's output", async () => {
     const pod = podNames()[0]!;
-    const child = spawn(KUBECTL, ["--kubeconfig", cluster.kubeconfigPath, "logs", "-f", "-n", "kube-system", pod], { env: { ...process.env, HOME: "/tmp/sim-kubectl-home" } });
+    const child = spawn(
+      KUBECTL,
+      ["--kubeconfig", cluster.kubeconfigPath, "logs", "-f", "-n", "kube-system", pod],
+      { env: { ...process.env, HOME: "/tmp/sim-kubectl-home" } },
+    );
     let out = "";
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
@@ -92,7 +115,9 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
           out += c.toString();
           if (out.includes("CoreDNS-1.11.3")) resolve();
         });
-        child.on("exit", (code) => reject(new Error(`kubectl logs -f exited (${code}) before the banner: ${err}`)));
+        child.on("exit", (code) =>
+          reject(new Error(`kubectl logs -f exited (${code}) before the banner: ${err}`)),
+        );
       });
     } finally {
       child.kill("SIGTERM");
@@ -103,7 +128,9 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
   it("auth can-i patch daemonsets: yes for admin, no for viewer", async () => {
     const admin = await kubectl(["auth", "can-i", "patch", "daemonsets", "-n", "kube-system"]);
     expect(admin.stdout.trim()).toBe("yes");
-    const viewer = await kubectl(["auth", "can-i", "patch", "daemonsets", "-n", "kube-system"], { context: "sim-viewer" });
+    const viewer = await kubectl(["auth", "can-i", "patch", "daemonsets", "-n", "kube-system"], {
+      context: "sim-viewer",
+    });
     expect(viewer.stdout.trim()).toBe("no");
     expect(viewer.code).not.toBe(0);
     const viewerGet = await kubectl(["get", "pods", "-n", "kube-system"], { context: "sim-viewer" });
@@ -116,9 +143,14 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
     const restart = await kubectl(["rollout", "restart", "ds/node-local-dns", "-n", "kube-system"]);
     expect(restart.stderr).toBe("");
     expect(restart.stdout.trim()).toBe("daemonset.apps/node-local-dns restarted");
-    const status = await kubectl(["rollout", "status", "ds/node-local-dns", "-n", "kube-system", "--timeout=120s"], { timeoutMs: 130_000 });
+    const status = await kubectl(
+      ["rollout", "status", "ds/node-local-dns", "-n", "kube-system", "--timeout=120s"],
+      { timeoutMs: 130_000 },
+    );
     expect(status.stderr).toBe("");
-    expect(status.stdout.trim().split("\n").at(-1)).toBe(`daemon set "node-local-dns" successfully rolled out`);
+    expect(status.stdout.trim().split("\n").at(-1)).toBe(
+      `daemon set "node-local-dns" successfully rolled out`,
+    );
     const after = podNames();
     expect(after).toHaveLength(3);
     expect(after.filter((n) => before.includes(n))).toEqual([]);

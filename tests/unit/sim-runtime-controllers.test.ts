@@ -63,7 +63,10 @@ afterEach(async () => {
 function startCluster(nodes: number) {
   const store = new ObjectStore();
   for (const o of initialObjects({ addressBase: 50, nodes })) {
-    store.create(ALL_RESOURCES.find((r) => r.kind === o.kind)!, o);
+    store.create(
+      ALL_RESOURCES.find((r) => r.kind === o.kind)!,
+      o,
+    );
   }
   const runtimes: FakeRuntime[] = [];
   const kubelets = Array.from({ length: nodes }, (_, i) => {
@@ -98,7 +101,9 @@ function dsPods(store: ObjectStore): KubeObject[] {
 }
 
 function isReady(p: KubeObject): boolean {
-  return ((p.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  return ((p.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some(
+    (c) => c.type === "Ready" && c.status === "True",
+  );
 }
 
 function dsStatus(store: ObjectStore): Record<string, number> {
@@ -108,25 +113,52 @@ function dsStatus(store: ObjectStore): Record<string, number> {
 describe("kubelets and the DaemonSet controller", () => {
   it("run one Ready pod per node, with kubelet-style status and events, and DS status to match", async () => {
     const { store } = startCluster(3);
-    await waitFor("3 ready pods", () => (dsPods(store).filter(isReady).length === 3 ? true : undefined), 5000, 20);
+    await waitFor(
+      "3 ready pods",
+      () => (dsPods(store).filter(isReady).length === 3 ? true : undefined),
+      5000,
+      20,
+    );
     const pods = dsPods(store);
-    expect(new Set(pods.map((p) => (p.spec as { nodeName: string }).nodeName))).toEqual(new Set(["node-1", "node-2", "node-3"]));
+    expect(new Set(pods.map((p) => (p.spec as { nodeName: string }).nodeName))).toEqual(
+      new Set(["node-1", "node-2", "node-3"]),
+    );
     const pod = pods[0]!;
     expect(pod.metadata.name).toMatch(/^node-local-dns-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-    expect(pod.metadata.ownerReferences?.[0]).toMatchObject({ kind: "DaemonSet", name: "node-local-dns", controller: true });
-    const status = pod.status as { phase: string; podIP: string; containerStatuses: { containerID: string; started: boolean; state: { running?: unknown } }[] };
+    expect(pod.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: "DaemonSet",
+      name: "node-local-dns",
+      controller: true,
+    });
+    const status = pod.status as {
+      phase: string;
+      podIP: string;
+      containerStatuses: { containerID: string; started: boolean; state: { running?: unknown } }[];
+    };
     expect(status.phase).toBe("Running");
     expect(status.containerStatuses[0]!.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     expect(status.containerStatuses[0]!.state.running).toBeDefined();
     await waitFor("DS status", () => (dsStatus(store).numberAvailable === 3 ? true : undefined), 5000, 20);
-    expect(dsStatus(store)).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, observedGeneration: 1 });
+    expect(dsStatus(store)).toMatchObject({
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      numberReady: 3,
+      updatedNumberScheduled: 3,
+      observedGeneration: 1,
+    });
     const reasons = store.list(RESOURCES.events, "kube-system").items.map((e) => e.reason);
-    for (const r of ["SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"]) expect(reasons).toContain(r);
+    for (const r of ["SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"])
+      expect(reasons).toContain(r);
   });
 
   it("rolls a template change through every node, one at a time, and reports it done", async () => {
     const { store } = startCluster(3);
-    await waitFor("3 ready pods", () => (dsPods(store).filter(isReady).length === 3 ? true : undefined), 5000, 20);
+    await waitFor(
+      "3 ready pods",
+      () => (dsPods(store).filter(isReady).length === 3 ? true : undefined),
+      5000,
+      20,
+    );
     const before = new Set(dsPods(store).map((p) => p.metadata.name));
     let maxDown = 0;
     const unwatch = store.watch(RESOURCES.pods, "kube-system", store.resourceVersion(), {}, () => {
@@ -143,7 +175,12 @@ describe("kubelets and the DaemonSet controller", () => {
         const ds = store.get(RESOURCES.daemonsets, "kube-system", "node-local-dns")!;
         const s = ds.status as Record<string, number>;
         const pods = dsPods(store);
-        return s.observedGeneration === ds.metadata.generation && s.updatedNumberScheduled === 3 && s.numberAvailable === 3 && pods.length === 3 ? true : undefined;
+        return s.observedGeneration === ds.metadata.generation &&
+          s.updatedNumberScheduled === 3 &&
+          s.numberAvailable === 3 &&
+          pods.length === 3
+          ? true
+          : undefined;
       },
       10_000,
       20,
@@ -152,8 +189,13 @@ describe("kubelets and the DaemonSet controller", () => {
     const after = dsPods(store).map((p) => p.metadata.name);
     expect(after.filter((n) => before.has(n))).toEqual([]);
     expect(maxDown).toBeLessThanOrEqual(1);
-    expect(store.list(RESOURCES.events, "kube-system").items.some((e) => e.reason === "SuccessfulDelete")).toBe(true);
-    const revisions = store.list(RESOURCES.controllerrevisions, "kube-system").items.map((cr) => cr.revision).sort();
+    expect(
+      store.list(RESOURCES.events, "kube-system").items.some((e) => e.reason === "SuccessfulDelete"),
+    ).toBe(true);
+    const revisions = store
+      .list(RESOURCES.controllerrevisions, "kube-system")
+      .items.map((cr) => cr.revision)
+      .sort();
     expect(revisions).toEqual([1, 2]);
   });
 
@@ -165,14 +207,20 @@ describe("kubelets and the DaemonSet controller", () => {
     });
     // A ConfigMap edit reaches running pods as a reload, not a restart; the restart picks the bad file up.
     store.mutate(RESOURCES.daemonsets, "kube-system", "node-local-dns", (ds) => {
-      (ds.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations.x = "1";
+      (
+        ds.spec as { template: { metadata: { annotations: Record<string, string> } } }
+      ).template.metadata.annotations.x = "1";
     });
     // The first exit is restarted at once; the second one enters CrashLoopBackOff.
     const crashing = await waitFor(
       "CrashLoopBackOff",
       () =>
         dsPods(store).find((p) => {
-          const cs = (p.status as { containerStatuses?: { restartCount: number; state: { waiting?: { reason: string } } }[] }).containerStatuses?.[0];
+          const cs = (
+            p.status as {
+              containerStatuses?: { restartCount: number; state: { waiting?: { reason: string } } }[];
+            }
+          ).containerStatuses?.[0];
           return (cs?.restartCount ?? 0) >= 1 && cs?.state.waiting?.reason === "CrashLoopBackOff";
         }),
       5000,
@@ -183,16 +231,28 @@ describe("kubelets and the DaemonSet controller", () => {
     expect((cs.lastState as { terminated: { exitCode: number } }).terminated.exitCode).toBe(1);
     const logs = kubelets[0]!.worker("kube-system", crashing.metadata.name)!.logs();
     expect(logs.previous?.entries().some((e) => e.text.includes("cache TTL"))).toBe(true);
-    expect(store.list(RESOURCES.events, "kube-system").items.some((e) => e.reason === "BackOff" && e.type === "Warning")).toBe(true);
+    expect(
+      store
+        .list(RESOURCES.events, "kube-system")
+        .items.some((e) => e.reason === "BackOff" && e.type === "Warning"),
+    ).toBe(true);
   });
 
   it("hands a ConfigMap change to running pods after the kubelet sync delay", async () => {
     const { store, runtimes } = startCluster(2);
     await waitFor("ready", () => (dsPods(store).filter(isReady).length === 2 ? true : undefined), 5000, 20);
     store.mutate(RESOURCES.configmaps, "kube-system", "node-local-dns", (cm) => {
-      (cm.data as Record<string, string>).Corefile = (cm.data as Record<string, string>).Corefile!.replace("cache 30", "cache 60");
+      (cm.data as Record<string, string>).Corefile = (cm.data as Record<string, string>).Corefile!.replace(
+        "cache 30",
+        "cache 60",
+      );
     });
-    await waitFor("both reloaded", () => (runtimes.filter((r) => r.corefiles.length === 2).length === 2 ? true : undefined), 5000, 20);
+    await waitFor(
+      "both reloaded",
+      () => (runtimes.filter((r) => r.corefiles.length === 2).length === 2 ? true : undefined),
+      5000,
+      20,
+    );
     expect(runtimes[0]!.corefiles[1]).toContain("cache 60");
   });
 });

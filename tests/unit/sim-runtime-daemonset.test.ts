@@ -1,11 +1,31 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { daemonSetStatus, planDaemonSet, resolveMaxUnavailable, templateHash, type DaemonPodView } from "../../sim/k8s/daemonset-controller-plan";
+import {
+  daemonSetStatus,
+  planDaemonSet,
+  resolveMaxUnavailable,
+  templateHash,
+  type DaemonPodView,
+} from "../../sim/k8s/daemonset-controller-plan";
 
 const NODES = ["node-1", "node-2", "node-3"];
 
-function pod(name: string, nodeName: string, hash: string, extra: Partial<DaemonPodView> = {}): DaemonPodView {
-  return { name, nodeName, hash, terminating: false, ready: true, failed: false, creationTimestamp: "2026-01-01T00:00:00Z", ...extra };
+function pod(
+  name: string,
+  nodeName: string,
+  hash: string,
+  extra: Partial<DaemonPodView> = {},
+): DaemonPodView {
+  return {
+    name,
+    nodeName,
+    hash,
+    terminating: false,
+    ready: true,
+    failed: false,
+    creationTimestamp: "2026-01-01T00:00:00Z",
+    ...extra,
+  };
 }
 
 describe("maxUnavailable", () => {
@@ -23,7 +43,9 @@ describe("template hash", () => {
   it("is stable across key order and changes with the template", () => {
     const a = templateHash({ metadata: { labels: { a: "1" } }, spec: { x: 1, y: 2 } });
     expect(templateHash({ spec: { y: 2, x: 1 }, metadata: { labels: { a: "1" } } })).toBe(a);
-    expect(templateHash({ metadata: { labels: { a: "1" }, annotations: { r: "now" } }, spec: { x: 1, y: 2 } })).not.toBe(a);
+    expect(
+      templateHash({ metadata: { labels: { a: "1" }, annotations: { r: "now" } }, spec: { x: 1, y: 2 } }),
+    ).not.toBe(a);
     expect(a).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{5,10}$/);
   });
 });
@@ -32,7 +54,10 @@ describe("planDaemonSet", () => {
   const base = { nodes: NODES, hash: "new", maxUnavailable: 1, rollingUpdate: true };
 
   it("creates a pod on every node that has none", () => {
-    expect(planDaemonSet({ ...base, pods: [pod("a", "node-2", "new")] })).toEqual({ create: ["node-1", "node-3"], delete: [] });
+    expect(planDaemonSet({ ...base, pods: [pod("a", "node-2", "new")] })).toEqual({
+      create: ["node-1", "node-3"],
+      delete: [],
+    });
   });
 
   it("deletes pods on nodes that are gone and extra pods on a node (keeping the oldest)", () => {
@@ -47,7 +72,11 @@ describe("planDaemonSet", () => {
   });
 
   it("replaces a pod while the old one on the node is still terminating", () => {
-    const pods = [pod("a", "node-1", "old", { terminating: true }), pod("b", "node-2", "new"), pod("c", "node-3", "new")];
+    const pods = [
+      pod("a", "node-1", "old", { terminating: true }),
+      pod("b", "node-2", "new"),
+      pod("c", "node-3", "new"),
+    ];
     expect(planDaemonSet({ ...base, pods })).toEqual({ create: ["node-1"], delete: [] });
   });
 
@@ -61,7 +90,11 @@ describe("planDaemonSet", () => {
   });
 
   it("replaces old pods that are unavailable anyway, counting them against the budget", () => {
-    const pods = [pod("o0", "node-1", "old", { ready: false }), pod("o1", "node-2", "old"), pod("o2", "node-3", "old")];
+    const pods = [
+      pod("o0", "node-1", "old", { ready: false }),
+      pod("o1", "node-2", "old"),
+      pod("o2", "node-3", "old"),
+    ];
     expect(planDaemonSet({ ...base, pods })).toEqual({ create: [], delete: ["o0"] });
     expect(planDaemonSet({ ...base, maxUnavailable: 2, pods })).toEqual({ create: [], delete: ["o0", "o1"] });
   });
@@ -78,26 +111,36 @@ describe("planDaemonSet", () => {
       ready: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(podArb, { maxLength: 3 }), fc.integer({ min: 1, max: 3 }), (specs, maxUnavailable) => {
-        // At most one live pod per node (manage() has settled).
-        const seen = new Set<string>();
-        const pods = specs.filter((s) => !seen.has(s.node) && seen.add(s.node)).map((s, i) => pod(`p${i}`, s.node, s.isNew ? "new" : "old", { ready: s.ready }));
-        const plan = planDaemonSet({ ...base, maxUnavailable, pods });
-        const deleted = new Set(plan.delete);
-        const unavailableAfter = NODES.filter((n) => {
-          const p = pods.find((x) => x.nodeName === n);
-          return !p || !p.ready || deleted.has(p.name);
-        }).length;
-        const unavailableBefore = NODES.filter((n) => !pods.find((x) => x.nodeName === n)?.ready).length;
-        expect(unavailableAfter).toBeLessThanOrEqual(Math.max(maxUnavailable, unavailableBefore));
-      }),
+      fc.property(
+        fc.array(podArb, { maxLength: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        (specs, maxUnavailable) => {
+          // At most one live pod per node (manage() has settled).
+          const seen = new Set<string>();
+          const pods = specs
+            .filter((s) => !seen.has(s.node) && seen.add(s.node))
+            .map((s, i) => pod(`p${i}`, s.node, s.isNew ? "new" : "old", { ready: s.ready }));
+          const plan = planDaemonSet({ ...base, maxUnavailable, pods });
+          const deleted = new Set(plan.delete);
+          const unavailableAfter = NODES.filter((n) => {
+            const p = pods.find((x) => x.nodeName === n);
+            return !p || !p.ready || deleted.has(p.name);
+          }).length;
+          const unavailableBefore = NODES.filter((n) => !pods.find((x) => x.nodeName === n)?.ready).length;
+          expect(unavailableAfter).toBeLessThanOrEqual(Math.max(maxUnavailable, unavailableBefore));
+        },
+      ),
     );
   });
 });
 
 describe("daemonSetStatus", () => {
   it("counts what kubectl rollout status compares", () => {
-    const pods = [pod("a", "node-1", "new"), pod("b", "node-2", "old"), pod("c", "node-3", "new", { ready: false })];
+    const pods = [
+      pod("a", "node-1", "new"),
+      pod("b", "node-2", "old"),
+      pod("c", "node-3", "new", { ready: false }),
+    ];
     expect(daemonSetStatus({ nodes: NODES, pods, hash: "new", generation: 4 })).toEqual({
       currentNumberScheduled: 3,
       desiredNumberScheduled: 3,
