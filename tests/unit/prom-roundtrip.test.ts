@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatGoFloat } from "@/lib/metrics/format-float";
 import { formatPrometheusText, sampleToJsonLine } from "@/lib/metrics/format";
-import { parsePrometheusText } from "@/lib/metrics/parse";
+import { parsePrometheusText, PrometheusParseError } from "@/lib/metrics/parse";
 import { parseGoFloat } from "@/lib/metrics/parse-float";
 import type { MetricFamily, MetricType, Sample } from "@/lib/metrics/samples";
 
@@ -95,6 +95,74 @@ describe("print → parse round trips", () => {
         expect(again).toEqual(first);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("whole expositions", () => {
+  const simpleType = fc.constantFrom<MetricType>("COUNTER", "GAUGE", "UNTYPED");
+  const sample = fc.record({ labels: fc.dictionary(labelName, anyText, { maxKeys: 3 }), value: anyDouble });
+  const families = fc.uniqueArray(
+    fc.record({
+      name: metricName,
+      type: simpleType,
+      help: anyText.filter((h) => !/^[ \t]/.test(h)),
+      samples: fc.array(sample, { minLength: 1, maxLength: 4 }),
+    }),
+    { selector: (f) => f.name, maxLength: 6 },
+  );
+
+  it("several families of samples print and parse back unchanged, in order", () => {
+    fc.assert(
+      fc.property(families, (generated) => {
+        const fams = generated.map((f) => family(f.name, f.type, f.help, f.samples));
+        const parsed = parsePrometheusText(formatPrometheusText(fams));
+        expect([...parsed.families.values()]).toEqual(fams);
+        expect(parsed.samples).toEqual(fams.flatMap((f) => f.samples));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("any text either parses or fails with a PrometheusParseError on a real line", () => {
+    const piece = fc.constantFrom(
+      "# HELP ",
+      "# TYPE ",
+      "histogram",
+      "summary",
+      "a",
+      "a_sum",
+      "a_bucket",
+      "{",
+      "}",
+      "le=",
+      "quantile=",
+      '"',
+      "\\",
+      ",",
+      " ",
+      "\n",
+      "1",
+      "NaN",
+      "+Inf",
+      "=",
+      "#",
+      "\t",
+      "é",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        try {
+          parsePrometheusText(text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PrometheusParseError);
+          const line = (err as PrometheusParseError).line;
+          expect(line).toBeGreaterThanOrEqual(1);
+          expect(line).toBeLessThanOrEqual(text.split("\n").length);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
