@@ -99,7 +99,7 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
     expect(r.stdout).toMatch(/configmap\/node-local-dns\s+1\s+/);
   });
 
-  it("logs -f streams the container's output", async () => {
+  it("logs -f streams the container's output and ends when the pod is deleted", async () => {
     const pod = podNames()[0]!;
     const child = spawn(
       KUBECTL,
@@ -109,20 +109,24 @@ describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
     let out = "";
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on("data", (c: Buffer) => {
           out += c.toString();
           if (out.includes("CoreDNS-1.11.3")) resolve();
         });
-        child.on("exit", (code) =>
+        void exited.then((code) =>
           reject(new Error(`kubectl logs -f exited (${code}) before the banner: ${err}`)),
         );
       });
+      expect((await kubectl(["delete", "pod", "-n", "kube-system", pod])).code).toBe(0);
+      expect(await exited).toBe(0);
     } finally {
       child.kill("SIGTERM");
     }
-    expect(out).toContain("CoreDNS-1.11.3");
+    // The container's SIGTERM lines reached the follower before the stream ended.
+    expect(out).toContain("[INFO] SIGTERM: Shutting down servers then terminating");
   });
 
   it("auth can-i patch daemonsets: yes for admin, no for viewer", async () => {
