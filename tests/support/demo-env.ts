@@ -1,0 +1,45 @@
+/**
+ * A simulated cluster plus the production dashboard server wired to it through the kubeconfig the
+ * simulator wrote — what `npm run demo -- --prod` runs, on its own loopback range and ports.
+ */
+import { startSimCluster, type SimCluster } from "../../sim/cluster";
+import { startNextServer, type NextServer } from "../../scripts/next-server";
+import { freePort } from "./ports";
+
+export interface DemoEnv {
+  cluster: SimCluster;
+  server: NextServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemoEnv(opts: { addressBase: number; nodes?: number; qps?: number; env?: Record<string, string> }): Promise<DemoEnv> {
+  const cluster = await startSimCluster({
+    nodes: opts.nodes ?? 5,
+    addressBase: opts.addressBase,
+    qps: opts.qps ?? 10,
+    apiPort: 0,
+    dnsPort: 0,
+    outDir: `.sim/test-${opts.addressBase}`,
+  });
+  let server: NextServer;
+  try {
+    server = await startNextServer({
+      mode: "prod",
+      port: await freePort(),
+      env: { KUBECONFIG: cluster.kubeconfigPath, DASHBOARD_SCRAPE_INTERVAL_MS: "1000", ...opts.env },
+    });
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return {
+    cluster,
+    server,
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      await cluster.stop();
+    },
+  };
+}
