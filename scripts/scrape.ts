@@ -26,7 +26,11 @@ class UsageError extends Error {}
 
 /** The node record builder, once lib/metrics/node-record.ts provides one. */
 async function nodeRecordBuilder(): Promise<(samples: Sample[]) => unknown> {
-  const mod = (await import("../lib/metrics/node-record").catch(() => ({}))) as Record<string, unknown>;
+  const mod = (await import("../lib/metrics/node-record").catch((err: NodeJS.ErrnoException) => {
+    // Missing module: not written yet. Anything else (a syntax error in it) is a real failure.
+    if (err.code === "MODULE_NOT_FOUND" || err.code === "ERR_MODULE_NOT_FOUND") return {};
+    throw err;
+  })) as Record<string, unknown>;
   const build = mod.buildNodeRecord ?? mod.buildNodeScrape;
   if (typeof build !== "function")
     throw new Error(
@@ -42,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       args: argv,
       allowPositionals: true,
       options: {
+        help: { type: "boolean", short: "h", default: false },
         "max-bytes": { type: "string" },
         "max-samples": { type: "string" },
         node: { type: "boolean", default: false },
@@ -51,6 +56,10 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (positionals.length !== 1) throw new UsageError(USAGE);
   const source = positionals[0] as string;
   const maxBodyBytes = positiveInt("--max-bytes", values["max-bytes"]);
