@@ -10,6 +10,7 @@ import { KUBE_DNS_CLUSTER_IP, LINK_LOCAL_IP } from "../addresses";
 import type { PodRuntimeSpec } from "../runtime";
 import { DEFAULT_CACHE_CONFIG, type CacheConfig } from "./cache";
 import { RESOLV_CONF } from "./corefile-render";
+import { COMMON_LOG_FORMAT } from "./log-format";
 
 /** Where CoreDNS reads its config from in the node-local-dns DaemonSet (`-conf /etc/Corefile`). */
 export const COREFILE_PATH = "/etc/Corefile";
@@ -36,7 +37,8 @@ export interface BlockConfig {
   zones: string[];
   /** The Corefile port (53), used in labels and listener lines, not the real socket port. */
   port: number;
-  log: boolean;
+  /** `log` rules in file order; the first whose names match a query decides (empty = no `log`). */
+  log: LogRule[];
   errors: boolean;
   /** Cache settings and the zones the cache covers (its `zones` label joined by ","). */
   cache: { config: CacheConfig; zones: string[] } | null;
@@ -45,6 +47,15 @@ export interface BlockConfig {
   reload: boolean;
   /** Names for coredns_plugin_enabled: the block's handlers in CoreDNS's plugin order. */
   handlers: string[];
+}
+
+/** One `log [NAMES...] [FORMAT] { class ... }` directive. */
+export interface LogRule {
+  /** Zones the rule covers, fully qualified ("." = everything). */
+  names: string[];
+  format: string;
+  /** Response classes logged: success, denial (NXDOMAIN/NODATA), error; "all" logs every query. */
+  classes: Set<"all" | "success" | "denial" | "error">;
 }
 
 /** One (address × port) the pod listens on, and the blocks that share it. */
@@ -153,6 +164,25 @@ function forwardTargets(spec: PodRuntimeSpec, args: string[]): ForwardTarget[] {
   return out;
 }
 
+/** plugin/log setup: one argument is a name; with more, a last one containing "{" is the format. */
+function logRule(d: CorefileDirective): LogRule {
+  let names = d.args.slice();
+  let format = COMMON_LOG_FORMAT;
+  const last = names.at(-1);
+  if (names.length > 1 && last !== undefined && last.includes("{")) {
+    format = last;
+    names = names.slice(0, -1);
+  }
+  const classes = new Set<LogRule["classes"] extends Set<infer C> ? C : never>();
+  for (const sub of d.block ?? []) {
+    if (sub.name !== "class") continue;
+    for (const c of sub.args)
+      if (c === "all" || c === "success" || c === "denial" || c === "error") classes.add(c);
+  }
+  if (classes.size === 0) classes.add("all");
+  return { names: names.length ? names.map((n) => fqdn(n.toLowerCase())) : ["."], format, classes };
+}
+
 function blockConfig(
   spec: PodRuntimeSpec,
   node: CorefileServerBlockNode,
@@ -164,7 +194,7 @@ function blockConfig(
   const block: BlockConfig = {
     zones,
     port: d.port,
-    log: d.log,
+    log: node.directives.filter((x) => x.name === "log").map(logRule),
     errors: d.errors,
     cache: cacheNode && d.cache ? cacheConfigOf(cacheNode, d.cache, zones) : null,
     forward: d.forward

@@ -4,10 +4,10 @@
  * a new engine (fresh caches), as CoreDNS builds new plugin instances.
  */
 import type { CorednsVersion } from "../runtime";
-import { DnsCache } from "./cache";
-import { routeQuery, type BlockConfig, type ListenerConfig, type PodConfig } from "./config";
+import { classifyResponse, DnsCache } from "./cache";
+import { nameInZone, routeQuery, type BlockConfig, type ListenerConfig, type PodConfig } from "./config";
 import { ForwardPool, UpstreamError } from "./forward";
-import { formatErrorsLine, formatQueryLog } from "./log-format";
+import { formatErrorsLine, formatLogTemplate } from "./log-format";
 import type { CorednsMetrics, Proto } from "./metrics";
 import {
   clientBufferSize,
@@ -138,11 +138,13 @@ export class CorednsEngine {
       durationSeconds: nanos / 1e9,
       qtype,
     });
-    if (block.log) {
+    const rule = block.log.find((r) => r.names.some((z) => nameInZone(qname, z)));
+    if (rule && (rule.classes.has("all") || rule.classes.has(responseClass(written)))) {
       this.deps.log(
-        formatQueryLog({
+        formatLogTemplate(rule.format, {
           remoteIP: src.remoteIP,
           remotePort: src.remotePort,
+          localIP: src.listener.virtualIP,
           request: req,
           proto: src.proto,
           requestSize: bytes.length,
@@ -263,6 +265,17 @@ export class CorednsEngine {
     m.forwardHealthcheckBroken();
     return { error: lastError };
   }
+}
+
+/** plugin/log's class of a reply: response.Classify(response.Typify(msg)); nothing written is an error. */
+function responseClass(m: DnsMessage | null): "success" | "denial" | "error" {
+  if (!m) return "error";
+  const c = classifyResponse(m);
+  return c === "noerror" || c === "delegation"
+    ? "success"
+    : c === "nxdomain" || c === "nodata"
+      ? "denial"
+      : "error";
 }
 
 function withEdns(reply: DnsMessage, req: DnsMessage): DnsMessage {

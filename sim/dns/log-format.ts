@@ -21,10 +21,12 @@ export function formatDurationSeconds(nanos: number): string {
   return frac ? `${whole}.${frac}s` : `${whole}s`;
 }
 
-/** Everything the `log` plugin's default format prints about one query. */
+/** Everything the `log` plugin's placeholders can print about one query. */
 export interface QueryLogFields {
   remoteIP: string;
   remotePort: number;
+  /** The address the query was sent to, as the server saw it (the virtual bind address). */
+  localIP: string;
   request: DnsMessage;
   proto: "udp" | "tcp";
   requestSize: number;
@@ -38,17 +40,49 @@ export interface QueryLogFields {
   legacyEmptyRcode: boolean;
 }
 
+/** plugin/log's CommonLogFormat (the default) and CombinedLogFormat. */
+export const COMMON_LOG_FORMAT = `{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}`;
+export const COMBINED_LOG_FORMAT = `${COMMON_LOG_FORMAT} "{>opcode}"`;
+
+function placeholders(f: QueryLogFields): Record<string, string> {
+  const q = f.request.questions[0];
+  const doBit = f.request.edns?.do ? "true" : "false";
+  return {
+    "{type}": q ? typeName(q.type) : "-",
+    "{class}": q ? (q.class === 1 ? "IN" : `CLASS${q.class}`) : "-",
+    "{name}": q ? q.name.toLowerCase() : "-",
+    "{proto}": f.proto,
+    "{remote}": f.remoteIP.includes(":") ? `[${f.remoteIP}]` : f.remoteIP,
+    "{port}": String(f.remotePort),
+    "{local}": f.localIP || "-",
+    "{size}": String(f.requestSize),
+    "{duration}": formatDurationSeconds(f.durationNanos),
+    "{rcode}": f.response ? rcodeName(f.response.rcode) : f.legacyEmptyRcode ? "NOERROR" : "-",
+    "{rsize}": String(f.responseSize),
+    "{>rflags}": f.response ? flagsString(f.response) || "-" : "-",
+    "{>bufsize}": String(f.bufsize),
+    "{>do}": doBit,
+    "{>id}": String(f.request.id),
+    "{>opcode}": opcodeName(f.request.opcode),
+  };
+}
+
+function opcodeName(opcode: number): string {
+  return ["QUERY", "IQUERY", "STATUS", "", "NOTIFY", "UPDATE"][opcode] || String(opcode);
+}
+
+/** Fills a `log` FORMAT; `{common}`/`{combined}` expand first; unknown placeholders print "-". */
+export function formatLogTemplate(format: string, f: QueryLogFields): string {
+  const values = placeholders(f);
+  const expanded = format
+    .replaceAll("{common}", COMMON_LOG_FORMAT)
+    .replaceAll("{combined}", COMBINED_LOG_FORMAT);
+  return `[INFO] ${expanded.replace(/\{[^{}\s]*\}/g, (ph) => values[ph] ?? "-")}`;
+}
+
 /** `{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}` */
 export function formatQueryLog(f: QueryLogFields): string {
-  const q = f.request.questions[0];
-  const type = q ? typeName(q.type) : "-";
-  const klass = q ? (q.class === 1 ? "IN" : `CLASS${q.class}`) : "-";
-  const name = q ? q.name.toLowerCase() : "-";
-  const remote = f.remoteIP.includes(":") ? `[${f.remoteIP}]` : f.remoteIP;
-  const rcode = f.response ? rcodeName(f.response.rcode) : f.legacyEmptyRcode ? "NOERROR" : "-";
-  const rflags = f.response ? flagsString(f.response) || "-" : "-";
-  const doBit = f.request.edns?.do ? "true" : "false";
-  return `[INFO] ${remote}:${f.remotePort} - ${f.request.id} "${type} ${klass} ${name} ${f.proto} ${f.requestSize} ${doBit} ${f.bufsize}" ${rcode} ${rflags} ${f.responseSize} ${formatDurationSeconds(f.durationNanos)}`;
+  return formatLogTemplate(COMMON_LOG_FORMAT, f);
 }
 
 /** `[ERROR] plugin/errors: 2 svc0.ns0.svc.cluster.local. A: dial tcp 10.96.0.11:53: connect: connection refused` */

@@ -37,6 +37,7 @@ describe("CoreDNS log lines", () => {
     const line = formatQueryLog({
       remoteIP: "127.0.0.1",
       remotePort: 39768,
+      localIP: "10.96.0.10",
       request: req,
       proto: "udp",
       requestSize: encodeMessage(req).length,
@@ -58,6 +59,7 @@ describe("CoreDNS log lines", () => {
     const base = {
       remoteIP: "127.0.0.1",
       remotePort: 55934,
+      localIP: "10.96.0.10",
       request: req,
       proto: "udp" as const,
       requestSize: 44,

@@ -1,0 +1,107 @@
+/**
+ * Every socket of one simulated CoreDNS process: the DNS listeners of the running config, /metrics
+ * and /health. A reload keeps the listeners both configs share (CoreDNS hands its listener file
+ * descriptors to the new instance), opens new ones and closes the rest.
+ */
+import type { PodRuntimeSpec } from "../runtime";
+import { CorednsConfigError, standInFor, type ListenerConfig, type PodConfig } from "./config";
+import { startHealthEndpoint, startMetricsEndpoint, type HttpEndpoint } from "./http";
+import { listenErrorText } from "./lifecycle-log";
+import { startDnsListener, type DnsHandler, type DnsListener } from "./transport";
+
+/** Identifies a listener across configs: its loopback address and Corefile port. */
+export function listenerKey(l: Pick<ListenerConfig, "host" | "port">): string {
+  return `${l.host}|${l.port}`;
+}
+
+export class PodSockets {
+  private readonly dns = new Map<string, DnsListener>();
+  private metrics: HttpEndpoint | null = null;
+  private health: HttpEndpoint | null = null;
+
+  /**
+   * @param handlerFor the query handler for a listener key; it should look the current config up at
+   *   query time, so a reload takes effect without reopening sockets.
+   */
+  constructor(
+    private readonly spec: PodRuntimeSpec,
+    private readonly handlerFor: (key: string) => DnsHandler,
+    private readonly renderMetrics: () => string,
+  ) {}
+
+  /** The socket for a listener of the running config. */
+  listener(l: Pick<ListenerConfig, "host" | "port">): DnsListener | undefined {
+    return this.dns.get(listenerKey(l));
+  }
+
+  metricsEndpoint(): HttpEndpoint | null {
+    return this.metrics;
+  }
+
+  healthEndpoint(): HttpEndpoint | null {
+    return this.health;
+  }
+
+  /** The real port for a Corefile port: ephemeral in tests (dnsPort 0), else dnsPort stands in for 53. */
+  private dnsPortFor(corefilePort: number): number {
+    if (this.spec.dnsPort === 0) return 0;
+    return corefilePort === 53 ? this.spec.dnsPort : corefilePort;
+  }
+
+  /** Opens what `config` needs and is not open; closes DNS listeners it no longer has. Throws CorednsConfigError. */
+  async sync(config: PodConfig): Promise<void> {
+    const wanted = new Set(config.listeners.map(listenerKey));
+    for (const [key, sock] of this.dns) {
+      if (wanted.has(key)) continue;
+      this.dns.delete(key);
+      await sock.close();
+    }
+    await Promise.all(
+      config.listeners.map(async (l) => {
+        const key = listenerKey(l);
+        if (this.dns.has(key)) return;
+        try {
+          this.dns.set(key, await startDnsListener(l.host, this.dnsPortFor(l.port), this.handlerFor(key)));
+        } catch (err) {
+          throw new CorednsConfigError(listenErrorText(err, l.virtualIP || l.host, l.port));
+        }
+      }),
+    );
+    if (config.metrics && !this.metrics) {
+      try {
+        this.metrics = await startMetricsEndpoint(
+          this.spec.addresses.nodeIP,
+          this.spec.metricsPort,
+          this.renderMetrics,
+        );
+      } catch (err) {
+        throw new CorednsConfigError(listenErrorText(err, "", 9253));
+      }
+    }
+    if (config.health && !this.health) {
+      try {
+        this.health = await startHealthEndpoint(this.healthHost(), this.spec.healthPort);
+      } catch (err) {
+        throw new CorednsConfigError(listenErrorText(err, this.spec.localIPs[0] ?? "", 8080));
+      }
+    }
+  }
+
+  /** `health 169.254.20.10:8080` listens on the link-local stand-in, where the liveness probe looks. */
+  private healthHost(): string {
+    try {
+      return standInFor(this.spec, this.spec.localIPs[0] ?? "169.254.20.10", 8080);
+    } catch {
+      return this.spec.addresses.linkLocal;
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const all: { close(): Promise<void> }[] = [...this.dns.values()];
+    if (this.metrics) all.push(this.metrics);
+    if (this.health) all.push(this.health);
+    this.dns.clear();
+    this.metrics = this.health = null;
+    await Promise.all(all.map((s) => s.close()));
+  }
+}
