@@ -14,7 +14,12 @@ export interface DeletionOptions {
   propagationPolicy?: "Orphan" | "Background" | "Foreground";
 }
 
-function deletePod(store: ObjectStore, hooks: ApiServerHooks, pod: KubeObject, opts: DeletionOptions): KubeObject {
+function deletePod(
+  store: ObjectStore,
+  hooks: ApiServerHooks,
+  pod: KubeObject,
+  opts: DeletionOptions,
+): KubeObject {
   const spec = (pod.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
   const grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
   const ns = pod.metadata.namespace;
@@ -28,8 +33,17 @@ function deletePod(store: ObjectStore, hooks: ApiServerHooks, pod: KubeObject, o
 }
 
 /** Deletes one object (pods gracefully) and schedules garbage collection of its dependents. */
-export function deleteObject(store: ObjectStore, hooks: ApiServerHooks, rt: ResourceType, o: KubeObject, opts: DeletionOptions): KubeObject {
-  const result = rt === RESOURCES.pods ? deletePod(store, hooks, o, opts) : store.delete(rt, rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name);
+export function deleteObject(
+  store: ObjectStore,
+  hooks: ApiServerHooks,
+  rt: ResourceType,
+  o: KubeObject,
+  opts: DeletionOptions,
+): KubeObject {
+  const result =
+    rt === RESOURCES.pods
+      ? deletePod(store, hooks, o, opts)
+      : store.delete(rt, rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name);
   if (rt === RESOURCES.namespaces) {
     deleteNamespaceContents(store, hooks, o.metadata.name);
   } else if (opts.propagationPolicy !== "Orphan" && o.metadata.uid) {
@@ -49,7 +63,12 @@ function ignoreNotFound(fn: () => void): void {
 }
 
 /** Deletes every object whose ownerReferences name `ownerUid` (same namespace, or cluster-scoped owner). */
-export function collectDependents(store: ObjectStore, hooks: ApiServerHooks, ownerUid: string, namespace: string | undefined): void {
+export function collectDependents(
+  store: ObjectStore,
+  hooks: ApiServerHooks,
+  ownerUid: string,
+  namespace: string | undefined,
+): void {
   for (const rt of ALL_RESOURCES) {
     if (rt.verbs.length === 1) continue; // create-only review types are never stored
     for (const o of store.list(rt, rt.namespaced ? namespace : undefined).items) {
@@ -62,6 +81,7 @@ export function collectDependents(store: ObjectStore, hooks: ApiServerHooks, own
 function deleteNamespaceContents(store: ObjectStore, hooks: ApiServerHooks, ns: string): void {
   for (const rt of ALL_RESOURCES) {
     if (!rt.namespaced) continue;
-    for (const o of store.list(rt, ns).items) ignoreNotFound(() => deleteObject(store, hooks, rt, o, { propagationPolicy: "Orphan" }));
+    for (const o of store.list(rt, ns).items)
+      ignoreNotFound(() => deleteObject(store, hooks, rt, o, { propagationPolicy: "Orphan" }));
   }
 }

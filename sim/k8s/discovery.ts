@@ -44,7 +44,11 @@ export function servedGroups(): { name: string; version: string }[] {
 }
 
 export function apiVersions(serverAddress: string): unknown {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
 }
 
 export function apiGroupList(): unknown {
@@ -61,7 +65,13 @@ export function apiGroup(name: string, version: string): Record<string, unknown>
 }
 
 function resourceEntry(r: ResourceType): Record<string, unknown> {
-  const e: Record<string, unknown> = { name: r.resource, singularName: r.singularName ?? "", namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+  const e: Record<string, unknown> = {
+    name: r.resource,
+    singularName: r.singularName ?? "",
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: r.verbs,
+  };
   if (r.shortNames?.length) e.shortNames = r.shortNames;
   if (r.categories?.length) e.categories = r.categories;
   return e;
@@ -86,7 +96,12 @@ export function apiResourceList(group: string, version: string): unknown {
     }
   }
   resources.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 /** Whether the client asked for aggregated discovery only (no plain JSON fallback offered). */

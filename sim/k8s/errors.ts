@@ -38,11 +38,20 @@ export function qualifiedResource(group: string, resource: string): string {
 
 /** `pods "x" not found` with details as the real server fills them. */
 export function notFound(group: string, resource: string, name: string): StoreError {
-  return new StoreError(404, "NotFound", `${qualifiedResource(group, resource)} "${name}" not found`, { name, group, kind: resource });
+  return new StoreError(404, "NotFound", `${qualifiedResource(group, resource)} "${name}" not found`, {
+    name,
+    group,
+    kind: resource,
+  });
 }
 
 export function alreadyExists(group: string, resource: string, name: string): StoreError {
-  return new StoreError(409, "AlreadyExists", `${qualifiedResource(group, resource)} "${name}" already exists`, { name, group, kind: resource });
+  return new StoreError(
+    409,
+    "AlreadyExists",
+    `${qualifiedResource(group, resource)} "${name}" already exists`,
+    { name, group, kind: resource },
+  );
 }
 
 /** Optimistic-concurrency failure: the caller's resourceVersion is not the stored one. */

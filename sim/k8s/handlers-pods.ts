@@ -13,14 +13,30 @@ import type { KubeObject } from "./types";
 import { notFound } from "./errors";
 
 function unavailable(what: string): StoreError {
-  return new StoreError(503, "ServiceUnavailable", `${what} is not available: the simulated cluster has no runtime attached to serve it`);
+  return new StoreError(
+    503,
+    "ServiceUnavailable",
+    `${what} is not available: the simulated cluster has no runtime attached to serve it`,
+  );
 }
 
 export async function handlePodLog(ctx: RequestContext): Promise<void> {
-  if (ctx.info.verb !== "get") throw new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  if (ctx.info.verb !== "get")
+    throw new StoreError(
+      405,
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+    );
   const pod = getObject(ctx);
   if (!ctx.hooks.podLog) throw unavailable("pods/log");
-  await ctx.hooks.podLog({ namespace: ctx.info.namespace ?? "", name: pod.metadata.name, pod, query: ctx.query, req: ctx.req, res: ctx.res });
+  await ctx.hooks.podLog({
+    namespace: ctx.info.namespace ?? "",
+    name: pod.metadata.name,
+    pod,
+    query: ctx.query,
+    req: ctx.req,
+    res: ctx.res,
+  });
 }
 
 export async function handlePodProxy(ctx: RequestContext): Promise<void> {
@@ -49,7 +65,8 @@ export function parsePorts(query: URLSearchParams): number[] {
     for (const p of v.split(",")) {
       if (p.trim() === "") continue;
       const n = Number(p);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw badRequest(`invalid port "${p}": port must be > 0 and < 65536`);
+      if (!Number.isInteger(n) || n < 1 || n > 65535)
+        throw badRequest(`invalid port "${p}": port must be > 0 and < 65536`);
       out.push(n);
     }
   }

@@ -22,7 +22,15 @@ export function handleGet(ctx: RequestContext): void {
   const o = getObject(ctx);
   const accept = ctx.req.headers.accept;
   if (wantsTable(accept)) {
-    sendJson(ctx.res, 200, toTable(ctx.rt, [o], { include: includeObjectOf(ctx.query), apiVersion: tableVersion(accept), resourceVersion: undefined }));
+    sendJson(
+      ctx.res,
+      200,
+      toTable(ctx.rt, [o], {
+        include: includeObjectOf(ctx.query),
+        apiVersion: tableVersion(accept),
+        resourceVersion: undefined,
+      }),
+    );
     return;
   }
   sendJson(ctx.res, 200, o);
@@ -40,7 +48,9 @@ function decodeContinue(token: string): ContinueToken {
   } catch {
     // fall through to the API server's message
   }
-  throw badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+  throw badRequest(
+    "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+  );
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
@@ -64,11 +74,23 @@ export function handleList(ctx: RequestContext): void {
     remaining = page.length - limit;
     page = page.slice(0, limit);
     const last = page[page.length - 1];
-    if (last) continueToken = Buffer.from(JSON.stringify({ rv: resourceVersion, start: keyOf(last) })).toString("base64url");
+    if (last)
+      continueToken = Buffer.from(JSON.stringify({ rv: resourceVersion, start: keyOf(last) })).toString(
+        "base64url",
+      );
   }
   const accept = ctx.req.headers.accept;
   if (wantsTable(accept)) {
-    sendJson(ctx.res, 200, toTable(rt, page, { include: includeObjectOf(query), apiVersion: tableVersion(accept), resourceVersion, continueToken }));
+    sendJson(
+      ctx.res,
+      200,
+      toTable(rt, page, {
+        include: includeObjectOf(query),
+        apiVersion: tableVersion(accept),
+        resourceVersion,
+        continueToken,
+      }),
+    );
     return;
   }
   const metadata: Record<string, unknown> = { resourceVersion };
@@ -95,32 +117,53 @@ export function handleWatch(ctx: RequestContext, onClose: (stop: () => void) => 
   const asTable = wantsTable(accept);
   let rv = query.get("resourceVersion") ?? undefined;
   if (sendInitial) rv = undefined;
-  else if (query.get("sendInitialEvents") === "false" && (rv === undefined || rv === "" || rv === "0")) rv = store.resourceVersion();
+  else if (query.get("sendInitialEvents") === "false" && (rv === undefined || rv === "" || rv === "0"))
+    rv = store.resourceVersion();
 
-  res.writeHead(200, { ...commonHeaders(), "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+  res.writeHead(200, {
+    ...commonHeaders(),
+    "Content-Type": "application/json",
+    "Transfer-Encoding": "chunked",
+  });
   res.flushHeaders();
   let first = true;
   const write = (e: WatchEvent | { type: "ERROR"; object: unknown }) => {
     if (res.writableEnded) return;
     let object: unknown = e.object;
     if (asTable && e.type !== "ERROR" && e.type !== "BOOKMARK") {
-      object = toTable(rt, [e.object as KubeObject], { include: includeObjectOf(query), apiVersion: tableVersion(accept), withColumns: first });
+      object = toTable(rt, [e.object as KubeObject], {
+        include: includeObjectOf(query),
+        apiVersion: tableVersion(accept),
+        withColumns: first,
+      });
       first = false;
     }
     res.write(`${JSON.stringify({ type: e.type, object })}\n`);
   };
   const bookmark = (annotations?: Record<string, string>) => {
-    const metadata: Record<string, unknown> = { resourceVersion: store.resourceVersion(), creationTimestamp: null };
+    const metadata: Record<string, unknown> = {
+      resourceVersion: store.resourceVersion(),
+      creationTimestamp: null,
+    };
     if (annotations) metadata.annotations = annotations;
-    write({ type: "BOOKMARK", object: { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata } as unknown as KubeObject });
+    write({
+      type: "BOOKMARK",
+      object: { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata } as unknown as KubeObject,
+    });
   };
 
   let stop: () => void = () => undefined;
   try {
-    stop = store.watch(rt, rt.namespaced ? info.namespace : undefined, rv, {
-      labelSelector: query.get("labelSelector") ?? undefined,
-      fieldSelector: query.get("fieldSelector") ?? undefined,
-    }, write);
+    stop = store.watch(
+      rt,
+      rt.namespaced ? info.namespace : undefined,
+      rv,
+      {
+        labelSelector: query.get("labelSelector") ?? undefined,
+        fieldSelector: query.get("fieldSelector") ?? undefined,
+      },
+      write,
+    );
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     // The real server answers 200 and reports an expired resourceVersion as an ERROR event.

@@ -14,6 +14,7 @@ import { successStatus } from "./status";
 import type { KubeObject, ResourceType } from "./types";
 import { checkDecodable, validateObject } from "./validation";
 import { deleteObject } from "./deletion";
+import { enforceFieldValidation } from "./field-validation";
 
 function namespaceOf(ctx: RequestContext): string | undefined {
   return ctx.rt.namespaced ? ctx.info.namespace : undefined;
@@ -25,9 +26,14 @@ function admitNamespace(ctx: RequestContext, ns: string | undefined): void {
   const nsObj = ctx.store.get(RESOURCES.namespaces, undefined, ns);
   if (!nsObj) throw notFound("", "namespaces", ns);
   if (nsObj.metadata.deletionTimestamp) {
-    throw new StoreError(403, "Forbidden", `${ctx.rt.resource} "${""}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
-      kind: ctx.rt.resource,
-    });
+    throw new StoreError(
+      403,
+      "Forbidden",
+      `${ctx.rt.resource} "${""}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      {
+        kind: ctx.rt.resource,
+      },
+    );
   }
 }
 
@@ -44,7 +50,11 @@ function reconcileNamespace(rt: ResourceType, o: KubeObject, ns: string | undefi
 }
 
 function unsupportedBody(): StoreError {
-  return new StoreError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+  return new StoreError(
+    415,
+    "UnsupportedMediaType",
+    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+  );
 }
 
 async function readObject(ctx: RequestContext): Promise<unknown> {
@@ -66,11 +76,18 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
     handleSelfSubjectAccessReview(ctx, body);
     return;
   }
-  if (ctx.info.subresource) throw new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  if (ctx.info.subresource)
+    throw new StoreError(
+      405,
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+    );
   const dryRun = isDryRun(ctx.query);
   const o = checkDecodable(rt, body);
+  enforceFieldValidation(rt, o, ctx.query, res);
   const ns = namespaceOf(ctx);
-  if (rt.namespaced && !ns) throw new StoreError(404, "NotFound", "the server could not find the requested resource");
+  if (rt.namespaced && !ns)
+    throw new StoreError(404, "NotFound", "the server could not find the requested resource");
   reconcileNamespace(rt, o, ns);
   admitNamespace(ctx, ns);
   validateObject(rt, o, { creating: true });
@@ -83,21 +100,40 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
   const { rt, store, info } = ctx;
   const name = info.name ?? "";
   if (next.metadata.name !== name) {
-    throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   reconcileNamespace(rt, next, namespaceOf(ctx));
   if (next.metadata.uid && next.metadata.uid !== current.metadata.uid) {
-    throw new StoreError(409, "Conflict", `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid ?? ""}`, {
-      name,
-      group: rt.group,
-      kind: rt.resource,
-    });
+    throw new StoreError(
+      409,
+      "Conflict",
+      `Precondition failed: UID in precondition: ${next.metadata.uid}, UID in object meta: ${current.metadata.uid ?? ""}`,
+      {
+        name,
+        group: rt.group,
+        kind: rt.resource,
+      },
+    );
   }
   const status = info.subresource === "status";
-  if (info.subresource && !status) throw new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-  if (status && !rt.subresources?.status) throw new StoreError(404, "NotFound", "the server could not find the requested resource");
+  if (info.subresource && !status)
+    throw new StoreError(
+      405,
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+    );
+  if (status && !rt.subresources?.status)
+    throw new StoreError(404, "NotFound", "the server could not find the requested resource");
   // Validate what would be stored: for a status write, only status changes.
-  const candidate = status ? { ...current, status: next.status, metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion } } : next;
+  const candidate = status
+    ? {
+        ...current,
+        status: next.status,
+        metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion },
+      }
+    : next;
   validateObject(rt, candidate, { creating: false, old: current });
   return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
 }
@@ -105,6 +141,7 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
 export async function handleUpdate(ctx: RequestContext): Promise<void> {
   const body = await readObject(ctx);
   const o = checkDecodable(ctx.rt, body);
+  enforceFieldValidation(ctx.rt, o, ctx.query, ctx.res);
   const current = ctx.store.get(ctx.rt, namespaceOf(ctx), ctx.info.name ?? "");
   if (!current) throw notFound(ctx.rt.group, ctx.rt.resource, ctx.info.name ?? "");
   sendJson(ctx.res, 200, commitUpdate(ctx, o, current));
@@ -123,6 +160,7 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
   if (!current) throw notFound(ctx.rt.group, ctx.rt.resource, ctx.info.name ?? "");
   const patched = applyPatch(type, ctx.rt.kind, current, patch);
   const o = checkDecodable(ctx.rt, patched);
+  enforceFieldValidation(ctx.rt, o, ctx.query, ctx.res);
   sendJson(ctx.res, 200, commitUpdate(ctx, o, current));
 }
 
@@ -140,7 +178,8 @@ async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
   if (q !== null) body.gracePeriodSeconds = Number(q);
   const p = ctx.query.get("propagationPolicy");
   if (p === "Orphan" || p === "Background" || p === "Foreground") body.propagationPolicy = p;
-  if (body.gracePeriodSeconds !== undefined && !Number.isInteger(body.gracePeriodSeconds)) throw badRequest("gracePeriodSeconds must be an integer");
+  if (body.gracePeriodSeconds !== undefined && !Number.isInteger(body.gracePeriodSeconds))
+    throw badRequest("gracePeriodSeconds must be an integer");
   return body;
 }
 
@@ -152,18 +191,40 @@ export async function handleDelete(ctx: RequestContext): Promise<void> {
   if (!current) throw notFound(rt.group, rt.resource, info.name ?? "");
   const pre = opts.preconditions;
   if (pre?.uid && pre.uid !== current.metadata.uid) {
-    throw new StoreError(409, "Conflict", `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`, { name: current.metadata.name, group: rt.group, kind: rt.resource });
+    throw new StoreError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ""}`,
+      { name: current.metadata.name, group: rt.group, kind: rt.resource },
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-    throw new StoreError(409, "Conflict", `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`, { name: current.metadata.name, group: rt.group, kind: rt.resource });
+    throw new StoreError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`,
+      { name: current.metadata.name, group: rt.group, kind: rt.resource },
+    );
   }
   if (dryRun) {
-    sendJson(res, 200, rt === RESOURCES.pods ? current : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid));
+    sendJson(
+      res,
+      200,
+      rt === RESOURCES.pods
+        ? current
+        : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid),
+    );
     return;
   }
   const result = deleteObject(store, ctx.hooks, rt, current, opts);
   // Pods answer with the (terminating) pod; other types with a Success Status, as a real server does.
-  sendJson(res, 200, rt === RESOURCES.pods ? result : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid));
+  sendJson(
+    res,
+    200,
+    rt === RESOURCES.pods
+      ? result
+      : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid),
+  );
 }
 
 export async function handleDeleteCollection(ctx: RequestContext): Promise<void> {
@@ -175,5 +236,10 @@ export async function handleDeleteCollection(ctx: RequestContext): Promise<void>
     fieldSelector: query.get("fieldSelector") ?? undefined,
   });
   const deleted = dryRun ? items : items.map((o) => deleteObject(store, ctx.hooks, rt, o, opts));
-  sendJson(res, 200, { kind: `${rt.kind}List`, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion }, items: deleted });
+  sendJson(res, 200, {
+    kind: `${rt.kind}List`,
+    apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version,
+    metadata: { resourceVersion },
+    items: deleted,
+  });
 }

@@ -16,7 +16,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const b = chunk as Buffer;
     size += b.length;
-    if (size > MAX_BODY) throw new StoreError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
+    if (size > MAX_BODY)
+      throw new StoreError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     chunks.push(b);
   }
   return Buffer.concat(chunks);
@@ -48,12 +49,21 @@ export function commonHeaders(): Record<string, string> {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...commonHeaders(), "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...commonHeaders(),
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { ...commonHeaders(), "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...commonHeaders(),
+    "Content-Type": "text/plain; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -62,7 +72,11 @@ export function wantsTable(accept: string | undefined): boolean {
   if (!accept) return false;
   return accept.split(",").some((part) => {
     const params = part.split(";").map((p) => p.trim());
-    return params.includes("as=Table") && params.includes("g=meta.k8s.io") && (params.includes("v=v1") || params.includes("v=v1beta1"));
+    return (
+      params.includes("as=Table") &&
+      params.includes("g=meta.k8s.io") &&
+      (params.includes("v=v1") || params.includes("v=v1beta1"))
+    );
   });
 }
 
@@ -85,6 +99,7 @@ export function acceptsJson(accept: string | undefined): boolean {
 /** `?dryRun=All` (the only value the API accepts); anything else is 400. */
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll("dryRun");
-  for (const v of values) if (v !== "All") throw badRequest(`Invalid dryRun value: "${v}": supported values: "All"`);
+  for (const v of values)
+    if (v !== "All") throw badRequest(`Invalid dryRun value: "${v}": supported values: "All"`);
   return values.length > 0;
 }

@@ -2,14 +2,27 @@
  * Non-resource endpoints: health checks, /version and the discovery documents.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, servedGroups, SERVER_VERSION } from "./discovery";
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  servedGroups,
+  SERVER_VERSION,
+} from "./discovery";
 import { sendJson, sendText } from "./http";
 import { openApiDocument, openApiIndex } from "./openapi";
 import { methodNotAllowed } from "./status";
 
 const HEALTH = /^\/(healthz|livez|readyz)(\/.*)?$/;
 
-export function handleNonResource(path: string, method: string, _req: IncomingMessage, res: ServerResponse, serverUrl: string): void {
+export function handleNonResource(
+  path: string,
+  method: string,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  serverUrl: string,
+): void {
   if (method !== "GET" && method !== "HEAD") throw methodNotAllowed();
   const p = path.length > 1 ? path.replace(/\/+$/, "") : path;
   if (HEALTH.test(p)) return sendText(res, 200, "ok");
@@ -29,7 +42,9 @@ export function handleNonResource(path: string, method: string, _req: IncomingMe
   const group = /^\/apis\/([^/]+)$/.exec(p);
   if (group) {
     const g = servedGroups().find((x) => x.name === group[1]);
-    return g ? sendJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...apiGroup(g.name, g.version) }) : notFoundPage(res);
+    return g
+      ? sendJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...apiGroup(g.name, g.version) })
+      : notFoundPage(res);
   }
   const gv = /^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
   if (gv) {

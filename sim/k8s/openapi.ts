@@ -24,7 +24,12 @@ const WRITE_PARAMS = [param("dryRun"), param("fieldManager"), param("fieldValida
 
 function operations(r: ResourceType): Record<string, unknown> {
   const gvk = { group: r.group, version: r.version, kind: r.kind };
-  const op = (verb: string, params: unknown[]) => ({ "x-kubernetes-action": verb, "x-kubernetes-group-version-kind": gvk, parameters: params, responses: { "200": { description: "OK" } } });
+  const op = (verb: string, params: unknown[]) => ({
+    "x-kubernetes-action": verb,
+    "x-kubernetes-group-version-kind": gvk,
+    parameters: params,
+    responses: { "200": { description: "OK" } },
+  });
   const base = `/${gvPath(r.group, r.version)}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.resource}`;
   const paths: Record<string, unknown> = {};
   const collection: Record<string, unknown> = {};
@@ -44,16 +49,28 @@ function operations(r: ResourceType): Record<string, unknown> {
 
 function document(group: string, version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const r of ALL_RESOURCES) if (r.group === group && r.version === version) Object.assign(paths, operations(r));
-  return { openapi: "3.0.0", info: { title: "Kubernetes", version: "v1.32.4" }, paths, components: { schemas: {} } };
+  for (const r of ALL_RESOURCES)
+    if (r.group === group && r.version === version) Object.assign(paths, operations(r));
+  return {
+    openapi: "3.0.0",
+    info: { title: "Kubernetes", version: "v1.32.4" },
+    paths,
+    components: { schemas: {} },
+  };
 }
 
 /** `/openapi/v3`: where each group version's document lives. */
 export function openApiIndex(): unknown {
   const paths: Record<string, unknown> = {};
   for (const { group, version } of groupVersions()) {
-    const hash = createHash("sha512").update(JSON.stringify(document(group, version))).digest("hex").slice(0, 64).toUpperCase();
-    paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` };
+    const hash = createHash("sha512")
+      .update(JSON.stringify(document(group, version)))
+      .digest("hex")
+      .slice(0, 64)
+      .toUpperCase();
+    paths[gvPath(group, version)] = {
+      serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}`,
+    };
   }
   return { paths };
 }

@@ -45,7 +45,8 @@ function locate(doc: unknown, tokens: string[], op: string, path: string): { par
     if (Array.isArray(cur)) cur = cur[Number(t)];
     else if (isObj(cur)) cur = cur[t];
     else cur = undefined;
-    if (cur === undefined || cur === null) throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    if (cur === undefined || cur === null)
+      throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   }
   return { parent: cur, key: tokens[tokens.length - 1] ?? "" };
 }
@@ -62,15 +63,19 @@ function getAt(doc: unknown, path: string): unknown {
 
 function arrayIndex(arr: unknown[], key: string, forInsert: boolean, op: string, path: string): number {
   if (forInsert && key === "-") return arr.length;
-  if (!/^\d+$/.test(key)) throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!/^\d+$/.test(key))
+    throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   const i = Number(key);
-  if (i > arr.length || (!forInsert && i >= arr.length)) throw patchFailed(`Unable to access invalid index: ${i}: invalid index referenced`);
+  if (i > arr.length || (!forInsert && i >= arr.length))
+    throw patchFailed(`Unable to access invalid index: ${i}: invalid index referenced`);
   return i;
 }
 
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
-    isObj(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : val,
+    isObj(val)
+      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val,
   );
 }
 
@@ -83,10 +88,12 @@ interface JsonPatchOp {
 
 /** RFC 6902 on a copy of `doc`; failures are 422 as the API server reports them, malformed patches 400. */
 export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
-  if (!Array.isArray(patch)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  if (!Array.isArray(patch))
+    throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   let out = structuredClone(doc);
   for (const raw of patch as JsonPatchOp[]) {
-    if (!isObj(raw) || typeof raw.op !== "string" || typeof raw.path !== "string") throw badRequest("Unexpected kind: unknown");
+    if (!isObj(raw) || typeof raw.op !== "string" || typeof raw.path !== "string")
+      throw badRequest("Unexpected kind: unknown");
     const { op, path } = raw;
     const tokens = parsePointer(path);
     switch (op) {
@@ -103,9 +110,11 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
           if (op === "add") parent.splice(i, 0, structuredClone(raw.value));
           else parent[i] = structuredClone(raw.value);
         } else if (isObj(parent)) {
-          if (op === "replace" && !(key in parent)) throw patchFailed(`replace operation does not apply: doc is missing key: ${path}: missing value`);
+          if (op === "replace" && !(key in parent))
+            throw patchFailed(`replace operation does not apply: doc is missing key: ${path}: missing value`);
           parent[key] = structuredClone(raw.value);
-        } else throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+        } else
+          throw patchFailed(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
         break;
       }
       case "remove": {
@@ -119,14 +128,18 @@ export function applyJsonPatch(doc: unknown, patch: unknown): unknown {
       case "copy": {
         if (typeof raw.from !== "string") throw badRequest(`${op} operation missing from`);
         const value = getAt(out, raw.from);
-        if (value === undefined) throw patchFailed(`${op} operation does not apply: doc is missing from path: ${raw.from}: missing value`);
+        if (value === undefined)
+          throw patchFailed(
+            `${op} operation does not apply: doc is missing from path: ${raw.from}: missing value`,
+          );
         if (op === "move") out = applyJsonPatch(out, [{ op: "remove", path: raw.from }]);
         out = applyJsonPatch(out, [{ op: "add", path, value }]);
         break;
       }
       case "test": {
         const actual = getAt(out, path);
-        if (canonical(actual ?? null) !== canonical(raw.value ?? null)) throw patchFailed(`testing value ${path} failed: test failed`);
+        if (canonical(actual ?? null) !== canonical(raw.value ?? null))
+          throw patchFailed(`testing value ${path} failed: test failed`);
         break;
       }
       default:
@@ -150,7 +163,10 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
 /** Applies a parsed patch body of the given type to `doc` (a copy is returned). */
 export function applyPatch(type: PatchType, kind: string, doc: unknown, patch: unknown): unknown {
   if (type === "json") return applyJsonPatch(doc, patch);
-  if (!isObj(patch)) throw badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? "array" : typeof patch} into Go value of type map[string]interface {}`);
+  if (!isObj(patch))
+    throw badRequest(
+      `json: cannot unmarshal ${Array.isArray(patch) ? "array" : typeof patch} into Go value of type map[string]interface {}`,
+    );
   if (type === "merge") return applyMergePatch(doc, patch);
   return strategicMerge(kind, doc, patch);
 }

@@ -61,7 +61,10 @@ export function isProtobuf(contentType: string | undefined): boolean {
 
 /** Decodes a protobuf SelfSubjectAccessReview body into its JSON shape. */
 export function decodeSelfSubjectAccessReview(body: Buffer): unknown {
-  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw badRequest("provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]");
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
+    throw badRequest(
+      "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]",
+    );
   const unknown = readFields(body.subarray(4));
   const typeMeta = sub(unknown, 1);
   const raw = unknown.get(2)?.[0] ?? Buffer.alloc(0);

@@ -77,7 +77,9 @@ function has(list: string[] | undefined, value: string): boolean {
 export function ruleAllows(a: RequestAttributes, rule: PolicyRule): boolean {
   if (!has(rule.verbs, a.verb)) return false;
   if (a.kind === "nonResource") {
-    return (rule.nonResourceURLs ?? []).some((u) => u === "*" || u === a.path || (u.endsWith("*") && a.path.startsWith(u.slice(0, -1))));
+    return (rule.nonResourceURLs ?? []).some(
+      (u) => u === "*" || u === a.path || (u.endsWith("*") && a.path.startsWith(u.slice(0, -1))),
+    );
   }
   if (!has(rule.apiGroups, a.group)) return false;
   const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
@@ -92,7 +94,8 @@ export function ruleAllows(a: RequestAttributes, rule: PolicyRule): boolean {
 function subjectMatches(s: Subject, user: UserInfo, bindingNamespace: string): boolean {
   if (s.kind === "User") return s.name === user.name;
   if (s.kind === "Group") return user.groups.includes(s.name);
-  if (s.kind === "ServiceAccount") return user.name === `${SA_PREFIX}${s.namespace || bindingNamespace}:${s.name}`;
+  if (s.kind === "ServiceAccount")
+    return user.name === `${SA_PREFIX}${s.namespace || bindingNamespace}:${s.name}`;
   return false;
 }
 
@@ -104,7 +107,11 @@ function describeSubject(s: Subject, bindingNamespace: string): string {
 
 function rulesOf(store: ObjectStore, ref: RoleRef, namespace: string | undefined): PolicyRule[] {
   const role =
-    ref.kind === "ClusterRole" ? store.get(RESOURCES.clusterroles, undefined, ref.name) : namespace ? store.get(RESOURCES.roles, namespace, ref.name) : undefined;
+    ref.kind === "ClusterRole"
+      ? store.get(RESOURCES.clusterroles, undefined, ref.name)
+      : namespace
+        ? store.get(RESOURCES.roles, namespace, ref.name)
+        : undefined;
   return (role?.rules as PolicyRule[] | undefined) ?? [];
 }
 

@@ -34,7 +34,10 @@ function isWatch(query: URLSearchParams): boolean {
  */
 export function parseRequestInfo(method: string, rawPath: string, query: URLSearchParams): RequestInfo {
   const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, "") : rawPath;
-  const segments = path.split("/").filter((s) => s !== "").map(decodeURIComponent);
+  const segments = path
+    .split("/")
+    .filter((s) => s !== "")
+    .map(decodeURIComponent);
   const nonResource: RequestInfo = { isResourceRequest: false, path: rawPath, verb: method.toLowerCase() };
   let rest: string[];
   let group: string;
@@ -95,5 +98,17 @@ export function parseRequestInfo(method: string, rawPath: string, query: URLSear
     // A namespace object is cluster-scoped, but RBAC checks it "in" itself, as the real factory does.
     namespace = name;
   }
-  return { isResourceRequest: true, path: rawPath, verb, group, version, namespace, resource, subresource, name, rest: tail, proxyPort };
+  return {
+    isResourceRequest: true,
+    path: rawPath,
+    verb,
+    group,
+    version,
+    namespace,
+    resource,
+    subresource,
+    name,
+    rest: tail,
+    proxyPort,
+  };
 }

@@ -86,7 +86,8 @@ function parseRequirement(raw: string): LabelRequirement {
   if (setMatch) {
     const [, key = "", op, list = ""] = setMatch;
     const values = list.trim() === "" ? [] : list.split(",").map((v, i) => checkValue(v.trim(), i));
-    if (values.length === 0) parseError(`values: Invalid value: "": for 'in', 'notin' operators, values set can't be empty`);
+    if (values.length === 0)
+      parseError(`values: Invalid value: "": for 'in', 'notin' operators, values set can't be empty`);
     return { key: checkKey(key), op: op === "in" ? "in" : "notin", values };
   }
   const opMatch = /^([^=!<>\s]+)\s*(==|=|!=|<|>)\s*(.*)$/.exec(text);
@@ -94,12 +95,16 @@ function parseRequirement(raw: string): LabelRequirement {
     const [, key = "", op, value = ""] = opMatch;
     if (op === "<" || op === ">") {
       const n = Number(value);
-      if (!/^-?\d+$/.test(value)) parseError(`values[0]: Invalid value: "${value}": for 'Gt', 'Lt' operators, the value must be an integer`);
+      if (!/^-?\d+$/.test(value))
+        parseError(
+          `values[0]: Invalid value: "${value}": for 'Gt', 'Lt' operators, the value must be an integer`,
+        );
       return { key: checkKey(key), op: op === ">" ? "gt" : "lt", value: n };
     }
     return { key: checkKey(key), op: op === "!=" ? "!=" : "=", value: checkValue(value.trim()) };
   }
-  if (/\s/.test(text)) throw badRequest(`found '${text.split(/\s+/)[1] ?? ""}', expected: in, notin, =, ==, !=, gt, lt`);
+  if (/\s/.test(text))
+    throw badRequest(`found '${text.split(/\s+/)[1] ?? ""}', expected: in, notin, =, ==, !=, gt, lt`);
   return { key: checkKey(text), op: "exists" };
 }
 
@@ -140,11 +145,19 @@ export function matchesLabels(selector: LabelSelector, labels: Record<string, st
 /** `matchLabels` + `matchExpressions` (metav1.LabelSelector) as used by DaemonSet selectors. */
 export interface LabelSelectorSpec {
   matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: "In" | "NotIn" | "Exists" | "DoesNotExist"; values?: string[] }[];
+  matchExpressions?: {
+    key: string;
+    operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    values?: string[];
+  }[];
 }
 
 export function selectorFromSpec(spec: LabelSelectorSpec): LabelSelector {
-  const reqs: LabelSelector = Object.entries(spec.matchLabels ?? {}).map(([key, value]) => ({ key, op: "=" as const, value }));
+  const reqs: LabelSelector = Object.entries(spec.matchLabels ?? {}).map(([key, value]) => ({
+    key,
+    op: "=" as const,
+    value,
+  }));
   for (const e of spec.matchExpressions ?? []) {
     if (e.operator === "In") reqs.push({ key: e.key, op: "in", values: e.values ?? [] });
     else if (e.operator === "NotIn") reqs.push({ key: e.key, op: "notin", values: e.values ?? [] });

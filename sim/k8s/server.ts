@@ -9,7 +9,13 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ApiServerHooks, RequestContext } from "./context";
 import { StoreError } from "./errors";
-import { handleDelete, handleDeleteCollection, handleCreate, handlePatch, handleUpdate } from "./handlers-write";
+import {
+  handleDelete,
+  handleDeleteCollection,
+  handleCreate,
+  handlePatch,
+  handleUpdate,
+} from "./handlers-write";
 import { handleGet, handleList, handleWatch } from "./handlers-read";
 import { handlePodLog, handlePodProxy, handlePortForwardUpgrade } from "./handlers-pods";
 import { acceptsJson } from "./http";
@@ -18,7 +24,15 @@ import { authorize, withImplicitGroups, type RequestAttributes, type UserInfo } 
 import { ensureBootstrapPolicy } from "./rbac-bootstrap";
 import { parseRequestInfo } from "./request-info";
 import { findResource } from "./resources";
-import { forbidden, methodNotAllowed, notAcceptable, resourceNotFound, statusBody, unauthorized, writeStatus } from "./status";
+import {
+  forbidden,
+  methodNotAllowed,
+  notAcceptable,
+  resourceNotFound,
+  statusBody,
+  unauthorized,
+  writeStatus,
+} from "./status";
 import type { ObjectStore } from "./store";
 import { ensureSystemObjects } from "./system-objects";
 
@@ -49,7 +63,9 @@ function bearerToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
   // Browsers' WebSockets cannot set headers; kubectl and client-go accept the token as a subprotocol.
-  const protocols = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
+  const protocols = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((s) => s.trim());
   const prefix = "base64url.bearer.authorization.k8s.io.";
   const p = protocols.find((s) => s.startsWith(prefix));
   return p ? Buffer.from(p.slice(prefix.length), "base64url").toString("utf8") : undefined;
@@ -58,9 +74,23 @@ function bearerToken(req: IncomingMessage): string | undefined {
 /** Authorizes; for the portforward upgrade either `get` or `create` on pods/portforward suffices. */
 function check(store: ObjectStore, attrs: RequestAttributes): void {
   if (authorize(store, attrs).allowed) return;
-  if (attrs.kind === "resource" && attrs.subresource === "portforward" && authorize(store, { ...attrs, verb: attrs.verb === "get" ? "create" : "get" }).allowed) return;
-  if (attrs.kind === "nonResource") throw forbidden({ user: attrs.user.name, verb: attrs.verb, group: "", resource: "", path: attrs.path });
-  throw forbidden({ user: attrs.user.name, verb: attrs.verb, group: attrs.group, resource: attrs.resource, subresource: attrs.subresource, name: attrs.name, namespace: attrs.namespace });
+  if (
+    attrs.kind === "resource" &&
+    attrs.subresource === "portforward" &&
+    authorize(store, { ...attrs, verb: attrs.verb === "get" ? "create" : "get" }).allowed
+  )
+    return;
+  if (attrs.kind === "nonResource")
+    throw forbidden({ user: attrs.user.name, verb: attrs.verb, group: "", resource: "", path: attrs.path });
+  throw forbidden({
+    user: attrs.user.name,
+    verb: attrs.verb,
+    group: attrs.group,
+    resource: attrs.resource,
+    subresource: attrs.subresource,
+    name: attrs.name,
+    namespace: attrs.namespace,
+  });
 }
 
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
@@ -93,17 +123,43 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const urlHasNamespace = u.pathname.includes("/namespaces/") && info.resource !== "namespaces";
     if (!rt || (urlHasNamespace && !rt.namespaced)) throw resourceNotFound();
     if (rt.namespaced && info.name !== undefined && !info.namespace) throw resourceNotFound();
-    if (!acceptsJson(req.headers.accept)) throw notAcceptable();
     const sub = info.subresource;
+    // pods/log answers text and pods/proxy passes the client's Accept through to the pod: a real API
+    // server negotiates content types only for its own objects.
+    if (sub !== "log" && sub !== "proxy" && !acceptsJson(req.headers.accept)) throw notAcceptable();
     if (sub && !rt.subresources?.[sub]) throw resourceNotFound();
     const ns = rt.namespaced || info.resource === "namespaces" ? info.namespace : undefined;
-    check(store, { kind: "resource", user, verb: info.verb, group: rt.group, resource: rt.resource, subresource: sub, namespace: ns, name: info.name });
+    check(store, {
+      kind: "resource",
+      user,
+      verb: info.verb,
+      group: rt.group,
+      resource: rt.resource,
+      subresource: sub,
+      namespace: ns,
+      name: info.name,
+    });
     const ctx: RequestContext = { store, hooks, user, info, rt, query, req, res };
     if (sub === "log") return handlePodLog(ctx);
     if (sub === "proxy" && rt.resource === "pods") return handlePodProxy(ctx);
     if (sub === "portforward") throw new StoreError(400, "BadRequest", "Upgrade request required");
-    if (sub && sub !== "status") throw new StoreError(503, "ServiceUnavailable", `${rt.resource}/${sub} is not served by the simulated cluster`);
-    if (!rt.verbs.includes(info.verb) && !(sub === "status" && ["get", "update", "patch"].includes(info.verb))) throw methodNotAllowed();
+    if (sub && sub !== "status")
+      throw new StoreError(
+        503,
+        "ServiceUnavailable",
+        `${rt.resource}/${sub} is not served by the simulated cluster`,
+      );
+    if (
+      !rt.verbs.includes(info.verb) &&
+      !(sub === "status" && ["get", "update", "patch"].includes(info.verb))
+    )
+      throw methodNotAllowed();
+    // POST names no object; PUT/PATCH/DELETE of one object must.
+    if (
+      (info.verb === "create" && info.name !== undefined) ||
+      (["update", "patch"].includes(info.verb) && info.name === undefined)
+    )
+      throw methodNotAllowed();
     switch (info.verb) {
       case "get":
         return handleGet(ctx);
@@ -135,7 +191,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       return;
     }
     console.error("sim/k8s api server: internal error:", err);
-    writeStatus(res, new StoreError(500, "InternalError", `Internal error occurred: ${(err as Error)?.message ?? String(err)}`));
+    writeStatus(
+      res,
+      new StoreError(
+        500,
+        "InternalError",
+        `Internal error occurred: ${(err as Error)?.message ?? String(err)}`,
+      ),
+    );
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -143,11 +206,39 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     const method = (req.method ?? "GET").toUpperCase();
     const user = authenticate(req);
     const info = parseRequestInfo(method, u.pathname, u.searchParams);
-    if (!info.isResourceRequest || info.resource !== "pods" || info.subresource !== "portforward" || !info.namespace || !info.name) {
-      throw new StoreError(400, "BadRequest", `upgrade is not supported for ${u.pathname} by the simulated cluster`);
+    if (
+      !info.isResourceRequest ||
+      info.resource !== "pods" ||
+      info.subresource !== "portforward" ||
+      !info.namespace ||
+      !info.name
+    ) {
+      throw new StoreError(
+        400,
+        "BadRequest",
+        `upgrade is not supported for ${u.pathname} by the simulated cluster`,
+      );
     }
-    check(store, { kind: "resource", user, verb: info.verb, group: "", resource: "pods", subresource: "portforward", namespace: info.namespace, name: info.name });
-    await handlePortForwardUpgrade(store, hooks, info.namespace, info.name, u.searchParams, req, socket, head);
+    check(store, {
+      kind: "resource",
+      user,
+      verb: info.verb,
+      group: "",
+      resource: "pods",
+      subresource: "portforward",
+      namespace: info.namespace,
+      name: info.name,
+    });
+    await handlePortForwardUpgrade(
+      store,
+      hooks,
+      info.namespace,
+      info.name,
+      u.searchParams,
+      req,
+      socket,
+      head,
+    );
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -155,7 +246,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgrade(req, socket, head).catch((err: unknown) => {
-      const e = err instanceof StoreError ? err : new StoreError(500, "InternalError", `Internal error occurred: ${String(err)}`);
+      const e =
+        err instanceof StoreError
+          ? err
+          : new StoreError(500, "InternalError", `Internal error occurred: ${String(err)}`);
       const body = JSON.stringify(statusBody(e));
       if (!socket.writable) return;
       socket.end(

@@ -20,12 +20,21 @@ export function handleSelfSubjectAccessReview(ctx: RequestContext, body: unknown
   const nra = isObj(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
   if (!ra && !nra) {
     throw invalid("SelfSubjectAccessReview", "authorization.k8s.io", "", [
-      { reason: "FieldValueRequired", field: "spec.resourceAttributes", message: "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified" },
+      {
+        reason: "FieldValueRequired",
+        field: "spec.resourceAttributes",
+        message:
+          "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified",
+      },
     ]);
   }
   if (ra && nra) {
     throw invalid("SelfSubjectAccessReview", "authorization.k8s.io", "", [
-      { reason: "FieldValueInvalid", field: "spec.nonResourceAttributes", message: "Invalid value: \"\": cannot be specified in combination with resourceAttributes" },
+      {
+        reason: "FieldValueInvalid",
+        field: "spec.nonResourceAttributes",
+        message: 'Invalid value: "": cannot be specified in combination with resourceAttributes',
+      },
     ]);
   }
   const attrs: RequestAttributes = ra

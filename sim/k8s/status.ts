@@ -20,7 +20,15 @@ export interface StatusBody {
 
 /** Field order and omitted empty fields as Go's encoder writes them. */
 export function statusBody(err: StoreError): StatusBody {
-  const body: StatusBody = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: err.message, reason: err.reason, code: err.status };
+  const body: StatusBody = {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: err.message,
+    reason: err.reason,
+    code: err.status,
+  };
   const d = err.details;
   if (d) {
     const details: StoreErrorDetails = {};
@@ -39,7 +47,12 @@ export function statusBody(err: StoreError): StatusBody {
 }
 
 /** A successful delete of a type that does not return the object. */
-export function successStatus(group: string, resource: string, name: string, uid: string | undefined): StatusBody {
+export function successStatus(
+  group: string,
+  resource: string,
+  name: string,
+  uid: string | undefined,
+): StatusBody {
   const details: StatusBody["details"] = { name, kind: resource };
   if (group) details.group = group;
   if (uid) details.uid = uid;
@@ -52,7 +65,11 @@ export function writeStatus(res: ServerResponse, err: StoreError): void {
     res.end();
     return;
   }
-  res.writeHead(err.status, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Content-Length": Buffer.byteLength(body) });
+  res.writeHead(err.status, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache, private",
+    "Content-Length": Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -85,16 +102,28 @@ export function forbidden(a: ForbiddenAttributes): StoreError {
   const subject = a.name ? `${qualified} "${a.name}"` : qualified;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const scope = a.namespace ? `in the namespace "${a.namespace}"` : "at the cluster scope";
-  return new StoreError(403, "Forbidden", `${subject} is forbidden: User "${a.user}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`, {
-    name: a.name,
-    group: a.group,
-    kind: a.resource,
-  });
+  return new StoreError(
+    403,
+    "Forbidden",
+    `${subject} is forbidden: User "${a.user}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`,
+    {
+      name: a.name,
+      group: a.group,
+      kind: a.resource,
+    },
+  );
 }
 
 /** One field error of a 422. */
 export interface FieldCause {
-  reason: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueForbidden" | "FieldValueDuplicate" | "FieldValueTooLong" | "FieldValueTypeInvalid";
+  reason:
+    | "FieldValueRequired"
+    | "FieldValueInvalid"
+    | "FieldValueNotSupported"
+    | "FieldValueForbidden"
+    | "FieldValueDuplicate"
+    | "FieldValueTooLong"
+    | "FieldValueTypeInvalid";
   field: string;
   /** e.g. `Required value` or `Invalid value: "x": must be ...`. */
   message: string;
@@ -107,24 +136,41 @@ export interface FieldCause {
 export function invalid(kind: string, group: string, name: string, causes: FieldCause[]): StoreError {
   const texts = causes.map((c) => `${c.field}: ${c.message}`);
   const summary = texts.length === 1 ? texts[0] : `[${texts.join(", ")}]`;
-  return new StoreError(422, "Invalid", `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${summary}`, {
-    name,
-    group,
-    kind,
-    causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
-  });
+  return new StoreError(
+    422,
+    "Invalid",
+    `${kind}${group ? `.${group}` : ""} "${name}" is invalid: ${summary}`,
+    {
+      name,
+      group,
+      kind,
+      causes: causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
+    },
+  );
 }
 
 export function unsupportedMediaType(contentType: string, accepted: string[]): StoreError {
   void contentType;
-  return new StoreError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
+  return new StoreError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
+  );
 }
 
 /** Patch types served (server-side apply, application/apply-patch+yaml, is not simulated). */
-export const PATCH_MEDIA_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
+export const PATCH_MEDIA_TYPES = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+];
 
 export function methodNotAllowed(): StoreError {
-  return new StoreError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+  return new StoreError(
+    405,
+    "MethodNotAllowed",
+    "the server does not allow this method on the requested resource",
+  );
 }
 
 /** Unknown resource under a served group version. */
@@ -133,5 +179,9 @@ export function resourceNotFound(): StoreError {
 }
 
 export function notAcceptable(): StoreError {
-  return new StoreError(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf");
+  return new StoreError(
+    406,
+    "NotAcceptable",
+    "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+  );
 }

@@ -11,7 +11,8 @@ import { randomUUID } from "node:crypto";
 import { applyCreateStrategy, applyDefaults } from "./strategy";
 import { StoreError, alreadyExists, badRequest, conflict, notFound } from "./errors";
 import { storageKey } from "./resources";
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelSelector } from "./selectors";
+import { parseFieldSelector, parseLabelSelector } from "./selectors";
+import { ChangeLog, clone, matchesWatcher, safeCall, type Watcher } from "./store-watch";
 import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } from "./types";
 
 export { StoreError } from "./errors";
@@ -31,24 +32,6 @@ export interface ObjectStoreOptions {
   now?: () => Date;
 }
 
-interface Change {
-  rv: number;
-  key: string;
-  type: "ADDED" | "MODIFIED" | "DELETED";
-  object: KubeObject;
-  /** The object before a MODIFIED, for selector transitions. */
-  prev?: KubeObject;
-}
-
-interface Watcher {
-  key: string;
-  rt: ResourceType;
-  namespace: string | undefined;
-  labels: LabelSelector;
-  fields: FieldRequirement[];
-  onEvent: (e: WatchEvent) => void;
-}
-
 const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 /** RFC 3339 with second precision, as the API server formats metav1.Time. */
@@ -56,15 +39,13 @@ export function formatTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function clone<T>(v: T): T {
-  return structuredClone(v);
-}
-
 /** JSON with sorted keys, to decide whether a write changed anything. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : val,
   );
 }
@@ -72,17 +53,11 @@ function canonical(v: unknown): string {
 export class ObjectStore {
   private rv = 0;
   private readonly tables = new Map<string, Map<string, KubeObject>>();
-  private readonly changes: Change[] = [];
-  /** The newest resourceVersion dropped from `changes`; resuming from older ones is 410 Gone. */
-  private compactedRv = 0;
-  private readonly watchers = new Set<Watcher>();
-  private readonly pending: Change[] = [];
-  private dispatching = false;
-  private readonly window: number;
+  private readonly log: ChangeLog;
   private readonly now: () => Date;
 
   constructor(opts: ObjectStoreOptions = {}) {
-    this.window = opts.watchWindow ?? 5000;
+    this.log = new ChangeLog(opts.watchWindow ?? 5000);
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -97,11 +72,17 @@ export class ObjectStore {
   }
 
   /** Objects in etcd key order (namespace, then name); `namespace` undefined = all namespaces. */
-  list(rt: ResourceType, namespace: string | undefined, opts: SelectorOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  list(
+    rt: ResourceType,
+    namespace: string | undefined,
+    opts: SelectorOptions = {},
+  ): { items: KubeObject[]; resourceVersion: string } {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector, rt.kind);
     const items = [...this.table(rt).values()]
-      .filter((o) => this.matches(o, rt, namespace, labels, fields))
+      .filter((o) =>
+        matchesWatcher(o, { rt, namespace: rt.namespaced ? namespace : undefined, labels, fields }),
+      )
       .sort(byKey)
       .map(clone);
     return { items, resourceVersion: this.resourceVersion() };
@@ -119,13 +100,25 @@ export class ObjectStore {
     o.apiVersion = apiVersionOf(rt);
     o.kind = rt.kind;
     const meta = (o.metadata = { ...(o.metadata ?? {}) });
-    if (!meta.name && meta.generateName) meta.name = this.generatedName(rt, meta.namespace, meta.generateName);
+    if (!meta.name && meta.generateName)
+      meta.name = this.generatedName(rt, meta.namespace, meta.generateName);
     if (!meta.name) {
-      throw new StoreError(422, "Invalid", `${rt.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, {
-        kind: rt.kind,
-        group: rt.group,
-        causes: [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }],
-      });
+      throw new StoreError(
+        422,
+        "Invalid",
+        `${rt.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        {
+          kind: rt.kind,
+          group: rt.group,
+          causes: [
+            {
+              reason: "FieldValueRequired",
+              message: "Required value: name or generateName is required",
+              field: "metadata.name",
+            },
+          ],
+        },
+      );
     }
     this.checkNamespace(rt, o);
     const key = this.objectKey(rt, meta.namespace, meta.name);
@@ -143,7 +136,7 @@ export class ObjectStore {
     }
     meta.resourceVersion = String(++this.rv);
     this.table(rt).set(key, o);
-    this.record({ rv: this.rv, key: storageKey(rt), type: "ADDED", object: o });
+    this.log.record({ rv: this.rv, key: storageKey(rt), type: "ADDED", object: o });
     return clone(o);
   }
 
@@ -157,7 +150,11 @@ export class ObjectStore {
    * `generation` is bumped when `spec` changed. A write that changes nothing keeps the resourceVersion
    * and sends no event. `dryRun`: the result is computed and returned, nothing stored.
    */
-  update(rt: ResourceType, obj: KubeObject, opts: { subresource?: "status"; dryRun?: boolean } = {}): KubeObject {
+  update(
+    rt: ResourceType,
+    obj: KubeObject,
+    opts: { subresource?: "status"; dryRun?: boolean } = {},
+  ): KubeObject {
     const meta = obj.metadata ?? { name: "" };
     const namespace = rt.namespaced ? meta.namespace : undefined;
     const key = this.objectKey(rt, namespace, meta.name);
@@ -200,7 +197,7 @@ export class ObjectStore {
     if (opts.dryRun) return next;
     next.metadata.resourceVersion = String(++this.rv);
     this.table(rt).set(key, next);
-    this.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
+    this.log.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
     return clone(next);
   }
 
@@ -232,18 +229,24 @@ export class ObjectStore {
    * deletionGracePeriodSeconds and sends MODIFIED; the object stays until `delete`. Calling it again
    * may only shorten the grace period.
    */
-  markDeleting(rt: ResourceType, namespace: string | undefined, name: string, gracePeriodSeconds: number): KubeObject {
+  markDeleting(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    gracePeriodSeconds: number,
+  ): KubeObject {
     const key = this.objectKey(rt, namespace, name);
     const old = this.table(rt).get(key);
     if (!old) throw notFound(rt.group, rt.resource, name);
     const current = old.metadata.deletionGracePeriodSeconds;
-    if (old.metadata.deletionTimestamp && current !== undefined && current <= gracePeriodSeconds) return clone(old);
+    if (old.metadata.deletionTimestamp && current !== undefined && current <= gracePeriodSeconds)
+      return clone(old);
     const next = clone(old);
     next.metadata.deletionTimestamp = formatTime(new Date(this.now().getTime() + gracePeriodSeconds * 1000));
     next.metadata.deletionGracePeriodSeconds = gracePeriodSeconds;
     next.metadata.resourceVersion = String(++this.rv);
     this.table(rt).set(key, next);
-    this.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
+    this.log.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });
     return clone(next);
   }
 
@@ -256,7 +259,7 @@ export class ObjectStore {
     // The DELETED event carries the resourceVersion of the deletion, as etcd reports it.
     const gone = clone(old);
     gone.metadata.resourceVersion = String(++this.rv);
-    this.record({ rv: this.rv, key: storageKey(rt), type: "DELETED", object: gone });
+    this.log.record({ rv: this.rv, key: storageKey(rt), type: "DELETED", object: gone });
     return clone(gone);
   }
 
@@ -283,75 +286,17 @@ export class ObjectStore {
     };
     if (sinceResourceVersion === undefined || sinceResourceVersion === "" || sinceResourceVersion === "0") {
       for (const o of [...this.table(rt).values()].sort(byKey)) {
-        if (this.matches(o, rt, w.namespace, w.labels, w.fields)) onEvent({ type: "ADDED", object: clone(o) });
+        if (matchesWatcher(o, w)) safeCall(w, { type: "ADDED", object: clone(o) });
       }
     } else {
       if (!/^\d+$/.test(sinceResourceVersion)) {
-        throw badRequest(`resourceVersion: Invalid value: "${sinceResourceVersion}": must be a non-negative integer`);
+        throw badRequest(
+          `resourceVersion: Invalid value: "${sinceResourceVersion}": must be a non-negative integer`,
+        );
       }
-      const since = Number(sinceResourceVersion);
-      if (since < this.compactedRv) {
-        throw new StoreError(410, "Expired", `too old resource version: ${since} (${this.compactedRv + 1})`);
-      }
-      for (const c of this.changes) {
-        if (c.rv > since && c.key === w.key) this.deliver(w, c);
-      }
+      this.log.replay(w, Number(sinceResourceVersion));
     }
-    this.watchers.add(w);
-    return () => {
-      this.watchers.delete(w);
-    };
-  }
-
-  private record(c: Change): void {
-    this.changes.push(c);
-    while (this.changes.length > this.window) {
-      const dropped = this.changes.shift();
-      if (dropped) this.compactedRv = dropped.rv;
-    }
-    this.pending.push(c);
-    if (this.dispatching) return;
-    this.dispatching = true;
-    try {
-      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const w of [...this.watchers]) {
-          if (w.key === next.key && this.watchers.has(w)) this.deliver(w, next);
-        }
-      }
-    } finally {
-      this.dispatching = false;
-    }
-  }
-
-  /** Applies the watcher's filters, turning selector transitions into ADDED/DELETED as the cacher does. */
-  private deliver(w: Watcher, c: Change): void {
-    const now = this.matches(c.object, w.rt, w.namespace, w.labels, w.fields);
-    if (c.type !== "MODIFIED" || !c.prev) {
-      if (now) this.safeCall(w, { type: c.type, object: clone(c.object) });
-      return;
-    }
-    const before = this.matches(c.prev, w.rt, w.namespace, w.labels, w.fields);
-    if (now && before) this.safeCall(w, { type: "MODIFIED", object: clone(c.object) });
-    else if (now) this.safeCall(w, { type: "ADDED", object: clone(c.object) });
-    else if (before) {
-      const gone = clone(c.prev);
-      gone.metadata.resourceVersion = c.object.metadata.resourceVersion;
-      this.safeCall(w, { type: "DELETED", object: gone });
-    }
-  }
-
-  /** A failing watcher must not break the write that triggered it, nor other watchers. */
-  private safeCall(w: Watcher, e: WatchEvent): void {
-    try {
-      w.onEvent(e);
-    } catch (err) {
-      console.error(`sim/k8s store: watch callback for ${w.rt.resource} threw:`, err);
-    }
-  }
-
-  private matches(o: KubeObject, rt: ResourceType, namespace: string | undefined, labels: LabelSelector, fields: FieldRequirement[]): boolean {
-    if (rt.namespaced && namespace !== undefined && o.metadata.namespace !== namespace) return false;
-    return matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
+    return this.log.subscribe(w);
   }
 
   private checkNamespace(rt: ResourceType, o: KubeObject): void {
@@ -360,14 +305,17 @@ export class ObjectStore {
       return;
     }
     if (!o.metadata.namespace) {
-      throw badRequest(`${rt.kind} "${o.metadata.name}": metadata.namespace is required for the namespaced resource ${rt.resource}`);
+      throw badRequest(
+        `${rt.kind} "${o.metadata.name}": metadata.namespace is required for the namespaced resource ${rt.resource}`,
+      );
     }
   }
 
   private generatedName(rt: ResourceType, namespace: string | undefined, prefix: string): string {
     for (;;) {
       let suffix = "";
-      for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
+      for (let i = 0; i < 5; i++)
+        suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
       const name = `${prefix}${suffix}`;
       if (!this.table(rt).has(this.objectKey(rt, namespace, name))) return name;
     }

@@ -47,7 +47,8 @@ export function listStrategy(kind: string, path: string[]): ListStrategy {
   if (podRoot && joined.startsWith(podRoot)) return POD_SPEC_LISTS[joined.slice(podRoot.length)];
   if (kind === "DaemonSet" && joined === "spec.template.metadata.ownerReferences") return { mergeKey: "uid" };
   if (kind === "Service" && joined === "spec.ports") return { mergeKey: "port" };
-  if (kind === "Node" && (joined === "status.addresses" || joined === "spec.taints")) return joined === "status.addresses" ? { mergeKey: "type" } : undefined;
+  if (kind === "Node" && (joined === "status.addresses" || joined === "spec.taints"))
+    return joined === "status.addresses" ? { mergeKey: "type" } : undefined;
   return undefined;
 }
 
@@ -67,7 +68,8 @@ function mergeMap(kind: string, original: Json, patch: Json, path: string[]): Js
     void _ignored;
     return stripDirectives(rest);
   }
-  if (directive !== undefined && directive !== "merge") throw badRequest(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+  if (directive !== undefined && directive !== "merge")
+    throw badRequest(`Unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
   let result: Json = original;
   const retain = patch.$retainKeys;
   if (Array.isArray(retain)) {
@@ -78,7 +80,8 @@ function mergeMap(kind: string, original: Json, patch: Json, path: string[]): Js
     if (key.startsWith("$deleteFromPrimitiveList/")) {
       const field = key.slice("$deleteFromPrimitiveList/".length);
       const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((v) => !value.includes(v));
+      if (Array.isArray(current) && Array.isArray(value))
+        result[field] = current.filter((v) => !value.includes(v));
       continue;
     }
     if (value === null) {
@@ -115,8 +118,12 @@ function mergeList(kind: string, original: unknown[], patch: unknown[], path: st
   const key = strategy.mergeKey;
   const out = [...original];
   for (const p of patch) {
-    if (!isObj(p)) throw badRequest(`unable to find api field in struct for the list at ${path.join(".")}: patch element is not a map`);
-    if (!(key in p)) throw badRequest(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
+    if (!isObj(p))
+      throw badRequest(
+        `unable to find api field in struct for the list at ${path.join(".")}: patch element is not a map`,
+      );
+    if (!(key in p))
+      throw badRequest(`map: ${JSON.stringify(p)} does not contain declared merge key: ${key}`);
     const i = out.findIndex((o) => isObj(o) && o[key] === p[key]);
     if (p.$patch === "delete") {
       if (i >= 0) out.splice(i, 1);

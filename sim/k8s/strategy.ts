@@ -35,11 +35,13 @@ export function defaultPodSpec(spec: unknown): void {
   setDefault(spec, "dnsPolicy", "ClusterFirst");
   setDefault(spec, "securityContext", {});
   setDefault(spec, "schedulerName", "default-scheduler");
-  for (const list of [spec.containers, spec.initContainers]) if (Array.isArray(list)) list.forEach(defaultContainer);
+  for (const list of [spec.containers, spec.initContainers])
+    if (Array.isArray(list)) list.forEach(defaultContainer);
   if (spec.hostNetwork === true && Array.isArray(spec.containers)) {
     // With hostNetwork the container ports are the host ports.
     for (const c of spec.containers) {
-      if (isObj(c) && Array.isArray(c.ports)) for (const p of c.ports) if (isObj(p)) setDefault(p, "hostPort", p.containerPort);
+      if (isObj(c) && Array.isArray(c.ports))
+        for (const p of c.ports) if (isObj(p)) setDefault(p, "hostPort", p.containerPort);
     }
   }
 }
@@ -104,7 +106,12 @@ export function applyCreateStrategy(rt: ResourceType, o: KubeObject): void {
   if (rt.group === "" && rt.resource === "pods") {
     o.status = { phase: "Pending", qosClass: qosClass(isObj(o.spec) ? o.spec : {}) };
   } else if (rt.group === "apps" && rt.resource === "daemonsets") {
-    o.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    o.status = {
+      currentNumberScheduled: 0,
+      numberMisscheduled: 0,
+      desiredNumberScheduled: 0,
+      numberReady: 0,
+    };
   } else if (rt.group === "" && rt.resource === "namespaces") {
     o.spec = { finalizers: ["kubernetes"] };
     o.status = { phase: "Active" };

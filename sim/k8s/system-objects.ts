@@ -11,14 +11,22 @@ const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-l
 export function ensureSystemObjects(store: ObjectStore): void {
   for (const name of SYSTEM_NAMESPACES) {
     if (!store.get(RESOURCES.namespaces, undefined, name)) {
-      store.create(RESOURCES.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
+      store.create(RESOURCES.namespaces, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name, labels: { "kubernetes.io/metadata.name": name } },
+      });
     }
   }
   if (!store.get(RESOURCES.services, "default", "kubernetes")) {
     store.create(RESOURCES.services, {
       apiVersion: "v1",
       kind: "Service",
-      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+      metadata: {
+        name: "kubernetes",
+        namespace: "default",
+        labels: { component: "apiserver", provider: "kubernetes" },
+      },
       spec: {
         clusterIP: "10.96.0.1",
         clusterIPs: ["10.96.0.1"],

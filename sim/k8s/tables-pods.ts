@@ -26,7 +26,8 @@ export const podReadyAndStatus: PrintRow = (o, now) => {
   for (let i = statuses.length - 1; i >= 0; i--) {
     const c = statuses[i] as Json;
     restarts += typeof c.restartCount === "number" ? c.restartCount : 0;
-    const lastTerm = isObj(c.lastState) && isObj(c.lastState.terminated) ? str(c.lastState.terminated.finishedAt) : "";
+    const lastTerm =
+      isObj(c.lastState) && isObj(c.lastState.terminated) ? str(c.lastState.terminated.finishedAt) : "";
     if (lastTerm && (!lastRestart || lastTerm > lastRestart)) lastRestart = lastTerm;
     const state = isObj(c.state) ? c.state : {};
     const waiting = isObj(state.waiting) ? state.waiting : undefined;
@@ -34,7 +35,10 @@ export const podReadyAndStatus: PrintRow = (o, now) => {
     if (waiting && str(waiting.reason)) reason = str(waiting.reason);
     else if (terminated && str(terminated.reason)) reason = str(terminated.reason);
     else if (terminated) {
-      reason = typeof terminated.signal === "number" && terminated.signal !== 0 ? `Signal:${terminated.signal}` : `ExitCode:${String(terminated.exitCode ?? 0)}`;
+      reason =
+        typeof terminated.signal === "number" && terminated.signal !== 0
+          ? `Signal:${terminated.signal}`
+          : `ExitCode:${String(terminated.exitCode ?? 0)}`;
     } else if (isObj(state.running) && c.ready === true) {
       hasRunning = true;
       ready++;
@@ -42,7 +46,10 @@ export const podReadyAndStatus: PrintRow = (o, now) => {
   }
   if (reason === "Completed" && hasRunning) reason = "Running";
   if (o.metadata.deletionTimestamp) reason = status.reason === "NodeLost" ? "Unknown" : "Terminating";
-  const restartText = lastRestart && restarts > 0 ? `${restarts} (${humanDuration(now.getTime() - Date.parse(lastRestart))} ago)` : String(restarts);
+  const restartText =
+    lastRestart && restarts > 0
+      ? `${restarts} (${humanDuration(now.getTime() - Date.parse(lastRestart))} ago)`
+      : String(restarts);
   const gates = Array.isArray(spec.readinessGates) ? spec.readinessGates.filter(isObj) : [];
   const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObj) : [];
   const gatesText = gates.length

@@ -20,11 +20,17 @@ export interface ColumnDefinition {
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+const str = (v: unknown): string =>
+  typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);
 const NONE = "<none>";
 
-function col(name: string, type: ColumnDefinition["type"] = "string", priority = 0, format = ""): ColumnDefinition {
+function col(
+  name: string,
+  type: ColumnDefinition["type"] = "string",
+  priority = 0,
+  format = "",
+): ColumnDefinition {
   return { name, type, format, description: DESCRIPTIONS[name] ?? "", priority };
 }
 
@@ -35,7 +41,9 @@ const DESCRIPTIONS: Record<string, string> = {
 
 function formatSelector(sel: unknown): string {
   if (!isObj(sel)) return NONE;
-  const parts = Object.entries(isObj(sel.matchLabels) ? sel.matchLabels : {}).map(([k, v]) => `${k}=${str(v)}`);
+  const parts = Object.entries(isObj(sel.matchLabels) ? sel.matchLabels : {}).map(
+    ([k, v]) => `${k}=${str(v)}`,
+  );
   for (const e of Array.isArray(sel.matchExpressions) ? sel.matchExpressions.filter(isObj) : []) {
     const values = Array.isArray(e.values) ? e.values.map(str).join(",") : "";
     if (e.operator === "In") parts.push(`${str(e.key)} in (${values})`);
@@ -58,7 +66,13 @@ function printNode(o: KubeObject, now: Date): unknown[] {
   const status = isObj(o.status) ? o.status : {};
   const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObj) : [];
   const ready = conditions.find((c) => c.type === "Ready");
-  let state = ready ? (ready.status === "True" ? "Ready" : ready.status === "False" ? "NotReady" : "Unknown") : "Unknown";
+  let state = ready
+    ? ready.status === "True"
+      ? "Ready"
+      : ready.status === "False"
+        ? "NotReady"
+        : "Unknown"
+    : "Unknown";
   if (isObj(o.spec) && o.spec.unschedulable === true) state += ",SchedulingDisabled";
   const roles = Object.keys(o.metadata.labels ?? {})
     .filter((k) => k.startsWith("node-role.kubernetes.io/"))
@@ -111,7 +125,11 @@ function printService(o: KubeObject, now: Date): unknown[] {
     type,
     str(spec.clusterIP) || NONE,
     externalIPs.length ? externalIPs.join(",") : type === "LoadBalancer" ? "<pending>" : NONE,
-    ports.length ? ports.map((p) => `${num(p.port)}${p.nodePort ? `:${num(p.nodePort)}` : ""}/${str(p.protocol) || "TCP"}`).join(",") : NONE,
+    ports.length
+      ? ports
+          .map((p) => `${num(p.port)}${p.nodePort ? `:${num(p.nodePort)}` : ""}/${str(p.protocol) || "TCP"}`)
+          .join(",")
+      : NONE,
     age(o.metadata.creationTimestamp, now),
     mapSelector(spec.selector),
   ];
@@ -140,45 +158,127 @@ function printEvent(o: KubeObject, now: Date): unknown[] {
 function printBinding(o: KubeObject, now: Date): unknown[] {
   const ref = isObj(o.roleRef) ? o.roleRef : {};
   const subjects = Array.isArray(o.subjects) ? o.subjects.filter(isObj) : [];
-  const of = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === "ServiceAccount" ? `${str(s.namespace)}/${str(s.name)}` : str(s.name)));
-  return [o.metadata.name, `${str(ref.kind)}/${str(ref.name)}`, age(o.metadata.creationTimestamp, now), of("User").join(", "), of("Group").join(", "), of("ServiceAccount").join(", ")];
+  const of = (kind: string) =>
+    subjects
+      .filter((s) => s.kind === kind)
+      .map((s) => (kind === "ServiceAccount" ? `${str(s.namespace)}/${str(s.name)}` : str(s.name)));
+  return [
+    o.metadata.name,
+    `${str(ref.kind)}/${str(ref.name)}`,
+    age(o.metadata.creationTimestamp, now),
+    of("User").join(", "),
+    of("Group").join(", "),
+    of("ServiceAccount").join(", "),
+  ];
 }
 
-const BINDING_COLUMNS = [col("Name", "string", 0, "name"), col("Role"), col("Age"), col("Users", "string", 1), col("Groups", "string", 1), col("ServiceAccounts", "string", 1)];
+const BINDING_COLUMNS = [
+  col("Name", "string", 0, "name"),
+  col("Role"),
+  col("Age"),
+  col("Users", "string", 1),
+  col("Groups", "string", 1),
+  col("ServiceAccounts", "string", 1),
+];
 
 /** Column definitions and row printer per kind; others get the default Name / Created At. */
 const PRINTERS: Record<string, { columns: ColumnDefinition[]; row: PrintRow }> = {
   Node: {
-    columns: [col("Name", "string", 0, "name"), col("Status"), col("Roles"), col("Age"), col("Version"), col("Internal-IP", "string", 1), col("External-IP", "string", 1), col("OS-Image", "string", 1), col("Kernel-Version", "string", 1), col("Container-Runtime", "string", 1)],
+    columns: [
+      col("Name", "string", 0, "name"),
+      col("Status"),
+      col("Roles"),
+      col("Age"),
+      col("Version"),
+      col("Internal-IP", "string", 1),
+      col("External-IP", "string", 1),
+      col("OS-Image", "string", 1),
+      col("Kernel-Version", "string", 1),
+      col("Container-Runtime", "string", 1),
+    ],
     row: printNode,
   },
   Pod: {
-    columns: [col("Name", "string", 0, "name"), col("Ready"), col("Status"), col("Restarts", "string"), col("Age"), col("IP", "string", 1), col("Node", "string", 1), col("Nominated Node", "string", 1), col("Readiness Gates", "string", 1)],
+    columns: [
+      col("Name", "string", 0, "name"),
+      col("Ready"),
+      col("Status"),
+      col("Restarts", "string"),
+      col("Age"),
+      col("IP", "string", 1),
+      col("Node", "string", 1),
+      col("Nominated Node", "string", 1),
+      col("Readiness Gates", "string", 1),
+    ],
     row: podReadyAndStatus,
   },
   DaemonSet: {
-    columns: [col("Name", "string", 0, "name"), col("Desired", "integer"), col("Current", "integer"), col("Ready", "integer"), col("Up-to-date", "integer"), col("Available", "integer"), col("Node Selector"), col("Age"), col("Containers", "string", 1), col("Images", "string", 1), col("Selector", "string", 1)],
+    columns: [
+      col("Name", "string", 0, "name"),
+      col("Desired", "integer"),
+      col("Current", "integer"),
+      col("Ready", "integer"),
+      col("Up-to-date", "integer"),
+      col("Available", "integer"),
+      col("Node Selector"),
+      col("Age"),
+      col("Containers", "string", 1),
+      col("Images", "string", 1),
+      col("Selector", "string", 1),
+    ],
     row: printDaemonSet,
   },
   ConfigMap: {
     columns: [col("Name", "string", 0, "name"), col("Data", "integer"), col("Age")],
-    row: (o, now) => [o.metadata.name, Object.keys(isObj(o.data) ? o.data : {}).length + Object.keys(isObj(o.binaryData) ? o.binaryData : {}).length, age(o.metadata.creationTimestamp, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      Object.keys(isObj(o.data) ? o.data : {}).length +
+        Object.keys(isObj(o.binaryData) ? o.binaryData : {}).length,
+      age(o.metadata.creationTimestamp, now),
+    ],
   },
   Service: {
-    columns: [col("Name", "string", 0, "name"), col("Type"), col("Cluster-IP"), col("External-IP"), col("Port(s)"), col("Age"), col("Selector", "string", 1)],
+    columns: [
+      col("Name", "string", 0, "name"),
+      col("Type"),
+      col("Cluster-IP"),
+      col("External-IP"),
+      col("Port(s)"),
+      col("Age"),
+      col("Selector", "string", 1),
+    ],
     row: printService,
   },
   Event: {
-    columns: [col("Last Seen"), col("Type"), col("Reason"), col("Object"), col("Subobject", "string", 1), col("Source", "string", 1), col("Message"), col("First Seen", "string", 1), col("Count", "string", 1), col("Name", "string", 1)],
+    columns: [
+      col("Last Seen"),
+      col("Type"),
+      col("Reason"),
+      col("Object"),
+      col("Subobject", "string", 1),
+      col("Source", "string", 1),
+      col("Message"),
+      col("First Seen", "string", 1),
+      col("Count", "string", 1),
+      col("Name", "string", 1),
+    ],
     row: printEvent,
   },
   Namespace: {
     columns: [col("Name", "string", 0, "name"), col("Status"), col("Age")],
-    row: (o, now) => [o.metadata.name, str(isObj(o.status) ? o.status.phase : ""), age(o.metadata.creationTimestamp, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      str(isObj(o.status) ? o.status.phase : ""),
+      age(o.metadata.creationTimestamp, now),
+    ],
   },
   ServiceAccount: {
     columns: [col("Name", "string", 0, "name"), col("Secrets", "integer"), col("Age")],
-    row: (o, now) => [o.metadata.name, Array.isArray(o.secrets) ? o.secrets.length : 0, age(o.metadata.creationTimestamp, now)],
+    row: (o, now) => [
+      o.metadata.name,
+      Array.isArray(o.secrets) ? o.secrets.length : 0,
+      age(o.metadata.creationTimestamp, now),
+    ],
   },
   RoleBinding: { columns: BINDING_COLUMNS, row: printBinding },
   ClusterRoleBinding: { columns: BINDING_COLUMNS, row: printBinding },
@@ -186,7 +286,9 @@ const PRINTERS: Record<string, { columns: ColumnDefinition[]; row: PrintRow }> =
     columns: [col("Name", "string", 0, "name"), col("Controller"), col("Revision", "integer"), col("Age")],
     row: (o, now) => {
       const owner = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
-      const controller = owner ? `${owner.kind.toLowerCase()}.${owner.apiVersion.split("/")[0] === "v1" ? "" : owner.apiVersion.split("/")[0]}/${owner.name}` : NONE;
+      const controller = owner
+        ? `${owner.kind.toLowerCase()}.${owner.apiVersion.split("/")[0] === "v1" ? "" : owner.apiVersion.split("/")[0]}/${owner.name}`
+        : NONE;
       return [o.metadata.name, controller, num(o.revision), age(o.metadata.creationTimestamp, now)];
     },
   },
@@ -209,7 +311,14 @@ export function includeObjectOf(query: URLSearchParams): IncludeObject {
 export function toTable(
   rt: ResourceType,
   items: KubeObject[],
-  opts: { resourceVersion?: string; continueToken?: string; include: IncludeObject; apiVersion: "v1" | "v1beta1"; withColumns?: boolean; now?: Date },
+  opts: {
+    resourceVersion?: string;
+    continueToken?: string;
+    include: IncludeObject;
+    apiVersion: "v1" | "v1beta1";
+    withColumns?: boolean;
+    now?: Date;
+  },
 ): unknown {
   const printer = PRINTERS[rt.kind] ?? DEFAULT_PRINTER;
   const now = opts.now ?? new Date();
@@ -219,10 +328,19 @@ export function toTable(
   const rows = items.map((o) => {
     const row: Record<string, unknown> = { cells: printer.row(o, now) };
     if (opts.include === "Object") row.object = o;
-    else if (opts.include === "Metadata") row.object = { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${opts.apiVersion}`, metadata: o.metadata };
+    else if (opts.include === "Metadata")
+      row.object = {
+        kind: "PartialObjectMetadata",
+        apiVersion: `meta.k8s.io/${opts.apiVersion}`,
+        metadata: o.metadata,
+      };
     return row;
   });
-  const table: Record<string, unknown> = { kind: "Table", apiVersion: `meta.k8s.io/${opts.apiVersion}`, metadata };
+  const table: Record<string, unknown> = {
+    kind: "Table",
+    apiVersion: `meta.k8s.io/${opts.apiVersion}`,
+    metadata,
+  };
   table.columnDefinitions = opts.withColumns === false ? null : printer.columns;
   table.rows = rows;
   return table;

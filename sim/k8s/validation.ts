@@ -3,7 +3,13 @@
  * wording of the API server's validators, for the kinds the simulation serves.
  */
 import { badRequest } from "./errors";
-import { labelKeyProblem, labelValueProblem, matchesLabels, selectorFromSpec, type LabelSelectorSpec } from "./selectors";
+import {
+  labelKeyProblem,
+  labelValueProblem,
+  matchesLabels,
+  selectorFromSpec,
+  type LabelSelectorSpec,
+} from "./selectors";
 import { invalid, type FieldCause } from "./status";
 import { apiVersionOf, type KubeObject, type ResourceType } from "./types";
 
@@ -32,8 +38,16 @@ function goMap(m: Record<string, string>): string {
     .join(", ")}}`;
 }
 
-const required = (field: string): FieldCause => ({ reason: "FieldValueRequired", field, message: "Required value" });
-const badValue = (field: string, value: string, why: string): FieldCause => ({ reason: "FieldValueInvalid", field, message: `Invalid value: ${value}: ${why}` });
+const required = (field: string): FieldCause => ({
+  reason: "FieldValueRequired",
+  field,
+  message: "Required value",
+});
+const badValue = (field: string, value: string, why: string): FieldCause => ({
+  reason: "FieldValueInvalid",
+  field,
+  message: `Invalid value: ${value}: ${why}`,
+});
 
 /**
  * What fails while decoding a request body into the type, before validation: not an object, wrong
@@ -43,10 +57,14 @@ export function checkDecodable(rt: ResourceType, body: unknown): KubeObject {
   if (!isObj(body)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
   const expected = apiVersionOf(rt);
   if (body.kind !== undefined && body.kind !== rt.kind) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: no kind "${String(body.kind)}" is registered for version "${String(body.apiVersion)}"`);
+    throw badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: no kind "${String(body.kind)}" is registered for version "${String(body.apiVersion)}"`,
+    );
   }
   if (body.apiVersion !== undefined && body.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`,
+    );
   }
   const cannot = (field: string, want: string, got: unknown) =>
     badRequest(
@@ -58,35 +76,62 @@ export function checkDecodable(rt: ResourceType, body: unknown): KubeObject {
     const m = isObj(meta) ? meta[f] : undefined;
     if (m === undefined || m === null) continue;
     if (!isObj(m)) throw cannot(`ObjectMeta.metadata.${f}`, "map[string]string", m);
-    for (const v of Object.values(m)) if (typeof v !== "string") throw cannot(`ObjectMeta.metadata.${f}`, "string", v);
+    for (const v of Object.values(m))
+      if (typeof v !== "string") throw cannot(`ObjectMeta.metadata.${f}`, "string", v);
   }
   if (rt.kind === "ConfigMap") {
     const data = body.data;
     if (data !== undefined && data !== null) {
       if (!isObj(data)) throw cannot("ConfigMap.data", "map[string]string", data);
-      for (const v of Object.values(data)) if (typeof v !== "string") throw cannot("ConfigMap.data", "string", v);
+      for (const v of Object.values(data))
+        if (typeof v !== "string") throw cannot("ConfigMap.data", "string", v);
     }
   }
-  return { ...body, apiVersion: expected, kind: rt.kind, metadata: (isObj(meta) ? meta : {}) as unknown as KubeObject["metadata"] };
+  return {
+    ...body,
+    apiVersion: expected,
+    kind: rt.kind,
+    metadata: (isObj(meta) ? meta : {}) as unknown as KubeObject["metadata"],
+  };
 }
 
 function jsonType(v: unknown): string {
   if (Array.isArray(v)) return "array";
   if (v === null) return "null";
-  return typeof v === "number" ? "number" : typeof v === "boolean" ? "bool" : typeof v === "string" ? "string" : "object";
+  return typeof v === "number"
+    ? "number"
+    : typeof v === "boolean"
+      ? "bool"
+      : typeof v === "string"
+        ? "string"
+        : "object";
 }
 
 function validateMeta(rt: ResourceType, o: KubeObject, causes: FieldCause[], creating: boolean): void {
   const m = o.metadata;
   if (!m.name) {
-    if (!(creating && m.generateName)) causes.push({ ...required("metadata.name"), message: "Required value: name or generateName is required" });
+    if (!(creating && m.generateName))
+      causes.push({
+        ...required("metadata.name"),
+        message: "Required value: name or generateName is required",
+      });
   } else {
     const dns1035 = rt.kind === "Service";
     const dnsLabel = rt.kind === "Namespace";
     const re = dns1035 ? DNS1035_LABEL : dnsLabel ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
     const limit = dns1035 || dnsLabel ? 63 : 253;
-    if (!re.test(m.name)) causes.push(badValue("metadata.name", JSON.stringify(m.name), dns1035 ? DNS1035_MSG : dnsLabel ? LABEL_MSG : SUBDOMAIN_MSG));
-    else if (m.name.length > limit) causes.push(badValue("metadata.name", JSON.stringify(m.name), `must be no more than ${limit} characters`));
+    if (!re.test(m.name))
+      causes.push(
+        badValue(
+          "metadata.name",
+          JSON.stringify(m.name),
+          dns1035 ? DNS1035_MSG : dnsLabel ? LABEL_MSG : SUBDOMAIN_MSG,
+        ),
+      );
+    else if (m.name.length > limit)
+      causes.push(
+        badValue("metadata.name", JSON.stringify(m.name), `must be no more than ${limit} characters`),
+      );
   }
   for (const [k, v] of Object.entries(m.labels ?? {})) {
     const kp = labelKeyProblem(k);
@@ -98,8 +143,16 @@ function validateMeta(rt: ResourceType, o: KubeObject, causes: FieldCause[], cre
     const kp = labelKeyProblem(k.toLowerCase());
     if (kp) causes.push(badValue("metadata.annotations", JSON.stringify(k), kp));
   }
-  const annotationBytes = Object.entries(m.annotations ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0);
-  if (annotationBytes > 262144) causes.push({ reason: "FieldValueTooLong", field: "metadata.annotations", message: "Too long: must have at most 262144 bytes" });
+  const annotationBytes = Object.entries(m.annotations ?? {}).reduce(
+    (n, [k, v]) => n + k.length + v.length,
+    0,
+  );
+  if (annotationBytes > 262144)
+    causes.push({
+      reason: "FieldValueTooLong",
+      field: "metadata.annotations",
+      message: "Too long: must have at most 262144 bytes",
+    });
 }
 
 function validateContainers(spec: unknown, base: string, causes: FieldCause[]): void {
@@ -114,7 +167,12 @@ function validateContainers(spec: unknown, base: string, causes: FieldCause[]): 
     const name = isObj(c) ? c.name : undefined;
     if (typeof name !== "string" || name === "") causes.push(required(`${p}.name`));
     else if (!DNS1123_LABEL.test(name)) causes.push(badValue(`${p}.name`, JSON.stringify(name), LABEL_MSG));
-    else if (seen.has(name)) causes.push({ reason: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(name)}` });
+    else if (seen.has(name))
+      causes.push({
+        reason: "FieldValueDuplicate",
+        field: `${p}.name`,
+        message: `Duplicate value: ${JSON.stringify(name)}`,
+      });
     else seen.add(name);
     const image = isObj(c) ? c.image : undefined;
     if (typeof image !== "string" || image.trim() === "") causes.push(required(`${p}.image`));
@@ -130,20 +188,37 @@ function validateDaemonSet(o: KubeObject, causes: FieldCause[]): void {
   if (!isObj(selector)) causes.push(required("spec.selector"));
   else {
     const sel = selectorFromSpec(selector as LabelSelectorSpec);
-    if (sel.length === 0) causes.push(badValue("spec.selector", goLabelSelector(selector), "empty selector is invalid for daemonset"));
+    if (sel.length === 0)
+      causes.push(
+        badValue("spec.selector", goLabelSelector(selector), "empty selector is invalid for daemonset"),
+      );
     else if (!matchesLabels(sel, tmplLabels)) {
-      causes.push(badValue("spec.template.metadata.labels", goMap(tmplLabels), "`selector` does not match template `labels`"));
+      causes.push(
+        badValue(
+          "spec.template.metadata.labels",
+          goMap(tmplLabels),
+          "`selector` does not match template `labels`",
+        ),
+      );
     }
   }
   const podSpec = isObj(template.spec) ? template.spec : undefined;
   validateContainers(podSpec, "spec.template.spec", causes);
   const restart = podSpec?.restartPolicy;
   if (restart !== undefined && restart !== "Always") {
-    causes.push({ reason: "FieldValueNotSupported", field: "spec.template.spec.restartPolicy", message: `Unsupported value: ${JSON.stringify(restart)}: supported values: "Always"` });
+    causes.push({
+      reason: "FieldValueNotSupported",
+      field: "spec.template.spec.restartPolicy",
+      message: `Unsupported value: ${JSON.stringify(restart)}: supported values: "Always"`,
+    });
   }
   const strategy = isObj(spec.updateStrategy) ? spec.updateStrategy.type : undefined;
   if (strategy !== undefined && strategy !== "RollingUpdate" && strategy !== "OnDelete") {
-    causes.push({ reason: "FieldValueNotSupported", field: "spec.updateStrategy", message: `Unsupported value: ${JSON.stringify(strategy)}: supported values: "OnDelete", "RollingUpdate"` });
+    causes.push({
+      reason: "FieldValueNotSupported",
+      field: "spec.updateStrategy",
+      message: `Unsupported value: ${JSON.stringify(strategy)}: supported values: "OnDelete", "RollingUpdate"`,
+    });
   }
 }
 
@@ -170,11 +245,20 @@ function validateConfigMap(o: KubeObject, causes: FieldCause[]): void {
       size += typeof v === "string" ? Buffer.byteLength(v) : 0;
     }
   }
-  if (size > 1048576) causes.push({ reason: "FieldValueTooLong", field: "", message: "Too long: must have at most 1048576 bytes" });
+  if (size > 1048576)
+    causes.push({
+      reason: "FieldValueTooLong",
+      field: "",
+      message: "Too long: must have at most 1048576 bytes",
+    });
 }
 
 /** Validation on create and update; throws 422 Invalid with every cause found. */
-export function validateObject(rt: ResourceType, o: KubeObject, opts: { creating: boolean; old?: KubeObject }): void {
+export function validateObject(
+  rt: ResourceType,
+  o: KubeObject,
+  opts: { creating: boolean; old?: KubeObject },
+): void {
   const causes: FieldCause[] = [];
   validateMeta(rt, o, causes, opts.creating);
   if (rt.kind === "DaemonSet") validateDaemonSet(o, causes);
@@ -190,11 +274,25 @@ function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, cau
   const spec = isObj(o.spec) ? o.spec : {};
   const oldSpec = isObj(old.spec) ? old.spec : {};
   if (rt.kind === "DaemonSet" && JSON.stringify(spec.selector) !== JSON.stringify(oldSpec.selector)) {
-    causes.push(badValue("spec.selector", goLabelSelector(isObj(spec.selector) ? spec.selector : {}), "field is immutable"));
+    causes.push(
+      badValue(
+        "spec.selector",
+        goLabelSelector(isObj(spec.selector) ? spec.selector : {}),
+        "field is immutable",
+      ),
+    );
   }
   if (rt.kind === "Pod") {
     // Only images (and a few scheduling fields) may change on a running pod.
-    const strip = (s: Json) => JSON.stringify({ ...s, containers: (Array.isArray(s.containers) ? s.containers : []).map((c) => (isObj(c) ? { ...c, image: "" } : c)), activeDeadlineSeconds: 0, tolerations: [] });
+    const strip = (s: Json) =>
+      JSON.stringify({
+        ...s,
+        containers: (Array.isArray(s.containers) ? s.containers : []).map((c) =>
+          isObj(c) ? { ...c, image: "" } : c,
+        ),
+        activeDeadlineSeconds: 0,
+        tolerations: [],
+      });
     if (strip(spec) !== strip(oldSpec)) {
       causes.push({
         reason: "FieldValueForbidden",
@@ -204,9 +302,15 @@ function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, cau
       });
     }
   }
-  if (rt.kind === "ConfigMap" && old.immutable === true && (JSON.stringify(o.data) !== JSON.stringify(old.data) || o.immutable !== true)) {
-    causes.push({ reason: "FieldValueForbidden", field: "data", message: "Forbidden: field is immutable when `immutable` is set" });
+  if (
+    rt.kind === "ConfigMap" &&
+    old.immutable === true &&
+    (JSON.stringify(o.data) !== JSON.stringify(old.data) || o.immutable !== true)
+  ) {
+    causes.push({
+      reason: "FieldValueForbidden",
+      field: "data",
+      message: "Forbidden: field is immutable when `immutable` is set",
+    });
   }
 }
-
-

@@ -29,7 +29,12 @@ function writeKubeconfig(file: string, server: string, caPem: string, token: str
     stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "sim", cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
+      clusters: [
+        {
+          name: "sim",
+          cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") },
+        },
+      ],
       users: [{ name: "u", user: { token } }],
       contexts: [{ name: "sim", context: { cluster: "sim", user: "u" } }],
       "current-context": "sim",
@@ -38,13 +43,17 @@ function writeKubeconfig(file: string, server: string, caPem: string, token: str
 }
 
 /** Runs kubectl as `who`; resolves with exit code, stdout and stderr (never rejects on a non-zero exit). */
-function kubectl(who: "admin" | "jane", ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function kubectl(
+  who: "admin" | "jane",
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       KUBECTL,
       ["--kubeconfig", path.join(dir, `kubeconfig-${who}`), "--cache-dir", path.join(dir, "cache"), ...args],
       { timeout: 30_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -55,12 +64,19 @@ const node = (name: string, ip: string): KubeObject => ({
   metadata: { name, labels: { "kubernetes.io/hostname": name } },
   spec: {},
   status: {
-    conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" }],
+    conditions: [
+      { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
+    ],
     addresses: [
       { type: "InternalIP", address: ip },
       { type: "Hostname", address: name },
     ],
-    nodeInfo: { kubeletVersion: "v1.32.4", osImage: "Ubuntu 24.04.1 LTS", kernelVersion: "6.8.0-49-generic", containerRuntimeVersion: "containerd://1.7.24" },
+    nodeInfo: {
+      kubeletVersion: "v1.32.4",
+      osImage: "Ubuntu 24.04.1 LTS",
+      kernelVersion: "6.8.0-49-generic",
+      containerRuntimeVersion: "containerd://1.7.24",
+    },
   },
 });
 
@@ -72,39 +88,74 @@ beforeAll(async () => {
     store,
     host: apiServerHost(70),
     port: 0,
-    tokens: { "admin-token": { name: "admin", groups: ["system:masters"] }, "jane-token": { name: "jane", groups: [] } },
+    tokens: {
+      "admin-token": { name: "admin", groups: ["system:masters"] },
+      "jane-token": { name: "jane", groups: [] },
+    },
   });
   const cert = selfSignedCert("sim-apiserver", [server.host]);
-  front = await startTlsFront({ host: server.host, port: 0, backend: { host: server.host, port: server.port }, cert });
+  front = await startTlsFront({
+    host: server.host,
+    port: 0,
+    backend: { host: server.host, port: server.port },
+    cert,
+  });
   const url = `https://${server.host}:${front.port}`;
   writeKubeconfig(path.join(dir, "kubeconfig-admin"), url, cert.certPem, "admin-token");
   writeKubeconfig(path.join(dir, "kubeconfig-jane"), url, cert.certPem, "jane-token");
 
   store.create(RESOURCES.nodes, node("node-1", "127.70.0.1"));
   store.create(RESOURCES.nodes, { ...node("node-2", "127.70.0.2"), spec: { unschedulable: true } });
-  store.create(RESOURCES.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "node-local-dns", namespace: NS }, data: { Corefile: ".:53 {\n    cache 30\n}\n" } });
+  store.create(RESOURCES.configmaps, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "node-local-dns", namespace: NS },
+    data: { Corefile: ".:53 {\n    cache 30\n}\n" },
+  });
   store.create(RESOURCES.daemonsets, {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
     metadata: { name: "node-local-dns", namespace: NS },
     spec: {
       selector: { matchLabels: { "k8s-app": "node-local-dns" } },
-      template: { metadata: { labels: { "k8s-app": "node-local-dns" } }, spec: { containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }] } },
+      template: {
+        metadata: { labels: { "k8s-app": "node-local-dns" } },
+        spec: {
+          containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }],
+        },
+      },
     },
   });
   store.create(RESOURCES.pods, {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "node-local-dns-7xk2p", namespace: NS, labels: { "k8s-app": "node-local-dns" } },
-    spec: { nodeName: "node-1", hostNetwork: true, containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }] },
+    spec: {
+      nodeName: "node-1",
+      hostNetwork: true,
+      containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }],
+    },
   });
-  store.mutate(RESOURCES.pods, NS, "node-local-dns-7xk2p", (p) => {
-    p.status = {
-      phase: "Running",
-      podIP: "127.70.0.1",
-      containerStatuses: [{ name: "node-cache", ready: true, restartCount: 0, state: { running: { startedAt: "2025-01-01T00:00:00Z" } } }],
-    };
-  }, { subresource: "status" });
+  store.mutate(
+    RESOURCES.pods,
+    NS,
+    "node-local-dns-7xk2p",
+    (p) => {
+      p.status = {
+        phase: "Running",
+        podIP: "127.70.0.1",
+        containerStatuses: [
+          {
+            name: "node-cache",
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: "2025-01-01T00:00:00Z" } },
+          },
+        ],
+      };
+    },
+    { subresource: "status" },
+  );
 });
 
 afterAll(async () => {
@@ -122,18 +173,28 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
     expect(lines[1]).toMatch(/^node-1\s+Ready\s+<none>\s+\d+s\s+v1\.32\.4$/);
     expect(lines[2]).toMatch(/^node-2\s+Ready,SchedulingDisabled\s+<none>/);
     const wide = await kubectl("admin", "get", "nodes", "-o", "wide");
-    expect(wide.stdout.split("\n")[0]).toMatch(/INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME$/);
-    expect(wide.stdout).toMatch(/127\.70\.0\.1\s+<none>\s+Ubuntu 24\.04\.1 LTS\s+6\.8\.0-49-generic\s+containerd:\/\/1\.7\.24/);
+    expect(wide.stdout.split("\n")[0]).toMatch(
+      /INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME$/,
+    );
+    expect(wide.stdout).toMatch(
+      /127\.70\.0\.1\s+<none>\s+Ubuntu 24\.04\.1 LTS\s+6\.8\.0-49-generic\s+containerd:\/\/1\.7\.24/,
+    );
   });
 
   it("get pods -o wide and get ds,cm print like a cluster", async () => {
     const pods = await kubectl("admin", "get", "pods", "-n", NS, "-o", "wide");
     const [header, row] = pods.stdout.trim().split("\n");
-    expect(header).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
-    expect(row).toMatch(/^node-local-dns-7xk2p\s+1\/1\s+Running\s+0\s+\S+\s+127\.70\.0\.1\s+node-1\s+<none>\s+<none>$/);
+    expect(header).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/,
+    );
+    expect(row).toMatch(
+      /^node-local-dns-7xk2p\s+1\/1\s+Running\s+0\s+\S+\s+127\.70\.0\.1\s+node-1\s+<none>\s+<none>$/,
+    );
     const both = await kubectl("admin", "get", "ds,cm", "-n", NS);
     expect(both.stderr).toBe("");
-    expect(both.stdout).toMatch(/NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE/);
+    expect(both.stdout).toMatch(
+      /NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE/,
+    );
     expect(both.stdout).toMatch(/daemonset\.apps\/node-local-dns\s+0\s+0\s+0\s+0\s+0\s+<none>/);
     expect(both.stdout).toMatch(/configmap\/node-local-dns\s+1\s+\S+/);
   });
@@ -141,32 +202,75 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
   it("reports RBAC denials and answers auth can-i", async () => {
     const denied = await kubectl("jane", "get", "pods", "-n", NS);
     expect(denied.code).not.toBe(0);
-    expect(denied.stderr.trim()).toBe('Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "kube-system"');
+    expect(denied.stderr.trim()).toBe(
+      'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "kube-system"',
+    );
     expect((await kubectl("jane", "auth", "can-i", "get", "pods", "-n", NS)).stdout.trim()).toBe("no");
-    expect((await kubectl("admin", "auth", "can-i", "patch", "daemonsets", "-n", NS)).stdout.trim()).toBe("yes");
+    expect((await kubectl("admin", "auth", "can-i", "patch", "daemonsets", "-n", NS)).stdout.trim()).toBe(
+      "yes",
+    );
   });
 
   it("creates, patches and deletes objects, and rollout restart bumps the DaemonSet generation", async () => {
     const file = path.join(dir, "cm.yaml");
-    fs.writeFileSync(file, stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "extra", namespace: NS }, data: { a: "1" } }));
+    fs.writeFileSync(
+      file,
+      stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "extra", namespace: NS },
+        data: { a: "1" },
+      }),
+    );
     expect((await kubectl("admin", "create", "-f", file)).stdout.trim()).toBe("configmap/extra created");
-    expect((await kubectl("admin", "create", "-f", file)).stderr).toContain('Error from server (AlreadyExists): error when creating "' + file + '": configmaps "extra" already exists');
-    expect((await kubectl("admin", "patch", "cm", "extra", "-n", NS, "--type=merge", "-p", '{"data":{"a":"2"}}')).stdout.trim()).toBe("configmap/extra patched");
+    expect((await kubectl("admin", "create", "-f", file)).stderr).toContain(
+      'Error from server (AlreadyExists): error when creating "' +
+        file +
+        '": configmaps "extra" already exists',
+    );
+    expect(
+      (
+        await kubectl("admin", "patch", "cm", "extra", "-n", NS, "--type=merge", "-p", '{"data":{"a":"2"}}')
+      ).stdout.trim(),
+    ).toBe("configmap/extra patched");
     expect(store.get(RESOURCES.configmaps, NS, "extra")?.data).toEqual({ a: "2" });
-    const failedTest = await kubectl("admin", "patch", "cm", "extra", "-n", NS, "--type=json", "-p", '[{"op":"test","path":"/data/a","value":"9"}]');
+    const failedTest = await kubectl(
+      "admin",
+      "patch",
+      "cm",
+      "extra",
+      "-n",
+      NS,
+      "--type=json",
+      "-p",
+      '[{"op":"test","path":"/data/a","value":"9"}]',
+    );
     expect(failedTest.code).not.toBe(0);
-    expect((await kubectl("admin", "delete", "cm", "extra", "-n", NS)).stdout.trim()).toBe('configmap "extra" deleted');
+    expect((await kubectl("admin", "delete", "cm", "extra", "-n", NS)).stdout.trim()).toBe(
+      'configmap "extra" deleted',
+    );
     expect(store.get(RESOURCES.configmaps, NS, "extra")).toBeUndefined();
 
     const before = store.get(RESOURCES.daemonsets, NS, "node-local-dns")?.metadata.generation ?? 0;
-    expect((await kubectl("admin", "rollout", "restart", "daemonset/node-local-dns", "-n", NS)).stdout.trim()).toBe("daemonset.apps/node-local-dns restarted");
+    expect(
+      (await kubectl("admin", "rollout", "restart", "daemonset/node-local-dns", "-n", NS)).stdout.trim(),
+    ).toBe("daemonset.apps/node-local-dns restarted");
     const after = store.get(RESOURCES.daemonsets, NS, "node-local-dns");
     expect(after?.metadata.generation).toBe(before + 1);
     expect(JSON.stringify(after?.spec)).toContain("kubectl.kubernetes.io/restartedAt");
   });
 
   it("get -o jsonpath and a missing object's NotFound", async () => {
-    const r = await kubectl("admin", "get", "cm", "node-local-dns", "-n", NS, "-o", "jsonpath={.data.Corefile}");
+    const r = await kubectl(
+      "admin",
+      "get",
+      "cm",
+      "node-local-dns",
+      "-n",
+      NS,
+      "-o",
+      "jsonpath={.data.Corefile}",
+    );
     expect(r.stdout).toBe(".:53 {\n    cache 30\n}\n");
     const missing = await kubectl("admin", "get", "cm", "nope", "-n", NS);
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): configmaps "nope" not found');

@@ -35,7 +35,14 @@ const deleteRequested: string[] = [];
 function config(token: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: "sim", server: `https://${server.host}:${front.port}`, caData: Buffer.from(caPem).toString("base64"), skipTLSVerify: false }],
+    clusters: [
+      {
+        name: "sim",
+        server: `https://${server.host}:${front.port}`,
+        caData: Buffer.from(caPem).toString("base64"),
+        skipTLSVerify: false,
+      },
+    ],
     users: [{ name: "u", token }],
     contexts: [{ name: "sim", cluster: "sim", user: "u" }],
     currentContext: "sim",
@@ -44,7 +51,12 @@ function config(token: string): KubeConfig {
 }
 
 /** The Status body of a failed call, parsed. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; body: { reason?: string; message?: string; code?: number; details?: Record<string, unknown> } }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<{
+  code: number;
+  body: { reason?: string; message?: string; code?: number; details?: Record<string, unknown> };
+}> {
   try {
     await p;
   } catch (err) {
@@ -64,7 +76,16 @@ const daemonSet = (): KubeObject => ({
     selector: { matchLabels: { "k8s-app": "node-local-dns" } },
     template: {
       metadata: { labels: { "k8s-app": "node-local-dns" } },
-      spec: { hostNetwork: true, containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28", args: ["-localip", "169.254.20.10"] }] },
+      spec: {
+        hostNetwork: true,
+        containers: [
+          {
+            name: "node-cache",
+            image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28",
+            args: ["-localip", "169.254.20.10"],
+          },
+        ],
+      },
     },
   },
 });
@@ -75,7 +96,10 @@ beforeAll(async () => {
     store,
     host: apiServerHost(70),
     port: 0,
-    tokens: { "admin-token": { name: "admin", groups: ["system:masters"] }, "jane-token": { name: "jane", groups: [] } },
+    tokens: {
+      "admin-token": { name: "admin", groups: ["system:masters"] },
+      "jane-token": { name: "jane", groups: [] },
+    },
     hooks: {
       onPodDeleteRequested: (pod) => deleteRequested.push(pod.metadata.name),
       podLog: ({ res, query }) => {
@@ -90,16 +114,29 @@ beforeAll(async () => {
   });
   const cert = selfSignedCert("sim-apiserver", [server.host]);
   caPem = cert.certPem;
-  front = await startTlsFront({ host: server.host, port: 0, backend: { host: server.host, port: server.port }, cert });
+  front = await startTlsFront({
+    host: server.host,
+    port: 0,
+    backend: { host: server.host, port: server.port },
+    cert,
+  });
   admin = config("admin-token");
   jane = config("jane-token");
   store.create(RESOURCES.daemonsets, daemonSet());
-  store.create(RESOURCES.configmaps, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "node-local-dns", namespace: NS }, data: { Corefile: ".:53 {\n    cache 30\n}\n" } });
+  store.create(RESOURCES.configmaps, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "node-local-dns", namespace: NS },
+    data: { Corefile: ".:53 {\n    cache 30\n}\n" },
+  });
   store.create(RESOURCES.pods, {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "node-local-dns-abcde", namespace: NS, labels: { "k8s-app": "node-local-dns" } },
-    spec: { nodeName: "node-1", containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }] },
+    spec: {
+      nodeName: "node-1",
+      containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.28" }],
+    },
   });
   // jane may read pods and their logs in kube-system, nothing else.
   store.create(RESOURCES.roles, {
@@ -126,7 +163,15 @@ describe("authentication and authorization", () => {
   it("answers 401 without a token and with an unknown token", async () => {
     const res = await fetch(`${server.url}/api/v1/namespaces/${NS}/pods`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+    expect(await res.json()).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: "Unauthorized",
+      reason: "Unauthorized",
+      code: 401,
+    });
     const bad = await failure(config("nope").makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NS }));
     expect(bad.code).toBe(401);
   });
@@ -136,21 +181,35 @@ describe("authentication and authorization", () => {
     expect((await core.listNamespacedPod({ namespace: NS })).items).toHaveLength(1);
     const list = await failure(core.listNamespacedConfigMap({ namespace: NS }));
     expect(list.code).toBe(403);
-    expect(list.body.message).toBe('configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "kube-system"');
+    expect(list.body.message).toBe(
+      'configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "kube-system"',
+    );
     const log = await failure(core.readNamespacedPodLog({ name: "node-local-dns-abcde", namespace: NS }));
-    expect(log.body.message).toBe('pods "node-local-dns-abcde" is forbidden: User "jane" cannot get resource "pods/log" in API group "" in the namespace "kube-system"');
+    expect(log.body.message).toBe(
+      'pods "node-local-dns-abcde" is forbidden: User "jane" cannot get resource "pods/log" in API group "" in the namespace "kube-system"',
+    );
     const nodes = await failure(core.listNode());
     expect(nodes.body).toMatchObject({ reason: "Forbidden", code: 403, details: { kind: "nodes" } });
-    expect(nodes.body.message).toBe('nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" at the cluster scope');
+    expect(nodes.body.message).toBe(
+      'nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" at the cluster scope',
+    );
   });
 
   it("answers SelfSubjectAccessReviews with the RBAC decision and reason", async () => {
     const review = (kc: KubeConfig, verb: string, resource: string) =>
       kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
-        body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { namespace: NS, verb, resource } } },
+        body: {
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SelfSubjectAccessReview",
+          spec: { resourceAttributes: { namespace: NS, verb, resource } },
+        },
       });
     const allowed = await review(jane, "watch", "pods");
-    expect(allowed.status).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "jane-reads-pods/kube-system" of Role "pod-reader" to User "jane"' });
+    expect(allowed.status).toEqual({
+      allowed: true,
+      reason:
+        'RBAC: allowed by RoleBinding "jane-reads-pods/kube-system" of Role "pod-reader" to User "jane"',
+    });
     expect((await review(jane, "delete", "pods")).status?.allowed).toBe(false);
     expect((await review(admin, "delete", "pods")).status?.allowed).toBe(true);
   });
@@ -158,17 +217,33 @@ describe("authentication and authorization", () => {
 
 describe("errors", () => {
   it("404 for a missing object", async () => {
-    const r = await failure(admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: "nope", namespace: NS }));
+    const r = await failure(
+      admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: "nope", namespace: NS }),
+    );
     expect(r.code).toBe(404);
-    expect(r.body).toMatchObject({ reason: "NotFound", message: 'configmaps "nope" not found', details: { name: "nope", kind: "configmaps" } });
+    expect(r.body).toMatchObject({
+      reason: "NotFound",
+      message: 'configmaps "nope" not found',
+      details: { name: "nope", kind: "configmaps" },
+    });
   });
 
   it("409 Conflict on a stale resourceVersion", async () => {
     const core = admin.makeApiClient(CoreV1Api);
     const cm = await core.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
-    const fresh = await core.replaceNamespacedConfigMap({ name: "node-local-dns", namespace: NS, body: { ...cm, data: { Corefile: "changed" } } });
+    const fresh = await core.replaceNamespacedConfigMap({
+      name: "node-local-dns",
+      namespace: NS,
+      body: { ...cm, data: { Corefile: "changed" } },
+    });
     expect(Number(fresh.metadata?.resourceVersion)).toBeGreaterThan(Number(cm.metadata?.resourceVersion));
-    const r = await failure(core.replaceNamespacedConfigMap({ name: "node-local-dns", namespace: NS, body: { ...cm, data: { Corefile: "stale" } } }));
+    const r = await failure(
+      core.replaceNamespacedConfigMap({
+        name: "node-local-dns",
+        namespace: NS,
+        body: { ...cm, data: { Corefile: "stale" } },
+      }),
+    );
     expect(r.code).toBe(409);
     expect(r.body.message).toBe(
       'Operation cannot be fulfilled on configmaps "node-local-dns": the object has been modified; please apply your changes to the latest version and try again',
@@ -176,7 +251,11 @@ describe("errors", () => {
     // A resourceVersion inside a patch is a precondition too.
     const p = await failure(
       core.patchNamespacedConfigMap(
-        { name: "node-local-dns", namespace: NS, body: { metadata: { resourceVersion: cm.metadata?.resourceVersion }, data: { x: "y" } } },
+        {
+          name: "node-local-dns",
+          namespace: NS,
+          body: { metadata: { resourceVersion: cm.metadata?.resourceVersion }, data: { x: "y" } },
+        },
         setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
       ),
     );
@@ -185,7 +264,12 @@ describe("errors", () => {
 
   it("415 for a patch in an unknown content type", async () => {
     const r = await failure(
-      admin.makeApiClient(CoreV1Api).patchNamespacedConfigMap({ name: "node-local-dns", namespace: NS, body: { data: { a: "b" } } }, setHeaderOptions("Content-Type", "application/json")),
+      admin
+        .makeApiClient(CoreV1Api)
+        .patchNamespacedConfigMap(
+          { name: "node-local-dns", namespace: NS, body: { data: { a: "b" } } },
+          setHeaderOptions("Content-Type", "application/json"),
+        ),
     );
     expect(r.code).toBe(415);
     expect(r.body.message).toBe(
@@ -195,24 +279,43 @@ describe("errors", () => {
 
   it("422 for invalid objects, with causes", async () => {
     const core = admin.makeApiClient(CoreV1Api);
-    const r = await failure(core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: "bad", labels: { app: "not valid!" } }, data: {} } }));
+    const r = await failure(
+      core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: "bad", labels: { app: "not valid!" } }, data: {} },
+      }),
+    );
     expect(r.code).toBe(422);
     expect(r.body.reason).toBe("Invalid");
-    expect(r.body.message).toMatch(/^ConfigMap "bad" is invalid: metadata\.labels: Invalid value: "not valid!": /);
+    expect(r.body.message).toMatch(
+      /^ConfigMap "bad" is invalid: metadata\.labels: Invalid value: "not valid!": /,
+    );
     const ds = daemonSet();
     ds.metadata.name = "mismatch";
-    (ds.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels = { other: "x" };
-    const d = await failure(admin.makeApiClient(AppsV1Api).createNamespacedDaemonSet({ namespace: NS, body: ds as never }));
+    (ds.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels = {
+      other: "x",
+    };
+    const d = await failure(
+      admin.makeApiClient(AppsV1Api).createNamespacedDaemonSet({ namespace: NS, body: ds as never }),
+    );
     expect(d.code).toBe(422);
-    expect(d.body.message).toBe('DaemonSet.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"other":"x"}: `selector` does not match template `labels`');
+    expect(d.body.message).toBe(
+      'DaemonSet.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"other":"x"}: `selector` does not match template `labels`',
+    );
   });
 
   it("422 when a JSON patch test operation fails", async () => {
     const r = await failure(
-      admin.makeApiClient(CoreV1Api).patchNamespacedConfigMap(
-        { name: "node-local-dns", namespace: NS, body: [{ op: "test", path: "/data/Corefile", value: "something else" }] },
-        setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
-      ),
+      admin
+        .makeApiClient(CoreV1Api)
+        .patchNamespacedConfigMap(
+          {
+            name: "node-local-dns",
+            namespace: NS,
+            body: [{ op: "test", path: "/data/Corefile", value: "something else" }],
+          },
+          setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+        ),
     );
     expect(r.code).toBe(422);
   });
@@ -222,10 +325,17 @@ describe("writes", () => {
   it("dryRun=All validates and returns the result but stores nothing", async () => {
     const core = admin.makeApiClient(CoreV1Api);
     const before = store.resourceVersion();
-    const created: V1ConfigMap = await core.createNamespacedConfigMap({ namespace: NS, dryRun: "All", body: { metadata: { name: "dry" }, data: { a: "b" } } });
+    const created: V1ConfigMap = await core.createNamespacedConfigMap({
+      namespace: NS,
+      dryRun: "All",
+      body: { metadata: { name: "dry" }, data: { a: "b" } },
+    });
     expect(created.metadata?.uid).toBeTruthy();
     expect((await failure(core.readNamespacedConfigMap({ name: "dry", namespace: NS }))).code).toBe(404);
-    await core.patchNamespacedConfigMap({ name: "node-local-dns", namespace: NS, dryRun: "All", body: { data: { dry: "run" } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await core.patchNamespacedConfigMap(
+      { name: "node-local-dns", namespace: NS, dryRun: "All", body: { data: { dry: "run" } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(store.get(RESOURCES.configmaps, NS, "node-local-dns")?.data).not.toHaveProperty("dry");
     expect(store.resourceVersion()).toBe(before);
   });
@@ -237,7 +347,16 @@ describe("writes", () => {
       {
         name: "node-local-dns",
         namespace: NS,
-        body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2025-01-01T00:00:00Z" } }, spec: { containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.29" }] } } } },
+        body: {
+          spec: {
+            template: {
+              metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2025-01-01T00:00:00Z" } },
+              spec: {
+                containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.22.29" }],
+              },
+            },
+          },
+        },
       },
       setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
     );
@@ -246,7 +365,10 @@ describe("writes", () => {
     expect(c?.image).toBe("registry.k8s.io/dns/k8s-dns-node-cache:1.22.29");
     expect(c?.args).toEqual(["-localip", "169.254.20.10"]);
     // A status write does not change generation.
-    const st = await apps.patchNamespacedDaemonSetStatus({ name: "node-local-dns", namespace: NS, body: { status: { numberReady: 3 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    const st = await apps.patchNamespacedDaemonSetStatus(
+      { name: "node-local-dns", namespace: NS, body: { status: { numberReady: 3 } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     expect(st.metadata?.generation).toBe(patched.metadata?.generation);
     expect(st.status?.numberReady).toBe(3);
   });
@@ -271,10 +393,21 @@ describe("watch", () => {
   it("delivers ADDED, MODIFIED and DELETED for matching objects", async () => {
     const core = admin.makeApiClient(CoreV1Api);
     const seen: string[] = [];
-    const ctrl = await new Watch(admin).watch(`/api/v1/namespaces/${NS}/configmaps`, { labelSelector: "watched=yes" }, (type, obj: V1ConfigMap) => seen.push(`${type} ${obj.metadata?.name}`), () => undefined);
+    const ctrl = await new Watch(admin).watch(
+      `/api/v1/namespaces/${NS}/configmaps`,
+      { labelSelector: "watched=yes" },
+      (type, obj: V1ConfigMap) => seen.push(`${type} ${obj.metadata?.name}`),
+      () => undefined,
+    );
     try {
-      await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: "w1", labels: { watched: "yes" } }, data: { a: "1" } } });
-      await core.patchNamespacedConfigMap({ name: "w1", namespace: NS, body: { data: { a: "2" } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+      await core.createNamespacedConfigMap({
+        namespace: NS,
+        body: { metadata: { name: "w1", labels: { watched: "yes" } }, data: { a: "1" } },
+      });
+      await core.patchNamespacedConfigMap(
+        { name: "w1", namespace: NS, body: { data: { a: "2" } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
       await core.deleteNamespacedConfigMap({ name: "w1", namespace: NS });
       await waitFor("watch events", () => (seen.length >= 3 ? seen : undefined), 10_000, 20);
       expect(seen).toEqual(["ADDED w1", "MODIFIED w1", "DELETED w1"]);
@@ -284,10 +417,16 @@ describe("watch", () => {
   });
 
   it("reports a too-old resourceVersion as an ERROR event with a 410 Status", async () => {
-    for (let i = 0; i < 60; i++) store.mutate(RESOURCES.configmaps, NS, "node-local-dns", (o) => void (o.data = { n: String(i) }));
-    const res = await fetch(`${server.url}/api/v1/namespaces/${NS}/configmaps?watch=true&resourceVersion=1`, { headers: { Authorization: "Bearer admin-token" } });
+    for (let i = 0; i < 60; i++)
+      store.mutate(RESOURCES.configmaps, NS, "node-local-dns", (o) => void (o.data = { n: String(i) }));
+    const res = await fetch(`${server.url}/api/v1/namespaces/${NS}/configmaps?watch=true&resourceVersion=1`, {
+      headers: { Authorization: "Bearer admin-token" },
+    });
     expect(res.status).toBe(200);
-    const line = JSON.parse((await res.text()).trim()) as { type: string; object: { code: number; reason: string; message: string } };
+    const line = JSON.parse((await res.text()).trim()) as {
+      type: string;
+      object: { code: number; reason: string; message: string };
+    };
     expect(line.type).toBe("ERROR");
     expect(line.object).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
     expect(line.object.message).toMatch(/^too old resource version: 1 \(\d+\)$/);
@@ -297,18 +436,43 @@ describe("watch", () => {
 describe("pod subresources and tables", () => {
   it("routes pods/log and pods/proxy (with name:port) to the runtime hooks", async () => {
     const core = admin.makeApiClient(CoreV1Api);
-    expect(await core.readNamespacedPodLog({ name: "node-local-dns-abcde", namespace: NS, container: "node-cache" })).toBe("log of node-cache\n");
-    const res = await fetch(`${server.url}/api/v1/namespaces/${NS}/pods/node-local-dns-abcde:9253/proxy/metrics?x=1`, { headers: { Authorization: "Bearer admin-token" } });
+    expect(
+      await core.readNamespacedPodLog({
+        name: "node-local-dns-abcde",
+        namespace: NS,
+        container: "node-cache",
+      }),
+    ).toBe("log of node-cache\n");
+    const res = await fetch(
+      `${server.url}/api/v1/namespaces/${NS}/pods/node-local-dns-abcde:9253/proxy/metrics?x=1`,
+      { headers: { Authorization: "Bearer admin-token" } },
+    );
     expect(await res.text()).toBe("proxied to 9253/metrics?x=1");
   });
 
   it("serves a meta.k8s.io Table when asked, as kubectl does", async () => {
     const res = await fetch(`${server.url}/apis/apps/v1/namespaces/${NS}/daemonsets`, {
-      headers: { Authorization: "Bearer admin-token", Accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" },
+      headers: {
+        Authorization: "Bearer admin-token",
+        Accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+      },
     });
-    const table = (await res.json()) as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    const table = (await res.json()) as {
+      kind: string;
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[] }[];
+    };
     expect(table.kind).toBe("Table");
-    expect(table.columnDefinitions.map((c) => c.name).slice(0, 8)).toEqual(["Name", "Desired", "Current", "Ready", "Up-to-date", "Available", "Node Selector", "Age"]);
+    expect(table.columnDefinitions.map((c) => c.name).slice(0, 8)).toEqual([
+      "Name",
+      "Desired",
+      "Current",
+      "Ready",
+      "Up-to-date",
+      "Available",
+      "Node Selector",
+      "Age",
+    ]);
     expect(table.rows[0]?.cells.slice(0, 7)).toEqual(["node-local-dns", 0, 0, 3, 0, 0, "<none>"]);
   });
 });

@@ -67,9 +67,15 @@ describe("JSON patch (RFC 6902)", () => {
 
   it("fails with 422 as the API server does, malformed patches with 400", () => {
     const t = caught(() => applyJsonPatch(doc, [{ op: "test", path: "/data/a", value: "2" }]));
-    expect([t.status, t.reason, t.message]).toEqual([422, "Invalid", "the server rejected our request due to an error in our request"]);
+    expect([t.status, t.reason, t.message]).toEqual([
+      422,
+      "Invalid",
+      "the server rejected our request due to an error in our request",
+    ]);
     expect(t.details?.causes?.[0]?.message).toBe("testing value /data/a failed: test failed");
-    expect(caught(() => applyJsonPatch(doc, [{ op: "replace", path: "/data/zzz", value: 1 }])).status).toBe(422);
+    expect(caught(() => applyJsonPatch(doc, [{ op: "replace", path: "/data/zzz", value: 1 }])).status).toBe(
+      422,
+    );
     expect(caught(() => applyJsonPatch(doc, [{ op: "remove", path: "/nope/x" }])).status).toBe(422);
     expect(caught(() => applyJsonPatch(doc, { op: "add" })).status).toBe(400);
     expect(caught(() => applyJsonPatch(doc, [{ op: "frobnicate", path: "/a" }])).status).toBe(400);
@@ -78,7 +84,10 @@ describe("JSON patch (RFC 6902)", () => {
 
 describe("JSON merge patch (RFC 7386)", () => {
   it("merges objects, deletes on null, replaces arrays", () => {
-    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [9] })).toEqual({ a: { c: 2, d: 3 }, l: [9] });
+    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null, d: 3 }, l: [9] })).toEqual({
+      a: { c: 2, d: 3 },
+      l: [9],
+    });
   });
 });
 
@@ -89,7 +98,14 @@ describe("strategic merge patch", () => {
         template: {
           metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "now" } },
           spec: {
-            containers: [{ name: "node-cache", image: "img:2", ports: [{ containerPort: 9253, name: "prom" }], env: [{ name: "B", value: "2" }] }],
+            containers: [
+              {
+                name: "node-cache",
+                image: "img:2",
+                ports: [{ containerPort: 9253, name: "prom" }],
+                env: [{ name: "B", value: "2" }],
+              },
+            ],
             tolerations: [{ key: "k", operator: "Equal", value: "v" }],
           },
         },
@@ -108,7 +124,10 @@ describe("strategic merge patch", () => {
     ]);
     expect(out.spec.template.spec.containers[1]?.name).toBe("sidecar");
     expect(out.spec.template.spec.tolerations).toEqual([{ key: "k", operator: "Equal", value: "v" }]);
-    expect(out.spec.template.metadata).toEqual({ labels: { "k8s-app": "node-local-dns" }, annotations: { "kubectl.kubernetes.io/restartedAt": "now" } });
+    expect(out.spec.template.metadata).toEqual({
+      labels: { "k8s-app": "node-local-dns" },
+      annotations: { "kubectl.kubernetes.io/restartedAt": "now" },
+    });
   });
 
   it("honours $patch delete/replace, null deletion, primitive-list merge and $deleteFromPrimitiveList", () => {
@@ -127,11 +146,19 @@ describe("strategic merge patch", () => {
     expect(out.metadata.finalizers).toEqual(["y"]);
     expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(["node-cache"]);
     expect(out.spec.template.spec.volumes).toEqual([{ name: "only", emptyDir: {} }]);
-    const replaced = strategicMerge("ConfigMap", { data: { a: "1", b: "2" } }, { data: { $patch: "replace", c: "3" } });
+    const replaced = strategicMerge(
+      "ConfigMap",
+      { data: { a: "1", b: "2" } },
+      { data: { $patch: "replace", c: "3" } },
+    );
     expect(replaced).toEqual({ data: { c: "3" } });
   });
 
   it("rejects list elements without the merge key", () => {
-    expect(caught(() => strategicMerge("Pod", { spec: { containers: [] } }, { spec: { containers: [{ image: "x" }] } })).status).toBe(400);
+    expect(
+      caught(() =>
+        strategicMerge("Pod", { spec: { containers: [] } }, { spec: { containers: [{ image: "x" }] } }),
+      ).status,
+    ).toBe(400);
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { StoreError } from "@/sim/k8s/errors";
-import { fieldValue, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorFromSpec } from "@/sim/k8s/selectors";
+import {
+  fieldValue,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  selectorFromSpec,
+} from "@/sim/k8s/selectors";
 
 const labels = { "k8s-app": "node-local-dns", tier: "node", "app.kubernetes.io/part-of": "dns", weight: "5" };
 
@@ -40,7 +47,10 @@ describe("label selectors", () => {
   });
 
   it("matchLabels/matchExpressions become the same requirements", () => {
-    const sel = selectorFromSpec({ matchLabels: { "k8s-app": "node-local-dns" }, matchExpressions: [{ key: "tier", operator: "In", values: ["node"] }] });
+    const sel = selectorFromSpec({
+      matchLabels: { "k8s-app": "node-local-dns" },
+      matchExpressions: [{ key: "tier", operator: "In", values: ["node"] }],
+    });
     expect(matchesLabels(sel, labels)).toBe(true);
     expect(matchesLabels(sel, { "k8s-app": "node-local-dns" })).toBe(false);
   });
@@ -57,13 +67,34 @@ describe("label selectors", () => {
 });
 
 describe("field selectors", () => {
-  const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "kube-system" }, spec: { nodeName: "n1", hostNetwork: true }, status: { phase: "Running" } };
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "p", namespace: "kube-system" },
+    spec: { nodeName: "n1", hostNetwork: true },
+    status: { phase: "Running" },
+  };
   it("selects on the fields the API server supports per kind", () => {
-    expect(matchesFields(parseFieldSelector("spec.nodeName=n1,status.phase!=Pending", "Pod"), pod)).toBe(true);
+    expect(matchesFields(parseFieldSelector("spec.nodeName=n1,status.phase!=Pending", "Pod"), pod)).toBe(
+      true,
+    );
     expect(matchesFields(parseFieldSelector("spec.nodeName==n2", "Pod"), pod)).toBe(false);
     expect(fieldValue(pod, "spec.hostNetwork")).toBe("true");
-    expect(() => parseFieldSelector("spec.nodeName=n1", "ConfigMap")).toThrow("field label not supported: spec.nodeName");
-    const ev = { apiVersion: "v1", kind: "Event", metadata: { name: "e" }, involvedObject: { kind: "Pod", name: "p" }, source: { component: "kubelet" } };
-    expect(matchesFields(parseFieldSelector("involvedObject.kind=Pod,involvedObject.name=p,source=kubelet", "Event"), ev)).toBe(true);
+    expect(() => parseFieldSelector("spec.nodeName=n1", "ConfigMap")).toThrow(
+      "field label not supported: spec.nodeName",
+    );
+    const ev = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "e" },
+      involvedObject: { kind: "Pod", name: "p" },
+      source: { component: "kubelet" },
+    };
+    expect(
+      matchesFields(
+        parseFieldSelector("involvedObject.kind=Pod,involvedObject.name=p,source=kubelet", "Event"),
+        ev,
+      ),
+    ).toBe(true);
   });
 });
