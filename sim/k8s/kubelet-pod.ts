@@ -7,6 +7,7 @@ import { RESOURCES, StoreError, type ObjectStore } from "./store";
 import type { KubeObject } from "./types";
 import type { ContainerLog, PodRuntime, PodRuntimeSpec } from "../runtime";
 import type { EventRecorder } from "../objects/events";
+import { podContainers } from "./kubelet-spec";
 import {
   backoffDelay,
   newContainerID,
@@ -73,10 +74,7 @@ export class PodWorker {
     this.namespace = pod.metadata.namespace ?? "default";
     this.name = pod.metadata.name;
     this.uid = pod.metadata.uid ?? "";
-    const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as {
-      name: string;
-    }[];
-    this.containerName = containers[0]?.name ?? "container";
+    this.containerName = podContainers(pod)[0]?.name ?? "container";
   }
 
   /** The container instance serving now (also after it exited), and the one before a restart. */

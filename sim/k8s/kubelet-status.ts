@@ -3,6 +3,7 @@
  * Pure: the kubelet calls this after every state change and writes the result to `pods/status`.
  */
 import crypto from "node:crypto";
+import { formatTime } from "./store";
 
 /** The container's last exit, kept as `lastState.terminated` after a restart. */
 export interface TerminatedState {
@@ -46,10 +47,6 @@ export interface PodStatusInput {
   scheduledAt: Date;
 }
 
-function time(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** `registry.k8s.io/dns/k8s-dns-node-cache@sha256:…`, stable per image so every node shows the same digest. */
 export function imageID(image: string): string {
   const repo = image.replace(/:[^/:]+$/, "");
@@ -65,8 +62,8 @@ function terminatedJson(t: TerminatedState): Record<string, unknown> {
   return {
     exitCode: t.exitCode,
     reason: t.reason,
-    startedAt: time(t.startedAt),
-    finishedAt: time(t.finishedAt),
+    startedAt: formatTime(t.startedAt),
+    finishedAt: formatTime(t.finishedAt),
     containerID: t.containerID,
   };
 }
@@ -77,7 +74,7 @@ function stateJson(input: PodStatusInput): Record<string, unknown> {
     case "creating":
       return { waiting: { reason: "ContainerCreating" } };
     case "running":
-      return { running: { startedAt: time(c.phase.startedAt) } };
+      return { running: { startedAt: formatTime(c.phase.startedAt) } };
     case "backoff": {
       // Restarting at once: the exit itself is what the kubelet reports (kubectl shows "Error").
       if (c.phase.delayMs === 0 && c.lastTerminated) return { terminated: terminatedJson(c.lastTerminated) };
@@ -102,7 +99,7 @@ function condition(
     type,
     status: ok ? "True" : "False",
     lastProbeTime: null,
-    lastTransitionTime: time(at),
+    lastTransitionTime: formatTime(at),
     ...(ok || !reason ? {} : { reason, message }),
   };
 }
@@ -127,7 +124,7 @@ export function podStatus(input: PodStatusInput): Record<string, unknown> {
     hostIPs: [{ ip: input.nodeIP }],
     podIP: input.nodeIP,
     podIPs: [{ ip: input.nodeIP }],
-    startTime: time(input.startTime),
+    startTime: formatTime(input.startTime),
     containerStatuses: [
       {
         name: c.name,

@@ -15,8 +15,10 @@ import {
 } from "../runtime";
 import { createEventRecorder } from "../objects/events";
 import { PodWorker, type KubeletTiming } from "./kubelet-pod";
+import { corefileSource, localIPsFromArgs, podContainers } from "./kubelet-spec";
 
 export type { KubeletTiming } from "./kubelet-pod";
+export { corefileSource, localIPsFromArgs } from "./kubelet-spec";
 
 export interface KubeletOptions {
   store: ObjectStore;
@@ -36,57 +38,6 @@ export interface KubeletOptions {
 interface ListeningRuntime extends PodRuntime {
   metricsEndpoint?: () => { host: string; port: number } | null;
   healthEndpoint?: () => { host: string; port: number } | null;
-}
-
-interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: string;
-}
-
-interface ConfigVolume {
-  configMap?: { name: string; items?: { key: string; path: string }[] };
-  name: string;
-}
-
-function podContainers(pod: KubeObject): {
-  name: string;
-  args?: string[];
-  ports?: ContainerPort[];
-  volumeMounts?: { name: string; mountPath: string }[];
-}[] {
-  return ((pod.spec as { containers?: unknown[] } | undefined)?.containers ?? []) as never;
-}
-
-/** The ConfigMap and key mounted as `/etc/coredns/Corefile.base` (the addon's `config-volume`). */
-export function corefileSource(pod: KubeObject): { configMap: string; key: string } | undefined {
-  const volumes = ((pod.spec as { volumes?: ConfigVolume[] } | undefined)?.volumes ?? []).filter(
-    (v) => v.configMap,
-  );
-  const mounts = podContainers(pod)[0]?.volumeMounts ?? [];
-  for (const v of volumes) {
-    const mount = mounts.find((m) => m.name === v.name);
-    if (!mount || !v.configMap) continue;
-    const item = v.configMap.items?.find(
-      (i) => `${mount.mountPath.replace(/\/$/, "")}/${i.path}` === "/etc/coredns/Corefile.base",
-    );
-    if (item) return { configMap: v.configMap.name, key: item.key };
-    if (!v.configMap.items && mount.mountPath.replace(/\/$/, "") === "/etc/coredns")
-      return { configMap: v.configMap.name, key: "Corefile.base" };
-  }
-  return undefined;
-}
-
-/** `-localip 169.254.20.10,10.96.0.10` from the container args. */
-export function localIPsFromArgs(args: readonly string[] | undefined): string[] {
-  const i = (args ?? []).indexOf("-localip");
-  const value = i >= 0 ? args?.[i + 1] : undefined;
-  return value
-    ? value
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
 }
 
 export class Kubelet {

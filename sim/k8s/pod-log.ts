@@ -7,15 +7,9 @@ import type { ServerResponse } from "node:http";
 import { badRequest } from "./errors";
 import type { KubeObject } from "./types";
 import type { PodWorker } from "./kubelet-pod";
+import { podContainers } from "./kubelet-spec";
 import type { ContainerLog, LogEntry } from "../runtime";
 import { formatLine, ordinalCounter, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
-
-function containerNames(pod: KubeObject): string[] {
-  const containers = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []) as {
-    name: string;
-  }[];
-  return containers.map((c) => c.name);
-}
 
 /** Which log the query asks for; throws StoreError 400 with the API server's message when there is none. */
 export function resolveLog(
@@ -23,7 +17,7 @@ export function resolveLog(
   worker: PodWorker | undefined,
   query: PodLogQuery,
 ): { log: ContainerLog; follow: boolean } {
-  const names = containerNames(pod);
+  const names = podContainers(pod).map((c) => c.name);
   const podName = pod.metadata.name;
   let container = query.container;
   if (container === undefined) {

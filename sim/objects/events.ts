@@ -3,7 +3,7 @@
  * source/reportingComponent, and repeats of the same (object, reason, message) folded into one Event
  * whose count and lastTimestamp grow (client-go's EventCorrelator does this).
  */
-import { RESOURCES, StoreError, type ObjectStore } from "../k8s/store";
+import { formatTime, RESOURCES, StoreError, type ObjectStore } from "../k8s/store";
 import type { KubeObject } from "../k8s/types";
 
 /** Who records: `{ component: "kubelet", host: "node-1" }` or `{ component: "daemonset-controller" }`. */
@@ -17,10 +17,6 @@ export type EventType = "Normal" | "Warning";
 export interface EventRecorder {
   /** `fieldPath` e.g. `spec.containers{node-cache}` for container events. */
   record(involved: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void;
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Event names end in the time in nanoseconds as hex, like client-go's `fmt.Sprintf("%v.%x", name, t.UnixNano())`. */
@@ -46,7 +42,7 @@ export function createEventRecorder(
         if (existing && store.get(RESOURCES.events, namespace, existing)) {
           store.mutate(RESOURCES.events, namespace, existing, (ev) => {
             ev.count = (typeof ev.count === "number" ? ev.count : 1) + 1;
-            ev.lastTimestamp = rfc3339(t);
+            ev.lastTimestamp = formatTime(t);
           });
           return;
         }
@@ -67,8 +63,8 @@ export function createEventRecorder(
           reason,
           message,
           source: { ...source },
-          firstTimestamp: rfc3339(t),
-          lastTimestamp: rfc3339(t),
+          firstTimestamp: formatTime(t),
+          lastTimestamp: formatTime(t),
           count: 1,
           type,
           eventTime: null,

@@ -4,6 +4,7 @@
  */
 import crypto from "node:crypto";
 import { nodeAddresses } from "../addresses";
+import { formatTime } from "../k8s/store";
 import type { KubeObject } from "../k8s/types";
 
 export const KUBELET_VERSION = "v1.32.4";
@@ -37,7 +38,7 @@ function uuid(hex: string): string {
 
 export function nodeObject(base: number, index: number, now = new Date()): KubeObject {
   const name = nodeName(index);
-  const ts = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const ts = formatTime(now);
   const { nodeIP } = nodeAddresses(base, index);
   return {
     apiVersion: "v1",
