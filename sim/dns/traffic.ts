@@ -15,6 +15,20 @@ export interface TrafficTarget {
   nodeName: string;
   linkLocal: { host: string; port: number };
   kubeDns: { host: string; port: number };
+  /**
+   * Loopback addresses standing in for the node's client pods' IPs, used as query sources so the
+   * `log` lines and upstream see several clients (see `clientPodAddresses`); default: the kernel's pick.
+   */
+  clientIPs?: string[];
+}
+
+/**
+ * `count` client-pod stand-in addresses for node `index` of the cluster at address base `base`. The
+ * 127.(base+3) octet holds only the API server and the upstreams (127.(base+3).0.x), so clients live
+ * at 127.(base+3).(100 + index % 150).(1..count): distinct per node for up to 150 nodes.
+ */
+export function clientPodAddresses(base: number, index: number, count = 8): string[] {
+  return Array.from({ length: count }, (_, i) => `127.${base + 3}.${100 + (index % 150)}.${i + 1}`);
 }
 
 export interface TrafficOptions {
@@ -113,10 +127,18 @@ export function startTraffic(opts: TrafficOptions): Traffic {
   async function lookup(target: TrafficTarget, candidates: string[]): Promise<number> {
     const server = rng() < linkLocalShare ? target.linkLocal : target.kubeDns;
     const proto = rng() < tcpShare ? "tcp" : "udp";
+    const localAddress = target.clientIPs?.length ? pick(target.clientIPs) : undefined;
     let used = 0;
     for (const candidate of candidates) {
       if (stopped) break;
-      const base = { host: server.host, port: server.port, name: candidate, proto, timeoutMs: 2000 } as const;
+      const base = {
+        host: server.host,
+        port: server.port,
+        name: candidate,
+        proto,
+        localAddress,
+        timeoutMs: 2000,
+      } as const;
       used += 2;
       const [a, aaaa] = await Promise.all([ask({ ...base, type: "A" }), ask({ ...base, type: "AAAA" })]);
       // glibc stops at the first candidate that exists (NOERROR, with or without data).

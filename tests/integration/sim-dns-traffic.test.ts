@@ -13,7 +13,7 @@ import {
 } from "../../sim/addresses";
 import type { CorednsVersion } from "../../sim/runtime";
 import { startNodeLocalDnsPod, type NodeLocalDnsPod } from "../../sim/dns/pod";
-import { startTraffic, type Traffic } from "../../sim/dns/traffic";
+import { clientPodAddresses, startTraffic, type Traffic } from "../../sim/dns/traffic";
 import {
   startClusterDns,
   startExternalResolver,
@@ -66,7 +66,11 @@ beforeAll(async () => {
       podName: `node-local-dns-traffic${i}`,
       nodeName: `node-t${i}`,
       addresses: nodeAddresses(60, 20 + i),
-      corefileBase: base,
+      // The newer node has `log` on its cluster block, to show which clients asked.
+      corefileBase:
+        i === 1
+          ? base.replace("cluster.local:53 {\n    errors", "cluster.local:53 {\n    log\n    errors")
+          : base,
       corednsVersion: version,
       dnsPort: 0,
       metricsPort: 19270 + i,
@@ -91,7 +95,12 @@ describe("simulated client traffic", () => {
   it("drives both nodes through both addresses, with search-path NXDOMAINs and cache hits", async () => {
     const targets = pods.map((p) => {
       const ep = (ip: string) => p.dnsEndpoints().find((e) => e.virtualIP === ip && e.proto === "udp")!;
-      return { nodeName: p.spec.nodeName, linkLocal: ep("169.254.20.10"), kubeDns: ep("10.96.0.10") };
+      return {
+        nodeName: p.spec.nodeName,
+        linkLocal: ep("169.254.20.10"),
+        kubeDns: ep("10.96.0.10"),
+        clientIPs: clientPodAddresses(60, 20 + pods.indexOf(p), 4),
+      };
     });
     traffic = startTraffic({
       targets,
@@ -128,6 +137,16 @@ describe("simulated client traffic", () => {
     const requests =
       total(v170, /^coredns_dns_requests_total\{/) + total(v1113, /^coredns_dns_requests_total\{/);
     expect(requests).toBeGreaterThanOrEqual(traffic.sent());
+  });
+
+  it("queries come from the client pods' addresses, as the log plugin shows", () => {
+    const remotes = new Set(
+      pods[1]!.log
+        .entries()
+        .map((e) => /^\[INFO\] ([\d.]+):\d+ - \d+ "/.exec(e.text)?.[1])
+        .filter((ip): ip is string => ip !== undefined && ip !== "127.0.0.1"), // 127.0.0.1: the loop probe
+    );
+    expect([...remotes].sort()).toEqual(clientPodAddresses(60, 21, 4).sort());
   });
 
   it("logs MD5 for the reload plugin on CoreDNS 1.7.0 and SHA512 later", () => {
