@@ -173,7 +173,9 @@ interface DeleteOptions {
 
 async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
   const raw = await readBody(ctx.req);
-  const body = (parseBody(raw, "application/json") ?? {}) as DeleteOptions & { kind?: string };
+  // Typed clients may send DeleteOptions in protobuf; its defaults are what we would assume anyway.
+  const parsed = isProtobuf(ctx.req.headers["content-type"]) ? undefined : parseBody(raw, "application/json");
+  const body = (parsed ?? {}) as DeleteOptions & { kind?: string };
   const q = ctx.query.get("gracePeriodSeconds");
   if (q !== null) body.gracePeriodSeconds = Number(q);
   const p = ctx.query.get("propagationPolicy");

@@ -51,9 +51,7 @@ function config(token: string): KubeConfig {
 }
 
 /** The Status body of a failed call, parsed. */
-async function failure(
-  p: Promise<unknown>,
-): Promise<{
+async function failure(p: Promise<unknown>): Promise<{
   code: number;
   body: { reason?: string; message?: string; code?: number; details?: Record<string, unknown> };
 }> {
@@ -306,16 +304,14 @@ describe("errors", () => {
 
   it("422 when a JSON patch test operation fails", async () => {
     const r = await failure(
-      admin
-        .makeApiClient(CoreV1Api)
-        .patchNamespacedConfigMap(
-          {
-            name: "node-local-dns",
-            namespace: NS,
-            body: [{ op: "test", path: "/data/Corefile", value: "something else" }],
-          },
-          setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
-        ),
+      admin.makeApiClient(CoreV1Api).patchNamespacedConfigMap(
+        {
+          name: "node-local-dns",
+          namespace: NS,
+          body: [{ op: "test", path: "/data/Corefile", value: "something else" }],
+        },
+        setHeaderOptions("Content-Type", PatchStrategy.JsonPatch),
+      ),
     );
     expect(r.code).toBe(422);
   });
@@ -386,6 +382,88 @@ describe("writes", () => {
       metadata: { name: "node-local-dns-abcde", namespace: NS },
       spec: { nodeName: "node-1", containers: [{ name: "node-cache", image: "x:1" }] },
     });
+  });
+});
+
+describe("lifecycle", () => {
+  it("garbage-collects the pods of a deleted DaemonSet, unless told to orphan them", async () => {
+    const apps = admin.makeApiClient(AppsV1Api);
+    const owned = (dsName: string, uid: string, pod: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: pod,
+        namespace: NS,
+        ownerReferences: [
+          {
+            apiVersion: "apps/v1",
+            kind: "DaemonSet",
+            name: dsName,
+            uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: { nodeName: "node-2", containers: [{ name: "c", image: "x:1" }] },
+    });
+    for (const name of ["gc-me", "orphan-me"]) {
+      const ds = daemonSet();
+      ds.metadata.name = name;
+      const created = store.create(RESOURCES.daemonsets, ds);
+      store.create(RESOURCES.pods, owned(name, created.metadata.uid ?? "", `${name}-pod`));
+    }
+    const status = await apps.deleteNamespacedDaemonSet({ name: "gc-me", namespace: NS });
+    expect(status).toMatchObject({
+      kind: "Status",
+      status: "Success",
+      details: { name: "gc-me", group: "apps", kind: "daemonsets" },
+    });
+    await waitFor(
+      "the owned pod to be terminating",
+      () => (deleteRequested.includes("gc-me-pod") ? true : undefined),
+      10_000,
+      20,
+    );
+    expect(store.get(RESOURCES.pods, NS, "gc-me-pod")?.metadata.deletionTimestamp).toBeTruthy();
+    await apps.deleteNamespacedDaemonSet({ name: "orphan-me", namespace: NS, propagationPolicy: "Orphan" });
+    expect(store.get(RESOURCES.pods, NS, "orphan-me-pod")?.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it("refuses objects in a namespace that does not exist", async () => {
+    const r = await failure(
+      admin
+        .makeApiClient(CoreV1Api)
+        .createNamespacedConfigMap({ namespace: "nope", body: { metadata: { name: "x" } } }),
+    );
+    expect(r.code).toBe(404);
+    expect(r.body.message).toBe('namespaces "nope" not found');
+  });
+
+  it("pages lists with limit and continue", async () => {
+    const core = admin.makeApiClient(CoreV1Api);
+    for (const n of ["page-a", "page-b", "page-c"]) {
+      store.create(RESOURCES.configmaps, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: n, namespace: "default", labels: { paged: "yes" } },
+      });
+    }
+    const first = await core.listNamespacedConfigMap({
+      namespace: "default",
+      labelSelector: "paged=yes",
+      limit: 2,
+    });
+    expect(first.items.map((i) => i.metadata?.name)).toEqual(["page-a", "page-b"]);
+    expect(first.metadata?.remainingItemCount).toBe(1);
+    const rest = await core.listNamespacedConfigMap({
+      namespace: "default",
+      labelSelector: "paged=yes",
+      limit: 2,
+      _continue: first.metadata?._continue,
+    });
+    expect(rest.items.map((i) => i.metadata?.name)).toEqual(["page-c"]);
+    expect(rest.metadata?._continue).toBeUndefined();
   });
 });
 

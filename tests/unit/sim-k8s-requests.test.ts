@@ -6,6 +6,7 @@ import { checkDecodable, validateObject } from "@/sim/k8s/validation";
 import { humanDuration } from "@/sim/k8s/duration";
 import { podReadyAndStatus } from "@/sim/k8s/tables-pods";
 import { apiResourceList } from "@/sim/k8s/discovery";
+import { unknownFields } from "@/sim/k8s/field-validation";
 import type { KubeObject } from "@/sim/k8s/types";
 
 const q = (s = "") => new URLSearchParams(s);
@@ -211,5 +212,27 @@ describe("printing", () => {
       kind: "PodPortForwardOptions",
     });
     expect(list.resources.find((r) => r.name === "configmaps")).toMatchObject({ kind: "ConfigMap" });
+  });
+});
+
+describe("field validation", () => {
+  it("names unknown top-level and metadata fields", () => {
+    expect(
+      unknownFields(RESOURCES.configmaps, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "x", lables: {} },
+        datta: {},
+      }),
+    ).toEqual(['unknown field "datta"', 'unknown field "metadata.lables"']);
+    expect(
+      unknownFields(RESOURCES.daemonsets, {
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "d" },
+        spec: {},
+        status: {},
+      }),
+    ).toEqual([]);
   });
 });
