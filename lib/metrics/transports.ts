@@ -94,7 +94,9 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
       });
       const errors = new Writable({
         write(chunk: Buffer, _enc, cb) {
-          finish(new FetchTextError(`port-forward error: ${chunk.toString("utf8").trim()}`, "network"));
+          // The first frame on the error channel only carries the port number, which client-node strips.
+          const text = chunk.toString("utf8").trim();
+          if (text) finish(new FetchTextError(`port-forward error: ${text}`, "network"));
           cb();
         },
       });

@@ -20,7 +20,8 @@ import { handleGet, handleList, handleWatch } from "./handlers-read";
 import { handlePodLog, handlePodProxy, handlePortForwardUpgrade } from "./handlers-pods";
 import { acceptsJson } from "./http";
 import { handleNonResource } from "./non-resource";
-import { authorize, withImplicitGroups, type RequestAttributes, type UserInfo } from "./rbac";
+import { authorize, type RequestAttributes, type UserInfo } from "./rbac";
+import { authenticate, impersonate } from "./authn";
 import { ensureBootstrapPolicy } from "./rbac-bootstrap";
 import { parseRequestInfo } from "./request-info";
 import { findResource } from "./resources";
@@ -30,7 +31,6 @@ import {
   notAcceptable,
   resourceNotFound,
   statusBody,
-  unauthorized,
   writeStatus,
 } from "./status";
 import type { ObjectStore } from "./store";
@@ -57,18 +57,6 @@ export interface ApiServer {
   /** The live hook table: the cluster runtime may fill it after start. */
   hooks: ApiServerHooks;
   close(): Promise<void>;
-}
-
-function bearerToken(req: IncomingMessage): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, "").trim();
-  // Browsers' WebSockets cannot set headers; kubectl and client-go accept the token as a subprotocol.
-  const protocols = String(req.headers["sec-websocket-protocol"] ?? "")
-    .split(",")
-    .map((s) => s.trim());
-  const prefix = "base64url.bearer.authorization.k8s.io.";
-  const p = protocols.find((s) => s.startsWith(prefix));
-  return p ? Buffer.from(p.slice(prefix.length), "base64url").toString("utf8") : undefined;
 }
 
 /** Authorizes; for the portforward upgrade either `get` or `create` on pods/portforward suffices. */
@@ -101,18 +89,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const watchClosers = new Set<() => void>();
   let url = "";
 
-  const authenticate = (req: IncomingMessage): UserInfo => {
-    const token = bearerToken(req);
-    const entry = token !== undefined ? opts.tokens[token] : undefined;
-    if (!entry) throw unauthorized();
-    return withImplicitGroups(entry);
-  };
+  const who = (req: IncomingMessage, path: string): UserInfo =>
+    impersonate(store, req, authenticate(req, path, opts.tokens));
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? "/", "http://apiserver");
     const query = u.searchParams;
     const method = (req.method ?? "GET").toUpperCase();
-    const user = authenticate(req);
+    const user = who(req, u.pathname);
     const info = parseRequestInfo(method, u.pathname, query);
     if (!info.isResourceRequest) {
       check(store, { kind: "nonResource", user, verb: info.verb, path: u.pathname });
@@ -204,7 +188,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const u = new URL(req.url ?? "/", "http://apiserver");
     const method = (req.method ?? "GET").toUpperCase();
-    const user = authenticate(req);
+    const user = who(req, u.pathname);
     const info = parseRequestInfo(method, u.pathname, u.searchParams);
     if (
       !info.isResourceRequest ||

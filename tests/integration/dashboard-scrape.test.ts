@@ -1,0 +1,112 @@
+/**
+ * The dashboard's own cluster access and scraping, against the simulated cluster, through the
+ * kubeconfig it writes — the same code path as a real cluster.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimCluster, type SimCluster } from "../../sim/cluster";
+import { queryOnce } from "../../sim/dns/traffic";
+import { ClusterInventory } from "@/lib/k8s/inventory";
+import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
+import { podForNode } from "@/lib/k8s/reshape";
+import { MetricsCollector } from "@/lib/metrics/collector";
+import { buildNodeScrape } from "@/lib/metrics/node-record";
+import { parsePrometheusText } from "@/lib/metrics/parse";
+import { directFetcher, portForwardFetcher, proxyFetcher, type TransportKind } from "@/lib/metrics/transports";
+import { waitFor } from "../support/ports";
+
+let cluster: SimCluster;
+let inventory: ClusterInventory;
+const limits = { timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 };
+
+beforeAll(async () => {
+  cluster = await startSimCluster({
+    nodes: 3,
+    addressBase: 90,
+    apiPort: 0,
+    dnsPort: 0,
+    qps: 0,
+    corednsVersions: ["1.11.3", "1.10.0", "1.7.0"],
+    outDir: ".sim/test-dashboard-scrape",
+  });
+  process.env.KUBECONFIG = cluster.kubeconfigPath;
+  inventory = new ClusterInventory(loadKubeConfig(""), {
+    namespace: "kube-system",
+    podSelector: "k8s-app=node-local-dns",
+    daemonSet: "node-local-dns",
+    container: "node-cache",
+    metricsPort: 9253,
+  });
+  await inventory.start();
+  await waitFor("3 ready pods", () => {
+    const s = inventory.snapshot();
+    return s.synced && s.pods.filter((p) => p.ready).length === 3 ? true : undefined;
+  }, 60_000);
+});
+
+afterAll(async () => {
+  await inventory?.stop();
+  await cluster?.stop();
+});
+
+describe("cluster inventory", () => {
+  it("lists every node with its node-local-dns pod and the DaemonSet's status", () => {
+    const s = inventory.snapshot();
+    expect(s.nodes.map((n) => n.name)).toEqual(cluster.description.nodes.map((n) => n.name));
+    for (const n of cluster.description.nodes) {
+      const pod = podForNode(s.pods, n.name);
+      expect(pod?.podIP).toBe(n.nodeIP);
+      expect(pod?.ready).toBe(true);
+    }
+    expect(s.daemonSet?.desired).toBe(3);
+    expect(s.daemonSet?.ready).toBe(3);
+    expect(s.apiProblem).toBeNull();
+  });
+});
+
+describe("scraping", () => {
+  it("all three transports read the same numbers from the same pod", async () => {
+    const kc = loadKubeConfig("");
+    const node = cluster.description.nodes[0]!;
+    // A known burst: 3 distinct names, each asked twice → 3 misses then 3 hits.
+    for (const name of ["kubernetes.default.svc.cluster.local", "example.com", "api.shop.svc.cluster.local"]) {
+      for (let i = 0; i < 2; i++) await queryOnce({ host: node.dns.address, port: node.dns.port, name, type: "A", proto: "udp" });
+    }
+    const pod = podForNode(inventory.snapshot().pods, node.name)!;
+    const fetchers: Record<TransportKind, ReturnType<typeof directFetcher>> = {
+      direct: directFetcher(),
+      proxy: proxyFetcher(kc),
+      portforward: portForwardFetcher(kc),
+    };
+    const scrapes = await Promise.all(
+      (Object.keys(fetchers) as TransportKind[]).map(async (k) => buildNodeScrape(parsePrometheusText(await fetchers[k](pod, limits)).samples)),
+    );
+    for (const s of scrapes) {
+      expect(s.corednsVersion).toBe("1.11.3");
+      expect(s.counters.hits).toBe(scrapes[0]!.counters.hits);
+      expect(s.counters.misses).toBe(scrapes[0]!.counters.misses);
+      expect(s.counters.requests).toBe(scrapes[0]!.counters.requests);
+      expect(s.entries).toEqual(scrapes[0]!.entries);
+    }
+    expect(scrapes[0]!.counters.hits).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the collector reads every node, whatever CoreDNS version it runs, and reports the transport", async () => {
+    const collector = new MetricsCollector(
+      inventory,
+      { direct: directFetcher(), proxy: proxyFetcher(loadKubeConfig("")), portforward: portForwardFetcher(loadKubeConfig("")) },
+      { intervalMs: 60_000, timeoutMs: 5000, concurrency: 4, maxBytes: limits.maxBytes, maxSamples: 50_000, retentionMinutes: 5, transport: "auto" },
+    );
+    await collector.round();
+    const versions = cluster.description.nodes.map((n) => collector.node(n.name)?.scrape?.corednsVersion);
+    expect(versions).toEqual(["1.11.3", "1.10.0", "1.7.0"]);
+    for (const n of cluster.description.nodes) {
+      expect(collector.node(n.name)?.error).toBeNull();
+      expect(collector.node(n.name)?.transport).toBe("direct");
+    }
+  });
+
+  it("a pod whose metrics cannot be read gets a per-node error with the reason, others keep updating", async () => {
+    const broken = { ...podForNode(inventory.snapshot().pods, cluster.description.nodes[1]!.name)!, metricsPort: 1 };
+    await expect(directFetcher()(broken, limits)).rejects.toThrow(/refused/);
+  });
+});
