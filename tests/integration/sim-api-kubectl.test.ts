@@ -206,6 +206,10 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
       'Error from server (Forbidden): pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "kube-system"',
     );
     expect((await kubectl("jane", "auth", "can-i", "get", "pods", "-n", NS)).stdout.trim()).toBe("no");
+    const asJane = await kubectl("admin", "get", "cm", "-n", NS, "--as", "jane");
+    expect(asJane.stderr.trim()).toBe(
+      'Error from server (Forbidden): configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "kube-system"',
+    );
     expect((await kubectl("admin", "auth", "can-i", "patch", "daemonsets", "-n", NS)).stdout.trim()).toBe(
       "yes",
     );

@@ -174,6 +174,27 @@ describe("authentication and authorization", () => {
     expect(bad.code).toBe(401);
   });
 
+  it("serves health and version to anonymous callers, nothing else", async () => {
+    expect(await (await fetch(`${server.url}/readyz`)).text()).toBe("ok");
+    expect(((await (await fetch(`${server.url}/version`)).json()) as { gitVersion: string }).gitVersion).toBe(
+      "v1.32.4",
+    );
+    expect((await fetch(`${server.url}/api`)).status).toBe(401);
+  });
+
+  it("impersonates only when RBAC allows it", async () => {
+    const asJane = { headers: { Authorization: "Bearer admin-token", "Impersonate-User": "jane" } };
+    expect((await fetch(`${server.url}/api/v1/namespaces/${NS}/configmaps`, asJane)).status).toBe(403);
+    expect((await fetch(`${server.url}/api/v1/namespaces/${NS}/pods`, asJane)).status).toBe(200);
+    const res = await fetch(`${server.url}/api/v1/namespaces/${NS}/pods`, {
+      headers: { Authorization: "Bearer jane-token", "Impersonate-User": "admin" },
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { message: string }).message).toBe(
+      'users "admin" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope',
+    );
+  });
+
   it("answers 403 with the real message for a user lacking RBAC", async () => {
     const core = jane.makeApiClient(CoreV1Api);
     expect((await core.listNamespacedPod({ namespace: NS })).items).toHaveLength(1);
