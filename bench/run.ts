@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: every benchmark, each figure printed beside the reference it is compared with in
+ * the same run. Record the output in BENCHMARKS.md with this command.
+ */
+import os from "node:os";
+import { benchParse, type BenchResult } from "./parse";
+import { benchScrape } from "./scrape";
+
+async function main(): Promise<void> {
+  const nodes = Number(process.env.BENCH_NODES ?? 1000);
+  console.log(`# npm run bench — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+  const all: BenchResult[] = [];
+  for (const [name, run] of [
+    ["parse", () => benchParse()],
+    ["scrape", () => benchScrape(nodes)],
+  ] as const) {
+    process.stderr.write(`running ${name}…\n`);
+    const results = await run();
+    for (const r of results) {
+      all.push(r);
+      const ref = r.reference ? `   (reference: ${r.reference.name} = ${r.reference.value} ${r.unit})` : "";
+      console.log(`${r.name}: ${r.value} ${r.unit}${ref}${r.note ? `   [${r.note}]` : ""}`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
