@@ -10,10 +10,12 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
+  ListWatch,
   PatchStrategy,
   Watch,
   setHeaderOptions,
   type V1ConfigMap,
+  type V1Pod,
 } from "@kubernetes/client-node";
 import { apiServerHost } from "@/sim/addresses";
 import { ObjectStore, RESOURCES, type KubeObject } from "@/sim/k8s/store";
@@ -512,6 +514,42 @@ describe("watch", () => {
       expect(seen).toEqual(["ADDED w1", "MODIFIED w1", "DELETED w1"]);
     } finally {
       ctrl.abort();
+    }
+  });
+
+  it("keeps a client-node ListWatch (the dashboard's informer) in sync", async () => {
+    const core = admin.makeApiClient(CoreV1Api);
+    const lw = new ListWatch<V1Pod>(
+      `/api/v1/namespaces/${NS}/pods`,
+      new Watch(admin),
+      () => core.listNamespacedPod({ namespace: NS, labelSelector: "informer=yes" }),
+      false,
+      "informer=yes",
+    );
+    const events: string[] = [];
+    lw.on("add", (p) => events.push(`add ${p.metadata?.name}`));
+    lw.on("update", (p) => events.push(`update ${p.metadata?.name} ${p.status?.phase}`));
+    lw.on("delete", (p) => events.push(`delete ${p.metadata?.name}`));
+    const pod = (name: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace: NS, labels: { informer: "yes" } },
+      spec: { containers: [{ name: "c", image: "x:1" }] },
+    });
+    store.create(RESOURCES.pods, pod("inf-1"));
+    await lw.start();
+    try {
+      expect(lw.list(NS).map((p) => p.metadata?.name)).toEqual(["inf-1"]);
+      store.create(RESOURCES.pods, pod("inf-2"));
+      store.mutate(RESOURCES.pods, NS, "inf-1", (o) => void (o.status = { phase: "Running" }), {
+        subresource: "status",
+      });
+      store.delete(RESOURCES.pods, NS, "inf-2");
+      await waitFor("informer events", () => (events.length >= 4 ? events : undefined), 10_000, 20);
+      expect(events).toEqual(["add inf-1", "add inf-2", "update inf-1 Running", "delete inf-2"]);
+      expect(lw.list(NS).map((p) => p.metadata?.name)).toEqual(["inf-1"]);
+    } finally {
+      await lw.stop();
     }
   });
 
