@@ -5,8 +5,16 @@
  */
 import type { CorednsVersion } from "../runtime";
 import { classifyResponse, DnsCache } from "./cache";
-import { nameInZone, routeQuery, type BlockConfig, type ListenerConfig, type PodConfig } from "./config";
+import {
+  nameInZone,
+  routeQuery,
+  type ForwardTarget,
+  type BlockConfig,
+  type ListenerConfig,
+  type PodConfig,
+} from "./config";
 import { ForwardPool, UpstreamError } from "./forward";
+import type { UpstreamHealth } from "./forward-health";
 import { formatErrorsLine, formatLogTemplate } from "./log-format";
 import type { CorednsMetrics, Proto } from "./metrics";
 import {
@@ -20,7 +28,8 @@ import {
   type DnsMessage,
 } from "./wire";
 
-/** forward's overall deadline for one query, and what one upstream attempt may take. */
+/** forward's overall deadline for one query (defaultTimeout), and what one upstream attempt may take. */
+const FORWARD_TIMEOUT_MS = 5000;
 const FORWARD_ATTEMPT_TIMEOUT_MS = 2000;
 
 /** Where a query came from and how. */
@@ -35,6 +44,8 @@ export interface EngineDeps {
   metrics: CorednsMetrics;
   version: CorednsVersion;
   pool: ForwardPool;
+  /** Upstream health, kept by the pod across reloads. */
+  health: UpstreamHealth;
   /** Writes one line of container output. */
   log: (line: string) => void;
   random?: () => number;
@@ -226,7 +237,11 @@ export class CorednsEngine {
     if (!("error" in fwd)) this.store(cache, labels, req, fwd.reply, prefetch);
   }
 
-  /** forward: random upstream order, next one on failure; every upstream failing returns the last error. */
+  /**
+   * forward: a random healthy upstream; on failure, another; when only failing ones are left, wait for
+   * their health check (CoreDNS re-dials in a tight loop meanwhile, which shows as a burst of
+   * connection-cache misses); when all are down, one random last try. 5 s overall.
+   */
   private async forward(
     block: BlockConfig,
     bytes: Buffer,
@@ -234,10 +249,26 @@ export class CorednsEngine {
     const fwd = block.forward;
     if (!fwd || fwd.to.length === 0) return { error: "plugin/forward: no next plugin found" };
     const m = this.deps.metrics;
-    const order = shuffle(fwd.to, this.deps.random ?? Math.random);
+    const health = this.deps.health;
+    const random = this.deps.random ?? Math.random;
     const proto: Proto = fwd.forceTcp ? "tcp" : "udp";
+    const deadline = Date.now() + FORWARD_TIMEOUT_MS;
+    const failed = new Set<ForwardTarget>();
     let lastError = "no healthy proxies";
-    for (const target of order) {
+    while (Date.now() < deadline) {
+      const up = fwd.to.filter((t) => !health.isDown(t));
+      const broken = up.length === 0;
+      if (broken) m.forwardHealthcheckBroken();
+      const candidates = broken ? fwd.to : up.filter((t) => !failed.has(t));
+      if (candidates.length === 0) {
+        // Every healthy-looking upstream just failed: forward keeps re-dialling until a check marks them down.
+        const waitStart = Date.now();
+        await Promise.race(up.map((t) => health.whenChecked(t)));
+        if (/connection refused/.test(lastError)) this.redialChurn(up, proto, Date.now() - waitStart);
+        failed.clear();
+        continue;
+      }
+      const target = candidates[Math.floor(random() * candidates.length)]!;
       const t0 = process.hrtime.bigint();
       try {
         const { bytes: raw, reused } = await this.deps.pool.exchange(
@@ -248,22 +279,26 @@ export class CorednsEngine {
         );
         m.forwardConnCache({ to: target.label, proto, hit: reused });
         const reply = decodeMessage(raw);
-        m.forwardRequest({
-          to: target.label,
-          proto,
-          rcode: rcodeName(reply.rcode),
-          durationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
-        });
+        const durationSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        m.forwardRequest({ to: target.label, proto, rcode: rcodeName(reply.rcode), durationSeconds });
         return { reply };
       } catch (err) {
         m.forwardConnCache({ to: target.label, proto, hit: false });
-        m.forwardHealthcheckFailure({ to: target.label });
         lastError = err instanceof UpstreamError ? err.message : String(err);
+        health.trigger(target, proto);
+        failed.add(target);
+        if (broken) break;
       }
     }
-    // Every upstream is down: forward's last resort is a random one, which has just failed too.
-    m.forwardHealthcheckBroken();
     return { error: lastError };
+  }
+
+  /** The connection-cache misses of forward's tight re-dial loop against a refusing upstream (~15 per ms). */
+  private redialChurn(targets: ForwardTarget[], proto: Proto, elapsedMs: number): void {
+    const target = targets[0];
+    if (!target) return;
+    const n = Math.min(20_000, Math.round(elapsedMs * 15));
+    for (let i = 0; i < n; i++) this.deps.metrics.forwardConnCache({ to: target.label, proto, hit: false });
   }
 }
 
@@ -292,15 +327,6 @@ function withEdns(reply: DnsMessage, req: DnsMessage): DnsMessage {
         }
       : null,
   };
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** The loop plugin's self-probe name: `<rand>.<rand>.<zone>` with Go's non-negative 63-bit rand.Int(). */

@@ -11,6 +11,7 @@ import { MemoryContainerLog } from "./container-log";
 import { renderCorefile } from "./corefile-render";
 import { CorednsEngine, loopProbeName } from "./engine";
 import { ForwardPool } from "./forward";
+import { UpstreamHealth } from "./forward-health";
 import {
   coreDnsStartedLines,
   listenErrorText,
@@ -74,6 +75,7 @@ class SimPod implements NodeLocalDnsPod {
   private phase: PodRuntimeState = { phase: "starting" };
   private readonly metrics: CorednsMetrics;
   private readonly pool: ForwardPool;
+  private readonly health: UpstreamHealth;
   private readonly sockets: PodSockets;
   private engine: CorednsEngine | null = null;
   private baseText: string;
@@ -96,6 +98,9 @@ class SimPod implements NodeLocalDnsPod {
       startTime: new Date(),
       cacheEntriesForMemory: () => this.engine?.cacheEntries() ?? 0,
     });
+    this.health = new UpstreamHealth(this.pool, (t) =>
+      this.metrics.forwardHealthcheckFailure({ to: t.label }),
+    );
     this.sockets = new PodSockets(
       spec,
       (key) => (bytes, proto, remote) => {
@@ -166,6 +171,7 @@ class SimPod implements NodeLocalDnsPod {
       this.engine = engine;
     } catch (err) {
       await this.sockets.closeAll();
+      this.health.close();
       this.pool.close();
       // coremain's mustLogFatal: Go's log.Fatal with flags 0, so the bare error text, then exit 1.
       const message = err instanceof CorednsConfigError ? err.message : listenErrorText(err, "", 53);
@@ -185,6 +191,7 @@ class SimPod implements NodeLocalDnsPod {
       metrics: this.metrics,
       version: this.spec.corednsVersion,
       pool: this.pool,
+      health: this.health,
       log: (line) => this.logPlain(line),
     });
   }
@@ -292,6 +299,7 @@ class SimPod implements NodeLocalDnsPod {
     for (const line of SHUTDOWN_LINES) this.logPlain(line);
     this.phase = { phase: "exited", exitCode: 0, reason: "Completed", finishedAt: new Date() };
     await this.sockets.closeAll();
+    this.health.close();
     this.pool.close();
     this.engine = null;
   }

@@ -362,13 +362,31 @@ describe("simulated node-local-dns pod", () => {
     expect(
       lines.some((l) => / "A IN api\.shop\.svc\.cluster\.local\. udp \d+ false 512" - - 0 [\d.]+s$/.test(l)),
     ).toBe(true);
+    const brokenBefore = sample(await metrics(p), "coredns_forward_healthcheck_broken_total");
+    const second = await queryOnce({
+      host: ep.host,
+      port: ep.port,
+      name: "db.shop.svc.cluster.local",
+      type: "A",
+    });
+    expect(second.rcode).toBe("SERVFAIL");
     const text = await metrics(p);
     expect(
       sample(
         text,
         'coredns_dns_responses_total{plugin="",rcode="SERVFAIL",server="dns://10.96.0.10:53",view="",zone="cluster.local."}',
       ),
-    ).toBe(1);
+    ).toBe(2);
+    // The fixture's upstream-down signature: the upstream marked down after 2 failed health checks,
+    // one "broken" last try per query once it is down (the loop probes at start count too), and a
+    // burst of connection-cache misses from forward's re-dialling.
+    expect(
+      sample(text, 'coredns_forward_healthcheck_failures_total{to="10.96.0.11:53"}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(sample(text, "coredns_forward_healthcheck_broken_total")).toBe(brokenBefore + 1);
+    expect(
+      sample(text, 'coredns_forward_conn_cache_misses_total{proto="tcp",to="10.96.0.11:53"}'),
+    ).toBeGreaterThan(100);
   });
 
   it("logs the shutdown lines on SIGTERM and closes its sockets", async () => {
