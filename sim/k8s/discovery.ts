@@ -109,3 +109,63 @@ export function wantsOnlyAggregated(accept: string | undefined): boolean {
   if (!accept) return false;
   return accept.split(",").every((part) => part.includes("as=APIGroupDiscoveryList"));
 }
+
+/** Content type of aggregated discovery (apidiscovery.k8s.io/v2), as kubectl v1.32 asks for first. */
+export const AGGREGATED_DISCOVERY_TYPE =
+  "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** Whether the Accept header lists aggregated discovery v2. */
+export function acceptsAggregated(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((part) => {
+    const params = part.split(";").map((p) => p.trim());
+    return (
+      params.includes("g=apidiscovery.k8s.io") &&
+      params.includes("v=v2") &&
+      params.includes("as=APIGroupDiscoveryList")
+    );
+  });
+}
+
+function gvk(group: string, version: string, kind: string): Record<string, string> {
+  return { group, version, kind };
+}
+
+function resourceDiscovery(r: ResourceType): Record<string, unknown> {
+  const e: Record<string, unknown> = {
+    resource: r.resource,
+    responseKind: gvk(r.group, r.version, r.kind),
+    scope: r.namespaced ? "Namespaced" : "Cluster",
+    singularResource: r.singularName ?? "",
+    verbs: r.verbs,
+  };
+  if (r.shortNames?.length) e.shortNames = r.shortNames;
+  if (r.categories?.length) e.categories = r.categories;
+  const subs = Object.entries(r.subresources ?? {}).map(([sub, verbs]) => {
+    const k = SUBRESOURCE_KIND[`${r.resource}/${sub}`] ?? { kind: r.kind };
+    return { subresource: sub, responseKind: gvk(k.group ?? r.group, k.version ?? r.version, k.kind), verbs };
+  });
+  if (subs.length) e.subresources = subs;
+  return e;
+}
+
+/** `/api` (core) or `/apis` (named groups) as an APIGroupDiscoveryList. */
+export function aggregatedDiscovery(core: boolean): unknown {
+  const groups = core ? [{ name: "", version: "v1" }] : servedGroups();
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: "apidiscovery.k8s.io/v2",
+    metadata: {},
+    items: groups.map((g) => ({
+      metadata: { name: g.name, creationTimestamp: null },
+      versions: [
+        {
+          version: g.version,
+          resources: ALL_RESOURCES.filter((r) => r.group === g.name && r.version === g.version).map(
+            resourceDiscovery,
+          ),
+          freshness: "Current",
+        },
+      ],
+    })),
+  };
+}

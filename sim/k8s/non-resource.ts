@@ -3,6 +3,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  AGGREGATED_DISCOVERY_TYPE,
+  acceptsAggregated,
+  aggregatedDiscovery,
   apiGroup,
   apiGroupList,
   apiResourceList,
@@ -10,7 +13,7 @@ import {
   servedGroups,
   SERVER_VERSION,
 } from "./discovery";
-import { sendJson, sendText } from "./http";
+import { commonHeaders, sendJson, sendText } from "./http";
 import { openApiDocument, openApiIndex } from "./openapi";
 import { methodNotAllowed } from "./status";
 
@@ -19,7 +22,7 @@ const HEALTH = /^\/(healthz|livez|readyz)(\/.*)?$/;
 export function handleNonResource(
   path: string,
   method: string,
-  _req: IncomingMessage,
+  req: IncomingMessage,
   res: ServerResponse,
   serverUrl: string,
 ): void {
@@ -27,6 +30,9 @@ export function handleNonResource(
   const p = path.length > 1 ? path.replace(/\/+$/, "") : path;
   if (HEALTH.test(p)) return sendText(res, 200, "ok");
   if (p === "/version") return sendJson(res, 200, SERVER_VERSION);
+  if ((p === "/api" || p === "/apis") && acceptsAggregated(req.headers.accept)) {
+    return sendTyped(res, AGGREGATED_DISCOVERY_TYPE, aggregatedDiscovery(p === "/api"));
+  }
   if (p === "/api") return sendJson(res, 200, apiVersions(new URL(serverUrl).host));
   if (p === "/apis") return sendJson(res, 200, apiGroupList());
   if (p === "/openapi/v3") return sendJson(res, 200, openApiIndex());
@@ -57,4 +63,15 @@ export function handleNonResource(
 /** What Go's mux answers for an unknown path. */
 function notFoundPage(res: ServerResponse): void {
   sendText(res, 404, "404 page not found\n");
+}
+
+function sendTyped(res: ServerResponse, contentType: string, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, {
+    ...commonHeaders(),
+    "Content-Type": contentType,
+    Vary: "Accept",
+    "Content-Length": Buffer.byteLength(text),
+  });
+  res.end(text);
 }

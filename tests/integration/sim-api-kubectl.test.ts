@@ -264,6 +264,17 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
     expect(JSON.stringify(after?.spec)).toContain("kubectl.kubernetes.io/restartedAt");
   });
 
+  it("discovers resources through aggregated discovery, in two requests", async () => {
+    const r = await kubectl("admin", "api-resources", "-v=6");
+    expect(r.stdout).toMatch(/^daemonsets\s+ds\s+apps\/v1\s+true\s+DaemonSet$/m);
+    expect(r.stdout).toMatch(/^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m);
+    const gets = r.stderr.split("\n").filter((l) => / GET https:/.test(l));
+    expect(gets.map((l) => new URL(l.split(" GET ")[1]?.split(" ")[0] ?? "").pathname)).toEqual([
+      "/api",
+      "/apis",
+    ]);
+  });
+
   it("get -o jsonpath and a missing object's NotFound", async () => {
     const r = await kubectl(
       "admin",
