@@ -9,7 +9,7 @@ import { isDryRun, parseBody, readBody, sendJson } from "./http";
 import { applyPatch, patchTypeOf } from "./patch";
 import { RESOURCES } from "./resources";
 import { handleSelfSubjectAccessReview } from "./ssar";
-import { decodeSelfSubjectAccessReview, isProtobuf } from "./protobuf";
+import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { successStatus } from "./status";
 import type { KubeObject, ResourceType } from "./types";
 import { checkDecodable, validateObject } from "./validation";
@@ -49,28 +49,15 @@ function reconcileNamespace(rt: ResourceType, o: KubeObject, ns: string | undefi
   o.metadata.namespace = ns;
 }
 
-function unsupportedBody(): StoreError {
-  return new StoreError(
-    415,
-    "UnsupportedMediaType",
-    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-  );
-}
-
+/** The request body as JSON: JSON or YAML as sent, or the kinds kubectl's typed clients send in protobuf. */
 async function readObject(ctx: RequestContext): Promise<unknown> {
-  if (isProtobuf(ctx.req.headers["content-type"])) throw unsupportedBody();
   const raw = await readBody(ctx.req);
+  if (isProtobuf(ctx.req.headers["content-type"])) return decodeProtobufObject(raw);
   return parseBody(raw, ctx.req.headers["content-type"]);
 }
 
 export async function handleCreate(ctx: RequestContext): Promise<void> {
   const { rt, store, res } = ctx;
-  if (isProtobuf(ctx.req.headers["content-type"])) {
-    // Only the review kubectl sends in protobuf is understood; other typed-client bodies must be JSON.
-    if (rt !== RESOURCES.selfsubjectaccessreviews) throw unsupportedBody();
-    handleSelfSubjectAccessReview(ctx, decodeSelfSubjectAccessReview(await readBody(ctx.req)));
-    return;
-  }
   const body = await readObject(ctx);
   if (rt === RESOURCES.selfsubjectaccessreviews) {
     handleSelfSubjectAccessReview(ctx, body);

@@ -255,6 +255,17 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
     );
     expect(store.get(RESOURCES.configmaps, NS, "extra")).toBeUndefined();
 
+    // Typed-client creates arrive in protobuf.
+    expect(
+      (
+        await kubectl("admin", "create", "configmap", "literal", "-n", NS, "--from-literal=Corefile=.:53 {}")
+      ).stdout.trim(),
+    ).toBe("configmap/literal created");
+    expect(store.get(RESOURCES.configmaps, NS, "literal")?.data).toEqual({ Corefile: ".:53 {}" });
+    expect((await kubectl("admin", "create", "namespace", "monitoring")).stdout.trim()).toBe(
+      "namespace/monitoring created",
+    );
+
     const before = store.get(RESOURCES.daemonsets, NS, "node-local-dns")?.metadata.generation ?? 0;
     expect(
       (await kubectl("admin", "rollout", "restart", "daemonset/node-local-dns", "-n", NS)).stdout.trim(),
