@@ -6,10 +6,20 @@ export const FILTER_KEYS = ["node", "name", "type", "rcode", "client", "minDurat
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type FilterValues = Partial<Record<FilterKey, string>>;
 
-/** The filter bar. Values live in the URL (shareable); text fields apply after a short pause in typing. */
-export function LogFilters({ values, nodes, onChange }: { values: FilterValues; nodes: string[]; onChange: (next: FilterValues) => void }) {
+/**
+ * The filter bar. Values live in the URL (shareable); text fields apply after a short pause in typing.
+ * The parent keys this component by the applied filters, so a URL change resets the draft.
+ */
+export function LogFilters({
+  values,
+  nodes,
+  onChange,
+}: {
+  values: FilterValues;
+  nodes: string[];
+  onChange: (next: FilterValues) => void;
+}) {
   const [draft, setDraft] = useState(values);
-  useEffect(() => setDraft(values), [values]);
   useEffect(() => {
     const t = setTimeout(() => {
       if (JSON.stringify(clean(draft)) !== JSON.stringify(clean(values))) onChange(clean(draft));
@@ -37,26 +47,55 @@ export function LogFilters({ values, nodes, onChange }: { values: FilterValues; 
       </label>
       <label>
         Name
-        <input value={draft.name ?? ""} placeholder="substring or /regex/" onChange={(e) => set("name", e.target.value)} />
+        <input
+          value={draft.name ?? ""}
+          placeholder="substring or /regex/"
+          onChange={(e) => set("name", e.target.value)}
+        />
       </label>
       <label>
         Type
-        <input value={draft.type ?? ""} placeholder="A,AAAA" size={8} onChange={(e) => set("type", e.target.value)} />
+        <input
+          value={draft.type ?? ""}
+          placeholder="A,AAAA"
+          size={8}
+          onChange={(e) => set("type", e.target.value)}
+        />
       </label>
       <label>
         Rcode
-        <input value={draft.rcode ?? ""} placeholder="NXDOMAIN,SERVFAIL" size={14} onChange={(e) => set("rcode", e.target.value)} />
+        <input
+          value={draft.rcode ?? ""}
+          placeholder="NXDOMAIN,SERVFAIL"
+          size={14}
+          onChange={(e) => set("rcode", e.target.value)}
+        />
       </label>
       <label>
         Client
-        <input value={draft.client ?? ""} placeholder="10.244.1." size={12} onChange={(e) => set("client", e.target.value)} />
+        <input
+          value={draft.client ?? ""}
+          placeholder="10.244.1."
+          size={12}
+          onChange={(e) => set("client", e.target.value)}
+        />
       </label>
       <label>
         Min ms
-        <input type="number" min={0} value={draft.minDuration ?? ""} size={5} onChange={(e) => set("minDuration", e.target.value)} />
+        <input
+          type="number"
+          min={0}
+          value={draft.minDuration ?? ""}
+          size={5}
+          onChange={(e) => set("minDuration", e.target.value)}
+        />
       </label>
       <label className="check">
-        <input type="checkbox" checked={draft.errors === "true"} onChange={(e) => set("errors", e.target.checked ? "true" : "")} />
+        <input
+          type="checkbox"
+          checked={draft.errors === "true"}
+          onChange={(e) => set("errors", e.target.checked ? "true" : "")}
+        />
         Errors only
       </label>
       <button type="button" onClick={() => setDraft({})}>

@@ -23,6 +23,9 @@ export const isMarker = (r: TableRow): r is DroppedMarker => "dropped" in r;
  * and join the table on resume.
  */
 export class LogStore {
+  /** The filter query this buffer's stream was opened with. */
+  constructor(readonly query: string) {}
+
   rows: TableRow[] = [];
   private pending: TableRow[] = [];
   paused = false;
@@ -112,8 +115,9 @@ export class LogStore {
 
   getVersion = (): number => this.version;
 
-  dispose(): void {
+  /** The stream closed: drop a pending notification (listeners unsubscribe themselves). */
+  stopNotifying(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.listeners.clear();
+    this.timer = null;
   }
 }

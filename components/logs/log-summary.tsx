@@ -8,9 +8,9 @@ export function LogSummaryPanels({ summary }: { summary: LogSummary }) {
       <section>
         <h3>Search-path expansion</h3>
         <p>
-          <strong>{formatPercent(summary.searchPathShare, 0)}</strong> of {summary.queries} queries are <code>ndots:5</code>{" "}
-          expansions answered NXDOMAIN ({summary.searchPathExpansions}). Fully qualified names (a trailing dot) or a lower{" "}
-          <code>ndots</code> in the pods&apos; dnsConfig avoid them.
+          <strong>{formatPercent(summary.searchPathShare, 0)}</strong> of {summary.queries} queries are{" "}
+          <code>ndots:5</code> expansions answered NXDOMAIN ({summary.searchPathExpansions}). Fully qualified
+          names (a trailing dot) or a lower <code>ndots</code> in the pods&apos; dnsConfig avoid them.
         </p>
       </section>
       <TopList title="Top names" items={summary.topNames} />
@@ -25,7 +25,10 @@ export function LogSummaryPanels({ summary }: { summary: LogSummary }) {
           <ol className="top-list">
             {summary.slowest.map((s, i) => (
               <li key={i}>
-                <span className="top-key" title={`${s.node}: ${s.type} ${s.name} → ${s.rcode ?? "no response"}`}>
+                <span
+                  className="top-key"
+                  title={`${s.node}: ${s.type} ${s.name} → ${s.rcode ?? "no response"}`}
+                >
                   {s.type} {s.name}
                 </span>
                 <span className="top-count">{(s.durationSeconds * 1000).toFixed(1)} ms</span>
@@ -38,7 +41,15 @@ export function LogSummaryPanels({ summary }: { summary: LogSummary }) {
   );
 }
 
-function TopList({ title, items, empty = "Nothing yet." }: { title: string; items: { key: string; count: number }[]; empty?: string }) {
+function TopList({
+  title,
+  items,
+  empty = "Nothing yet.",
+}: {
+  title: string;
+  items: { key: string; count: number }[];
+  empty?: string;
+}) {
   return (
     <section>
       <h3>{title}</h3>
@@ -48,7 +59,9 @@ function TopList({ title, items, empty = "Nothing yet." }: { title: string; item
         <ol className="top-list">
           {items.map((i) => (
             <li key={i.key}>
-              <span className="top-key" title={i.key}>{i.key}</span>
+              <span className="top-key" title={i.key}>
+                {i.key}
+              </span>
               <span className="top-count">{i.count}</span>
             </li>
           ))}

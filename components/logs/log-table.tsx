@@ -7,7 +7,23 @@ import { isMarker, type TableRow } from "./log-store";
 const ROW_HEIGHT = 24;
 const OVERSCAN = 10;
 
-const COLUMNS = ["Time", "Node", "Client", "ID", "Type", "Class", "Name", "Proto", "Size", "DO", "Buf", "Rcode", "Flags", "Resp", "Duration"];
+const COLUMNS = [
+  "Time",
+  "Node",
+  "Client",
+  "ID",
+  "Type",
+  "Class",
+  "Name",
+  "Proto",
+  "Size",
+  "DO",
+  "Buf",
+  "Rcode",
+  "Flags",
+  "Resp",
+  "Duration",
+];
 
 /**
  * A virtualised table: only the rows in view (plus a few) are in the DOM, so it stays smooth with
@@ -43,7 +59,12 @@ export function LogTable({ rows, height = 560 }: { rows: readonly TableRow[]; he
     const el = scroller.current;
     if (!el) return;
     const page = el.clientHeight - ROW_HEIGHT;
-    const moves: Record<string, number> = { ArrowDown: ROW_HEIGHT, ArrowUp: -ROW_HEIGHT, PageDown: page, PageUp: -page };
+    const moves: Record<string, number> = {
+      ArrowDown: ROW_HEIGHT,
+      ArrowUp: -ROW_HEIGHT,
+      PageDown: page,
+      PageUp: -page,
+    };
     if (e.key in moves) el.scrollTop += moves[e.key] ?? 0;
     else if (e.key === "Home") el.scrollTop = 0;
     else if (e.key === "End") el.scrollTop = el.scrollHeight;
@@ -60,13 +81,23 @@ export function LogTable({ rows, height = 560 }: { rows: readonly TableRow[]; he
           </span>
         ))}
       </div>
-      <div ref={scroller} className="log-body" style={{ height }} tabIndex={0} onKeyDown={onKey} aria-label="Log lines; arrow keys, Page Up/Down, Home and End scroll">
+      <div
+        ref={scroller}
+        className="log-body"
+        style={{ height }}
+        tabIndex={0}
+        onKeyDown={onKey}
+        aria-label="Log lines; arrow keys, Page Up/Down, Home and End scroll"
+      >
         {rows.length === 0 ? (
           <div className="log-empty">Waiting for log lines…</div>
         ) : (
           <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
             {visible.map((r, i) => (
-              <div key={r.id} style={{ position: "absolute", top: (first + i) * ROW_HEIGHT, left: 0, right: 0 }}>
+              <div
+                key={r.id}
+                style={{ position: "absolute", top: (first + i) * ROW_HEIGHT, left: 0, right: 0 }}
+              >
                 {isMarker(r) ? <MarkerRow dropped={r.dropped} /> : <LineRow row={r} />}
               </div>
             ))}
@@ -85,7 +116,9 @@ export function LogTable({ rows, height = 560 }: { rows: readonly TableRow[]; he
 function MarkerRow({ dropped }: { dropped: number }) {
   return (
     <div className="log-row log-marker" role="row">
-      <span role="cell">— {dropped} lines dropped: this browser could not keep up; narrow the filters to see everything —</span>
+      <span role="cell">
+        — {dropped} lines dropped: this browser could not keep up; narrow the filters to see everything —
+      </span>
     </div>
   );
 }
@@ -100,30 +133,69 @@ function LineRow({ row }: { row: LogRow }) {
     const bad = l.rcode === null || l.rcode === "SERVFAIL" || l.rcode === "REFUSED";
     return (
       <div className={`log-row${bad ? " log-bad" : ""}`} role="row" data-kind="query">
-        <span role="cell" className="c-time">{time(row.time)}</span>
-        <span role="cell" className="c-node">{row.node}</span>
-        <span role="cell" className="c-client">{l.clientIp.includes(":") ? `[${l.clientIp}]` : l.clientIp}:{l.clientPort}</span>
-        <span role="cell" className="c-id">{l.queryId}</span>
-        <span role="cell" className="c-type">{l.type}</span>
-        <span role="cell" className="c-class">{l.class}</span>
-        <span role="cell" className="c-name" title={l.name}>{l.name}</span>
-        <span role="cell" className="c-proto">{l.proto}</span>
-        <span role="cell" className="c-size">{l.requestSize}</span>
-        <span role="cell" className="c-do">{l.doBit === null ? "-" : l.doBit ? "DO" : ""}</span>
-        <span role="cell" className="c-buf">{l.bufSize ?? "-"}</span>
-        <span role="cell" className={`c-rcode rcode-${l.rcode ?? "none"}`}>{l.rcode ?? "—"}</span>
-        <span role="cell" className="c-flags">{l.flags.join(",")}</span>
-        <span role="cell" className="c-resp">{l.responseSize}</span>
-        <span role="cell" className="c-duration">{(l.durationSeconds * 1000).toFixed(2)} ms</span>
+        <span role="cell" className="c-time">
+          {time(row.time)}
+        </span>
+        <span role="cell" className="c-node">
+          {row.node}
+        </span>
+        <span role="cell" className="c-client">
+          {l.clientIp.includes(":") ? `[${l.clientIp}]` : l.clientIp}:{l.clientPort}
+        </span>
+        <span role="cell" className="c-id">
+          {l.queryId}
+        </span>
+        <span role="cell" className="c-type">
+          {l.type}
+        </span>
+        <span role="cell" className="c-class">
+          {l.class}
+        </span>
+        <span role="cell" className="c-name" title={l.name}>
+          {l.name}
+        </span>
+        <span role="cell" className="c-proto">
+          {l.proto}
+        </span>
+        <span role="cell" className="c-size">
+          {l.requestSize}
+        </span>
+        <span role="cell" className="c-do">
+          {l.doBit === null ? "-" : l.doBit ? "DO" : ""}
+        </span>
+        <span role="cell" className="c-buf">
+          {l.bufSize ?? "-"}
+        </span>
+        <span role="cell" className={`c-rcode rcode-${l.rcode ?? "none"}`}>
+          {l.rcode ?? "—"}
+        </span>
+        <span role="cell" className="c-flags">
+          {l.flags.join(",")}
+        </span>
+        <span role="cell" className="c-resp">
+          {l.responseSize}
+        </span>
+        <span role="cell" className="c-duration">
+          {(l.durationSeconds * 1000).toFixed(2)} ms
+        </span>
       </div>
     );
   }
   const text = l.kind === "error" ? `${l.rcode} ${l.name} ${l.type}: ${l.message}` : l.raw;
-  const cls = l.kind === "error" || l.kind === "errorSummary" || (l.kind === "other" && (l.level === "ERROR" || l.level === "FATAL")) ? " log-error" : " log-other";
+  const cls =
+    l.kind === "error" ||
+    l.kind === "errorSummary" ||
+    (l.kind === "other" && (l.level === "ERROR" || l.level === "FATAL"))
+      ? " log-error"
+      : " log-other";
   return (
     <div className={`log-row${cls}`} role="row" data-kind={l.kind}>
-      <span role="cell" className="c-time">{time(row.time)}</span>
-      <span role="cell" className="c-node">{row.node}</span>
+      <span role="cell" className="c-time">
+        {time(row.time)}
+      </span>
+      <span role="cell" className="c-node">
+        {row.node}
+      </span>
       <span role="cell" className="c-text" title={l.raw}>
         {l.kind === "error" && <strong>ERROR </strong>}
         {text}

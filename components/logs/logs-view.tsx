@@ -25,7 +25,11 @@ export function LogsView() {
   }, [params]);
   const query = useMemo(() => new URLSearchParams(values as Record<string, string>).toString(), [values]);
   const onChange = useCallback(
-    (next: FilterValues) => router.replace(`${pathname}${Object.keys(next).length ? `?${new URLSearchParams(next as Record<string, string>)}` : ""}`, { scroll: false }),
+    (next: FilterValues) =>
+      router.replace(
+        `${pathname}${Object.keys(next).length ? `?${new URLSearchParams(next as Record<string, string>)}` : ""}`,
+        { scroll: false },
+      ),
     [router, pathname],
   );
   const nodes = useNodes();
@@ -47,9 +51,17 @@ export function LogsView() {
 
   return (
     <>
-      <LogFilters values={values} nodes={nodes.data?.nodes.map((n) => n.node) ?? []} onChange={onChange} />
+      <LogFilters
+        key={query}
+        values={values}
+        nodes={nodes.data?.nodes.map((n) => n.node) ?? []}
+        onChange={onChange}
+      />
       <div className="log-toolbar" role="toolbar" aria-label="Log stream">
-        <span className={`badge ${store.status === "open" ? "badge-ok" : store.status === "error" ? "badge-bad" : "badge-warn"}`} data-stream-status={store.status}>
+        <span
+          className={`badge ${store.status === "open" ? "badge-ok" : store.status === "error" ? "badge-bad" : "badge-warn"}`}
+          data-stream-status={store.status}
+        >
           {store.status === "open" ? "live" : store.status === "error" ? "disconnected" : "connecting…"}
         </span>
         {store.paused ? (
@@ -68,10 +80,14 @@ export function LogsView() {
           Download ({lineRows.length})
         </button>
         <span className="muted" data-testid="log-counts">
-          {store.received} lines received{store.droppedByServer > 0 ? `, ${store.droppedByServer} dropped by the server` : ""}
+          {store.received} lines received
+          {store.droppedByServer > 0 ? `, ${store.droppedByServer} dropped by the server` : ""}
         </span>
         {lastNotice && (
-          <span className={`muted notice notice-${lastNotice.kind}`} title={store.notices.map((n) => n.message).join("\n")}>
+          <span
+            className={`muted notice notice-${lastNotice.kind}`}
+            title={store.notices.map((n) => n.message).join("\n")}
+          >
             {lastNotice.message}
           </span>
         )}

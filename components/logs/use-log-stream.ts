@@ -1,27 +1,33 @@
 "use client";
 
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useSyncExternalStore } from "react";
 import type { LogNotice } from "@/lib/logs/hub";
 import type { LogLineEvent } from "@/lib/logs/sse";
 import { LogStore } from "./log-store";
 
 /** Subscribe to GET /api/logs/stream with the given filter query; a new query opens a new stream. */
 export function useLogStream(query: string): LogStore {
-  const [store, setStore] = useState(() => new LogStore());
+  // A new filter is a new stream and a fresh buffer.
+  const store = useMemo(() => new LogStore(query), [query]);
   useEffect(() => {
-    const s = new LogStore();
-    setStore(s);
+    const s = store;
     const source = new EventSource(`/api/logs/stream${query ? `?${query}` : ""}`);
     source.onopen = () => s.setStatus("open");
     source.onerror = () => s.setStatus(source.readyState === EventSource.CLOSED ? "error" : "connecting");
-    source.addEventListener("line", (e) => s.addLine(JSON.parse((e as MessageEvent<string>).data) as LogLineEvent));
-    source.addEventListener("notice", (e) => s.addNotice(JSON.parse((e as MessageEvent<string>).data) as LogNotice));
-    source.addEventListener("dropped", (e) => s.addDropped((JSON.parse((e as MessageEvent<string>).data) as { dropped: number }).dropped));
+    source.addEventListener("line", (e) =>
+      s.addLine(JSON.parse((e as MessageEvent<string>).data) as LogLineEvent),
+    );
+    source.addEventListener("notice", (e) =>
+      s.addNotice(JSON.parse((e as MessageEvent<string>).data) as LogNotice),
+    );
+    source.addEventListener("dropped", (e) =>
+      s.addDropped((JSON.parse((e as MessageEvent<string>).data) as { dropped: number }).dropped),
+    );
     return () => {
       source.close();
-      s.dispose();
+      s.stopNotifying();
     };
-  }, [query]);
+  }, [query, store]);
   useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
   return store;
 }
