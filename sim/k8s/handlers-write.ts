@@ -8,7 +8,7 @@ import { StoreError, badRequest, notFound } from "./errors";
 import { isDryRun, parseBody, readBody, sendJson } from "./http";
 import { applyPatch, patchTypeOf } from "./patch";
 import { RESOURCES } from "./resources";
-import { handleSelfSubjectAccessReview } from "./ssar";
+import { handleSelfSubjectAccessReview, handleSelfSubjectRulesReview } from "./ssar";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { successStatus } from "./status";
 import type { KubeObject, ResourceType } from "./types";
@@ -61,6 +61,10 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   const body = await readObject(ctx);
   if (rt === RESOURCES.selfsubjectaccessreviews) {
     handleSelfSubjectAccessReview(ctx, body);
+    return;
+  }
+  if (rt === RESOURCES.selfsubjectrulesreviews) {
+    handleSelfSubjectRulesReview(ctx, body);
     return;
   }
   if (ctx.info.subresource)

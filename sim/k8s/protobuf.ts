@@ -140,13 +140,18 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
       if (obj.ints.has(4)) out.immutable = obj.ints.get(4) === 1;
       return out;
     }
+    case "SelfSubjectRulesReview": {
+      const spec = sub(obj, 2);
+      out.spec = { namespace: (spec && str(spec, 1)) ?? "" };
+      return out;
+    }
     case "Namespace":
       return out;
     default:
       throw new StoreError(
         415,
         "UnsupportedMediaType",
-        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the simulated API server reads protobuf only for SelfSubjectAccessReview, ConfigMap and Namespace; got ${kind || "an unknown kind"})`,
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (the simulated API server reads protobuf only for self-subject reviews, ConfigMap and Namespace; got ${kind || "an unknown kind"})`,
       );
   }
 }

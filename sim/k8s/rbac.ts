@@ -148,3 +148,30 @@ export function authorize(store: ObjectStore, a: RequestAttributes): Decision {
   }
   return { allowed: false, reason: "" };
 }
+
+/**
+ * Every rule that applies to `user` in `namespace` (cluster bindings plus that namespace's
+ * bindings), as a SelfSubjectRulesReview lists them; `system:masters` gets the superuser rules.
+ */
+export function rulesFor(store: ObjectStore, user: UserInfo, namespace: string): PolicyRule[] {
+  const rules: PolicyRule[] = [];
+  if (user.groups.includes("system:masters")) {
+    rules.push(
+      { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+      { verbs: ["*"], nonResourceURLs: ["*"] },
+    );
+  }
+  for (const b of store.list(RESOURCES.clusterrolebindings, undefined).items) {
+    const { subjects, roleRef } = bindingParts(b);
+    if (roleRef && subjects.some((s) => subjectMatches(s, user, "")))
+      rules.push(...rulesOf(store, roleRef, undefined));
+  }
+  if (namespace) {
+    for (const b of store.list(RESOURCES.rolebindings, namespace).items) {
+      const { subjects, roleRef } = bindingParts(b);
+      if (roleRef && subjects.some((s) => subjectMatches(s, user, namespace)))
+        rules.push(...rulesOf(store, roleRef, namespace));
+    }
+  }
+  return rules;
+}

@@ -157,6 +157,15 @@ export const RESOURCES = {
     namespaced: false,
     verbs: RW,
   }),
+  selfsubjectrulesreviews: rt({
+    group: "authorization.k8s.io",
+    version: "v1",
+    resource: "selfsubjectrulesreviews",
+    singularName: "selfsubjectrulesreview",
+    kind: "SelfSubjectRulesReview",
+    namespaced: false,
+    verbs: ["create"],
+  }),
   selfsubjectaccessreviews: rt({
     group: "authorization.k8s.io",
     version: "v1",

@@ -6,7 +6,7 @@
 import type { RequestContext } from "./context";
 import { badRequest } from "./errors";
 import { sendJson } from "./http";
-import { authorize, type RequestAttributes } from "./rbac";
+import { authorize, rulesFor, type RequestAttributes } from "./rbac";
 import { invalid } from "./status";
 
 type Json = Record<string, unknown>;
@@ -59,5 +59,29 @@ export function handleSelfSubjectAccessReview(ctx: RequestContext, body: unknown
     metadata: { ...meta, creationTimestamp: null },
     spec,
     status,
+  });
+}
+
+/** SelfSubjectRulesReview: every rule that applies to the caller in `spec.namespace` (kubectl auth can-i --list). */
+export function handleSelfSubjectRulesReview(ctx: RequestContext, body: unknown): void {
+  const spec = isObj(body) && isObj(body.spec) ? body.spec : {};
+  const namespace = str(spec.namespace) ?? "";
+  const rules = rulesFor(ctx.store, ctx.user, namespace);
+  const resourceRules = rules
+    .filter((r) => !r.nonResourceURLs?.length)
+    .map((r) => {
+      const out: Json = { verbs: r.verbs, apiGroups: r.apiGroups ?? [], resources: r.resources ?? [] };
+      if (r.resourceNames?.length) out.resourceNames = r.resourceNames;
+      return out;
+    });
+  const nonResourceRules = rules
+    .filter((r) => r.nonResourceURLs?.length)
+    .map((r) => ({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }));
+  sendJson(ctx.res, 201, {
+    kind: "SelfSubjectRulesReview",
+    apiVersion: "authorization.k8s.io/v1",
+    metadata: { creationTimestamp: null },
+    spec: { namespace },
+    status: { resourceRules, nonResourceRules, incomplete: false },
   });
 }
