@@ -264,7 +264,10 @@ export class CorednsEngine {
         // Every healthy-looking upstream just failed: forward keeps re-dialling until a check marks them down.
         const waitStart = Date.now();
         await Promise.race(up.map((t) => health.whenChecked(t)));
-        if (/connection refused/.test(lastError)) this.redialChurn(up, proto, Date.now() - waitStart);
+        const first = up[0];
+        if (first && /connection refused/.test(lastError) && this.deps.health.claimChurn(first)) {
+          this.redialChurn(first, proto, Date.now() - waitStart);
+        }
         failed.clear();
         continue;
       }
@@ -293,11 +296,9 @@ export class CorednsEngine {
     return { error: lastError };
   }
 
-  /** The connection-cache misses of forward's tight re-dial loop against a refusing upstream (~15 per ms). */
-  private redialChurn(targets: ForwardTarget[], proto: Proto, elapsedMs: number): void {
-    const target = targets[0];
-    if (!target) return;
-    const n = Math.min(20_000, Math.round(elapsedMs * 15));
+  /** The connection-cache misses of forward's tight re-dial loop against a refusing upstream (~15 per ms, capped). */
+  private redialChurn(target: ForwardTarget, proto: Proto, elapsedMs: number): void {
+    const n = Math.min(2000, Math.round(elapsedMs * 15));
     for (let i = 0; i < n; i++) this.deps.metrics.forwardConnCache({ to: target.label, proto, hit: false });
   }
 }

@@ -4,8 +4,8 @@
  * healthcheck failure, and `max_fails` (2) consecutive ones mark it down. While every upstream is
  * down, forward picks one at random ("healthcheck broken").
  *
- * CoreDNS probes every 0.5 s; here every second, so a thousand pods with a dead upstream stay cheap.
- * Nothing runs while upstreams are healthy.
+ * CoreDNS probes every 0.5 s; here every second, backing off while down (see `interval`), so a
+ * thousand pods with a dead upstream stay cheap. Nothing runs while upstreams are healthy.
  */
 import type { ForwardTarget } from "./config";
 import type { ForwardPool } from "./forward";
@@ -13,12 +13,15 @@ import { buildQuery, encodeMessage, RRType } from "./wire";
 
 const MAX_FAILS = 2;
 const PROBE_INTERVAL_MS = 1000;
+const MAX_PROBE_INTERVAL_MS = 8000;
 const PROBE_TIMEOUT_MS = 1000;
 
 interface TargetHealth {
   fails: number;
   probing: boolean;
   waiters: (() => void)[];
+  /** The re-dial churn of this outage has been counted. */
+  churned: boolean;
 }
 
 export class UpstreamHealth {
@@ -36,7 +39,7 @@ export class UpstreamHealth {
     const key = `${t.label}|${t.host}:${t.port}`;
     let s = this.state.get(key);
     if (!s) {
-      s = { fails: 0, probing: false, waiters: [] };
+      s = { fails: 0, probing: false, waiters: [], churned: false };
       this.state.set(key, s);
     }
     return s;
@@ -55,6 +58,17 @@ export class UpstreamHealth {
     void this.probeLoop(t, proto, s);
   }
 
+  /**
+   * True once per outage of `t`: forward's re-dial loop is emulated by a burst of connection-cache
+   * misses, counted once rather than per waiting query so a thousand pods stay cheap.
+   */
+  claimChurn(t: ForwardTarget): boolean {
+    const s = this.of(t);
+    if (s.churned) return false;
+    s.churned = true;
+    return true;
+  }
+
   /** Resolves after the next probe of `t` completes (at once if none is running). */
   whenChecked(t: ForwardTarget): Promise<void> {
     const s = this.of(t);
@@ -69,8 +83,10 @@ export class UpstreamHealth {
         () => true,
         () => false,
       );
-      if (ok) s.fails = 0;
-      else {
+      if (ok) {
+        s.fails = 0;
+        s.churned = false;
+      } else {
         s.fails++;
         this.onProbeFailure(t);
       }
@@ -81,12 +97,20 @@ export class UpstreamHealth {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           resolve();
-        }, PROBE_INTERVAL_MS);
+        }, this.interval(s.fails));
         this.timers.add(timer);
       });
     }
     s.probing = false;
     for (const w of s.waiters.splice(0)) w();
+  }
+
+  /**
+   * CoreDNS probes a down upstream every 0.5 s for as long as it is down. Here: every second until it
+   * is marked down, then backing off to 8 s, so a long outage on every simulated node stays cheap.
+   */
+  private interval(fails: number): number {
+    return Math.min(MAX_PROBE_INTERVAL_MS, PROBE_INTERVAL_MS * 2 ** Math.max(0, fails - MAX_FAILS));
   }
 
   close(): void {
