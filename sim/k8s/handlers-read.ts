@@ -107,6 +107,13 @@ export function handleList(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata, items: stripped });
 }
 
+/** A watch on one named object (`.../pods/x?watch=true`) is a watch with `metadata.name=x`. */
+function watchFieldSelector(selector: string | undefined, name: string | undefined): string | undefined {
+  if (name === undefined) return selector;
+  const byName = `metadata.name=${name}`;
+  return selector ? `${selector},${byName}` : byName;
+}
+
 /** Watches run until the client goes, `timeoutSeconds` passes, or the server closes. */
 export function handleWatch(ctx: RequestContext, onClose: (stop: () => void) => () => void): void {
   const { rt, store, query, info, req, res } = ctx;
@@ -160,7 +167,7 @@ export function handleWatch(ctx: RequestContext, onClose: (stop: () => void) => 
       rv,
       {
         labelSelector: query.get("labelSelector") ?? undefined,
-        fieldSelector: query.get("fieldSelector") ?? undefined,
+        fieldSelector: watchFieldSelector(query.get("fieldSelector") ?? undefined, info.name),
       },
       write,
     );

@@ -553,6 +553,20 @@ describe("watch", () => {
     }
   });
 
+  it("a watch on a named object sees only that object, and ends at timeoutSeconds", async () => {
+    const res = await fetch(
+      `${server.url}/api/v1/namespaces/${NS}/configmaps/node-local-dns?watch=true&timeoutSeconds=1`,
+      {
+        headers: { Authorization: "Bearer admin-token" },
+      },
+    );
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; object: KubeObject });
+    expect(lines.map((l) => `${l.type} ${l.object.metadata.name}`)).toEqual(["ADDED node-local-dns"]);
+  });
+
   it("reports a too-old resourceVersion as an ERROR event with a 410 Status", async () => {
     for (let i = 0; i < 60; i++)
       store.mutate(RESOURCES.configmaps, NS, "node-local-dns", (o) => void (o.data = { n: String(i) }));
