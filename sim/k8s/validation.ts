@@ -253,6 +253,16 @@ function validateConfigMap(o: KubeObject, causes: FieldCause[]): void {
     });
 }
 
+/** core/v1 Events: the event lives in its involved object's namespace (or default for cluster objects). */
+function validateEvent(o: KubeObject, causes: FieldCause[]): void {
+  const involved = isObj(o.involvedObject) ? o.involvedObject : {};
+  const ins = typeof involved.namespace === "string" ? involved.namespace : "";
+  const ns = o.metadata.namespace ?? "";
+  const ok = ins === "" ? ns === "" || ns === "default" : ns === ins;
+  if (!ok)
+    causes.push(badValue("involvedObject.namespace", JSON.stringify(ins), "does not match event.namespace"));
+}
+
 /** Validation on create and update; throws 422 Invalid with every cause found. */
 export function validateObject(
   rt: ResourceType,
@@ -264,6 +274,7 @@ export function validateObject(
   if (rt.kind === "DaemonSet") validateDaemonSet(o, causes);
   else if (rt.kind === "ConfigMap") validateConfigMap(o, causes);
   else if (rt.kind === "Pod") validateContainers(o.spec, "spec", causes);
+  else if (rt.kind === "Event") validateEvent(o, causes);
   if (opts.old) validateImmutable(rt, o, opts.old, causes);
   if (causes.length) {
     throw invalid(rt.kind, rt.group, o.metadata.name || o.metadata.generateName || "", causes);
