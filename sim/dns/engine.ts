@@ -239,8 +239,8 @@ export class CorednsEngine {
 
   /**
    * forward: a random healthy upstream; on failure, another; when only failing ones are left, wait for
-   * their health check (CoreDNS re-dials in a tight loop meanwhile, which shows as a burst of
-   * connection-cache misses); when all are down, one random last try. 5 s overall.
+   * their health check (CoreDNS re-dials in a tight loop meanwhile: see UpstreamHealth's
+   * markedDown); when all are down, one random last try. 5 s overall.
    */
   private async forward(
     block: BlockConfig,
@@ -262,12 +262,7 @@ export class CorednsEngine {
       const candidates = broken ? fwd.to : up.filter((t) => !failed.has(t));
       if (candidates.length === 0) {
         // Every healthy-looking upstream just failed: forward keeps re-dialling until a check marks them down.
-        const waitStart = Date.now();
         await Promise.race(up.map((t) => health.whenChecked(t)));
-        const first = up[0];
-        if (first && /connection refused/.test(lastError) && this.deps.health.claimChurn(first)) {
-          this.redialChurn(first, proto, Date.now() - waitStart);
-        }
         failed.clear();
         continue;
       }
@@ -288,18 +283,12 @@ export class CorednsEngine {
       } catch (err) {
         m.forwardConnCache({ to: target.label, proto, hit: false });
         lastError = err instanceof UpstreamError ? err.message : String(err);
-        health.trigger(target, proto);
+        health.trigger(target, proto, /connection refused/.test(lastError));
         failed.add(target);
         if (broken) break;
       }
     }
     return { error: lastError };
-  }
-
-  /** The connection-cache misses of forward's tight re-dial loop against a refusing upstream (~15 per ms, capped). */
-  private redialChurn(target: ForwardTarget, proto: Proto, elapsedMs: number): void {
-    const n = Math.min(2000, Math.round(elapsedMs * 15));
-    for (let i = 0; i < n; i++) this.deps.metrics.forwardConnCache({ to: target.label, proto, hit: false });
   }
 }
 

@@ -20,8 +20,19 @@ interface TargetHealth {
   fails: number;
   probing: boolean;
   waiters: (() => void)[];
-  /** The re-dial churn of this outage has been counted. */
-  churned: boolean;
+  /** When the failures that started this probe loop began, and whether they were refusals. */
+  since: number;
+  refused: boolean;
+}
+
+/** What the pod wants to hear about: failed probes, and an upstream being marked down. */
+export interface HealthEvents {
+  probeFailed(target: ForwardTarget): void;
+  /**
+   * `max_fails` reached. `refusedForMs` > 0 when the upstream refused connections from the first
+   * failure on: forward re-dialled it in a tight loop all that time (a burst of conn-cache misses).
+   */
+  markedDown(target: ForwardTarget, proto: "udp" | "tcp", refusedForMs: number): void;
 }
 
 export class UpstreamHealth {
@@ -31,15 +42,14 @@ export class UpstreamHealth {
 
   constructor(
     private readonly pool: ForwardPool,
-    /** Called for each failed probe (coredns_forward_healthcheck_failures_total / proxy_…). */
-    private readonly onProbeFailure: (target: ForwardTarget) => void,
+    private readonly events: HealthEvents,
   ) {}
 
   private of(t: ForwardTarget): TargetHealth {
     const key = `${t.label}|${t.host}:${t.port}`;
     let s = this.state.get(key);
     if (!s) {
-      s = { fails: 0, probing: false, waiters: [], churned: false };
+      s = { fails: 0, probing: false, waiters: [], since: 0, refused: false };
       this.state.set(key, s);
     }
     return s;
@@ -50,23 +60,14 @@ export class UpstreamHealth {
     return this.of(t).fails >= MAX_FAILS;
   }
 
-  /** Starts probing `t` (no-op while a probe loop runs already). */
-  trigger(t: ForwardTarget, proto: "udp" | "tcp"): void {
+  /** Starts probing `t` after a failed exchange (no-op while a probe loop runs already). */
+  trigger(t: ForwardTarget, proto: "udp" | "tcp", refused: boolean): void {
     const s = this.of(t);
     if (s.probing || this.closed) return;
     s.probing = true;
+    s.since = Date.now();
+    s.refused = refused;
     void this.probeLoop(t, proto, s);
-  }
-
-  /**
-   * True once per outage of `t`: forward's re-dial loop is emulated by a burst of connection-cache
-   * misses, counted once rather than per waiting query so a thousand pods stay cheap.
-   */
-  claimChurn(t: ForwardTarget): boolean {
-    const s = this.of(t);
-    if (s.churned) return false;
-    s.churned = true;
-    return true;
   }
 
   /** Resolves after the next probe of `t` completes (at once if none is running). */
@@ -83,12 +84,11 @@ export class UpstreamHealth {
         () => true,
         () => false,
       );
-      if (ok) {
-        s.fails = 0;
-        s.churned = false;
-      } else {
+      if (ok) s.fails = 0;
+      else {
         s.fails++;
-        this.onProbeFailure(t);
+        this.events.probeFailed(t);
+        if (s.fails === MAX_FAILS) this.events.markedDown(t, proto, s.refused ? Date.now() - s.since : 0);
       }
       const waiters = s.waiters.splice(0);
       for (const w of waiters) w();

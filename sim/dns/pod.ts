@@ -98,9 +98,15 @@ class SimPod implements NodeLocalDnsPod {
       startTime: new Date(),
       cacheEntriesForMemory: () => this.engine?.cacheEntries() ?? 0,
     });
-    this.health = new UpstreamHealth(this.pool, (t) =>
-      this.metrics.forwardHealthcheckFailure({ to: t.label }),
-    );
+    this.health = new UpstreamHealth(this.pool, {
+      probeFailed: (t) => this.metrics.forwardHealthcheckFailure({ to: t.label }),
+      // forward's tight re-dial loop against a refusing upstream: ~15 connection-cache misses per ms
+      // until it is marked down (the fixture shows thousands), capped to keep 1,000 pods cheap.
+      markedDown: (t, proto, refusedForMs) => {
+        const n = Math.min(2000, Math.round(refusedForMs * 15));
+        for (let i = 0; i < n; i++) this.metrics.forwardConnCache({ to: t.label, proto, hit: false });
+      },
+    });
     this.sockets = new PodSockets(
       spec,
       (key) => (bytes, proto, remote) => {
