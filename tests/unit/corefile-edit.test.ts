@@ -12,8 +12,9 @@ import {
   validateCorefile,
   type CorefileDocument,
 } from "@/lib/corefile";
+import { FIXTURES_DIR } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
+const FIXTURES = FIXTURES_DIR;
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 
 /**

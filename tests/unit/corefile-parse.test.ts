@@ -10,9 +10,10 @@ import {
   printCorefile,
   tokenize,
 } from "@/lib/corefile";
+import { FIXTURES_DIR, SHARED_DIR } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
-const SEEDS = "/work/shared/seeds";
+const FIXTURES = FIXTURES_DIR;
+const SEEDS = path.join(SHARED_DIR, "seeds");
 const read = (p: string) => readFileSync(p, "utf8");
 
 /** The ConfigMap's `Corefile` key from the upstream manifest, placeholders and all. */

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkCorefile, parseCorefile, validateCorefile, type CorefileProblem } from "@/lib/corefile";
+import { FIXTURES_DIR } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
+const FIXTURES = FIXTURES_DIR;
 
 /** Wraps directive lines in a `.:53` block; line 1 is the key, so the first directive is line 2. */
 const inBlock = (...lines: string[]) => [".:53 {", ...lines.map((l) => `    ${l}`), "}", ""].join("\n");

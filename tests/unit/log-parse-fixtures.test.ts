@@ -7,8 +7,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { errorCount, parseCorednsLogLine, type CorednsLogLine, type LogEvent } from "@/lib/logs/parse";
+import { FIXTURES_DIR } from "../support/fixtures";
 
-const FIXTURES = process.env.COREDNS_FIXTURES ?? "/work/shared/fixtures/coredns";
+const FIXTURES = FIXTURES_DIR;
 const files = readdirSync(FIXTURES)
   .filter((f) => /^logs-.*\.txt$/.test(f))
   .sort();

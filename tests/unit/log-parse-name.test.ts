@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isSearchPathExpansion, parseCorednsLogLine, splitDnsLabels } from "@/lib/logs/parse";
+import { FIXTURES_DIR } from "../support/fixtures";
 
 describe("splitDnsLabels", () => {
   it("splits on unescaped dots only and keeps escapes as printed", () => {
@@ -61,10 +62,7 @@ describe("isSearchPathExpansion", () => {
   });
 
   it("flags most NXDOMAIN answers to ndots:5 lookups in the fixture log and no NOERROR answer", () => {
-    const file = path.join(
-      process.env.COREDNS_FIXTURES ?? "/work/shared/fixtures/coredns",
-      "logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt",
-    );
+    const file = path.join(FIXTURES_DIR, "logs-nodecache-1.22.28-coredns-1.10.0-log-plugin.txt");
     const queries = readFileSync(file, "utf8")
       .split("\n")
       .map((l) => parseCorednsLogLine(l))

@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createCorednsMetrics, type CorednsMetrics, type Proto } from "@/sim/dns/metrics";
 import type { CorednsVersion } from "@/sim/runtime";
+import { FIXTURES_DIR } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
+const FIXTURES = FIXTURES_DIR;
 const fixture = (version: "1.7.0" | "1.10.0", phase: string) =>
   readFileSync(
     `${FIXTURES}/metrics-nodecache-${version === "1.7.0" ? "1.22.13" : "1.22.28"}-coredns-${version}-${phase}.txt`,

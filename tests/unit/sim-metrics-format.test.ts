@@ -8,8 +8,9 @@ import { describe, expect, it } from "vitest";
 import { formatGoFloat } from "@/sim/dns/metrics";
 import { HistogramFamily, ScalarFamily } from "@/sim/dns/metrics/exposition";
 import { TIME_BUCKETS, SIZE_BUCKETS, SLIM_TIME_BUCKETS } from "@/sim/dns/metrics/buckets";
+import { FIXTURES_DIR } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
+const FIXTURES = FIXTURES_DIR;
 const dumps = readdirSync(FIXTURES)
   .filter((f) => f.startsWith("metrics-nodecache-") && f.endsWith(".txt"))
   .map((f) => ({ file: f, text: readFileSync(path.join(FIXTURES, f), "utf8") }));
