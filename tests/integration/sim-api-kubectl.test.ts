@@ -199,6 +199,47 @@ describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", (
     expect(both.stdout).toMatch(/configmap\/node-local-dns\s+1\s+\S+/);
   });
 
+  it("get all, services and events print like a cluster", async () => {
+    store.create(RESOURCES.services, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kube-dns-upstream", namespace: NS },
+      spec: {
+        clusterIP: "10.96.0.11",
+        selector: { "k8s-app": "kube-dns" },
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP" },
+          { name: "dns-tcp", port: 53, protocol: "TCP" },
+        ],
+      },
+    });
+    store.create(RESOURCES.events, {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "node-local-dns-7xk2p.1", namespace: NS },
+      involvedObject: { kind: "Pod", name: "node-local-dns-7xk2p", namespace: NS },
+      reason: "Started",
+      message: "Started container node-cache",
+      type: "Normal",
+      source: { component: "kubelet", host: "node-1" },
+      count: 1,
+      firstTimestamp: new Date().toISOString(),
+      lastTimestamp: new Date().toISOString(),
+    });
+    const all = await kubectl("admin", "get", "all", "-n", NS);
+    expect(all.stderr).toBe("");
+    expect(all.stdout).toMatch(/^pod\/node-local-dns-7xk2p\s+1\/1\s+Running/m);
+    expect(all.stdout).toMatch(
+      /^service\/kube-dns-upstream\s+ClusterIP\s+10\.96\.0\.11\s+<none>\s+53\/UDP,53\/TCP\s+\S+$/m,
+    );
+    expect(all.stdout).toMatch(/^daemonset\.apps\/node-local-dns\s+0/m);
+    const ev = await kubectl("admin", "get", "events", "-n", NS);
+    expect(ev.stdout).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m);
+    expect(ev.stdout).toMatch(
+      /^\S+\s+Normal\s+Started\s+pod\/node-local-dns-7xk2p\s+Started container node-cache$/m,
+    );
+  });
+
   it("reports RBAC denials and answers auth can-i", async () => {
     const denied = await kubectl("jane", "get", "pods", "-n", NS);
     expect(denied.code).not.toBe(0);
