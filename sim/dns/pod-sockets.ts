@@ -18,6 +18,8 @@ export class PodSockets {
   private readonly dns = new Map<string, DnsListener>();
   private metrics: HttpEndpoint | null = null;
   private health: HttpEndpoint | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   /**
    * @param handlerFor the query handler for a listener key; it should look the current config up at
@@ -49,7 +51,18 @@ export class PodSockets {
   }
 
   /** Opens what `config` needs and is not open; closes DNS listeners it no longer has. Throws CorednsConfigError. */
-  async sync(config: PodConfig): Promise<void> {
+  sync(config: PodConfig): Promise<void> {
+    return this.serially(() => (this.closed ? Promise.resolve() : this.doSync(config)));
+  }
+
+  /** sync and closeAll never overlap: a stop during a reload must not leave the reload's sockets open. */
+  private serially(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doSync(config: PodConfig): Promise<void> {
     const wanted = new Set(config.listeners.map(listenerKey));
     for (const [key, sock] of this.dns) {
       if (wanted.has(key)) continue;
@@ -96,7 +109,12 @@ export class PodSockets {
     }
   }
 
-  async closeAll(): Promise<void> {
+  closeAll(): Promise<void> {
+    this.closed = true;
+    return this.serially(() => this.doCloseAll());
+  }
+
+  private async doCloseAll(): Promise<void> {
     const all: { close(): Promise<void> }[] = [...this.dns.values()];
     if (this.metrics) all.push(this.metrics);
     if (this.health) all.push(this.health);
