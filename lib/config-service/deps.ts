@@ -1,0 +1,59 @@
+import "server-only";
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { ClusterInventory } from "@/lib/k8s/inventory";
+import type { MetricsCollector } from "@/lib/metrics/collector";
+
+/** Where node-local-dns lives, from the dashboard's settings. */
+export interface ConfigTargets {
+  namespace: string;
+  configMap: string;
+  daemonSet: string;
+  container: string;
+}
+
+/** Everything the config service reads and writes through; tests build it against the sim. */
+export interface ConfigDeps {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  authz: AuthorizationV1Api;
+  targets: ConfigTargets;
+  inventory: ClusterInventory;
+  collector: MetricsCollector;
+  /** The clock; tests may pin it. */
+  now: () => Date;
+}
+
+export function configDeps(
+  kc: KubeConfig,
+  targets: ConfigTargets,
+  inventory: ClusterInventory,
+  collector: MetricsCollector,
+): ConfigDeps {
+  return {
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    authz: kc.makeApiClient(AuthorizationV1Api),
+    targets,
+    inventory,
+    collector,
+    now: () => new Date(),
+  };
+}
+
+export const cmRef = (d: ConfigDeps) => ({ namespace: d.targets.namespace, name: d.targets.configMap });
+export const dsRef = (d: ConfigDeps) => ({ namespace: d.targets.namespace, name: d.targets.daemonSet });
+
+/**
+ * The CoreDNS versions the pods run now (from their metrics): a Corefile is validated against each,
+ * since mid-upgrade nodes differ and a directive one version knows can crash-loop another.
+ */
+export function runningCorednsVersions(d: ConfigDeps): string[] {
+  const versions = new Set<string>();
+  for (const n of d.collector.allNodes()) {
+    const v = n.scrape?.corednsVersion;
+    if (v) versions.add(v);
+  }
+  return [...versions].sort();
+}

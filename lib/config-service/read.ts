@@ -1,0 +1,57 @@
+import "server-only";
+import type { MemoryEstimate } from "@/lib/config/memory";
+import { checkCorefile, type CorefileProblem, type CorefileServerBlock } from "@/lib/corefile";
+import { readCorefileConfigMap } from "@/lib/k8s/configmap";
+import { readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
+import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
+import { memoryFor } from "./memory";
+import { editAccess, type EditAccess } from "./permissions";
+import { describeOrNull } from "./preview";
+import { actingUser } from "./who";
+
+/** The Config page's data: the Corefile as written and as cards, and what the caller may do with it. */
+export interface ConfigSnapshot {
+  namespace: string;
+  configMap: string;
+  daemonSet: string;
+  /** Send this back with an edit; a write based on an older one is refused with 409. */
+  resourceVersion: string;
+  corefile: string;
+  /** One per server block, or null when the Corefile does not parse (raw text editing still works). */
+  blocks: CorefileServerBlock[] | null;
+  /** What CoreDNS would say about the current Corefile. */
+  problems: CorefileProblem[];
+  memory: MemoryEstimate | null;
+  /** The node-cache container's memory limit as written ("200Mi"), null when unset. */
+  memoryLimit: string | null;
+  labels: Record<string, string>;
+  access: EditAccess;
+  /** Who a change made now is recorded as. */
+  user: string;
+  corednsVersions: string[];
+}
+
+/** Reads the ConfigMap, the DaemonSet and the caller's permissions in parallel. */
+export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
+  const [cm, ds, access] = await Promise.all([
+    readCorefileConfigMap(d.core, cmRef(d)),
+    readDaemonSet(d.apps, dsRef(d)),
+    editAccess(d.authz, d.targets),
+  ]);
+  const versions = runningCorednsVersions(d);
+  return {
+    namespace: cm.namespace,
+    configMap: cm.name,
+    daemonSet: d.targets.daemonSet,
+    resourceVersion: cm.resourceVersion,
+    corefile: cm.corefile,
+    blocks: describeOrNull(cm.corefile),
+    problems: checkCorefile(cm.corefile, versions[0] ? { corednsVersion: versions[0] } : {}),
+    memory: memoryFor(cm.corefile, ds, d.targets.container),
+    memoryLimit: containerMemoryLimit(ds, d.targets.container),
+    labels: cm.labels,
+    access,
+    user: actingUser(d.kc),
+    corednsVersions: versions,
+  };
+}
