@@ -40,10 +40,13 @@ export function deleteObject(
   o: KubeObject,
   opts: DeletionOptions,
 ): KubeObject {
+  const ns = rt.namespaced ? o.metadata.namespace : undefined;
+  if (rt !== RESOURCES.pods && o.metadata.finalizers?.length) {
+    // Finalizers hold the object until whoever owns them removes them (store.update then deletes it).
+    return store.markDeleting(rt, ns, o.metadata.name, 0);
+  }
   const result =
-    rt === RESOURCES.pods
-      ? deletePod(store, hooks, o, opts)
-      : store.delete(rt, rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name);
+    rt === RESOURCES.pods ? deletePod(store, hooks, o, opts) : store.delete(rt, ns, o.metadata.name);
   if (rt === RESOURCES.namespaces) {
     deleteNamespaceContents(store, hooks, o.metadata.name);
   } else if (opts.propagationPolicy !== "Orphan" && o.metadata.uid) {

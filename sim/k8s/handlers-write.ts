@@ -210,11 +210,13 @@ export async function handleDelete(ctx: RequestContext): Promise<void> {
     return;
   }
   const result = deleteObject(store, ctx.hooks, rt, current, opts);
-  // Pods answer with the (terminating) pod; other types with a Success Status, as a real server does.
+  // What is still there (a terminating pod, an object held by finalizers) is returned; an object that
+  // is gone is answered with a Success Status, as a real server does.
+  const stillThere = store.get(rt, namespaceOf(ctx), current.metadata.name) !== undefined;
   sendJson(
     res,
     200,
-    rt === RESOURCES.pods
+    rt === RESOURCES.pods || stillThere
       ? result
       : successStatus(rt.group, rt.resource, current.metadata.name, current.metadata.uid),
   );

@@ -148,7 +148,8 @@ export class ObjectStore {
    * nodes, daemonsets, services, namespaces) keeps the stored `status`, and a `status` write changes
    * only `status`: controllers must pass `{ subresource: "status" }` to report status.
    * `generation` is bumped when `spec` changed. A write that changes nothing keeps the resourceVersion
-   * and sends no event. `dryRun`: the result is computed and returned, nothing stored.
+   * and sends no event. `dryRun`: the result is computed and returned, nothing stored. An update that
+   * removes the last finalizer of an object being deleted (not a pod) deletes it.
    */
   update(
     rt: ResourceType,
@@ -195,6 +196,11 @@ export class ObjectStore {
     }
     if (canonical(next) === canonical(old)) return clone(old);
     if (opts.dryRun) return next;
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && rt.resource !== "pods") {
+      // The last finalizer of an object being deleted is gone: the deletion completes now.
+      this.table(rt).set(key, next);
+      return this.delete(rt, namespace, meta.name);
+    }
     next.metadata.resourceVersion = String(++this.rv);
     this.table(rt).set(key, next);
     this.log.record({ rv: this.rv, key: storageKey(rt), type: "MODIFIED", object: next, prev: old });

@@ -282,6 +282,16 @@ export function validateObject(
 }
 
 function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, causes: FieldCause[]): void {
+  if (old.metadata.deletionTimestamp) {
+    const added = (o.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+    if (added.length) {
+      causes.push({
+        reason: "FieldValueForbidden",
+        field: "metadata.finalizers",
+        message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+      });
+    }
+  }
   const spec = isObj(o.spec) ? o.spec : {};
   const oldSpec = isObj(old.spec) ? old.spec : {};
   if (rt.kind === "DaemonSet" && JSON.stringify(spec.selector) !== JSON.stringify(oldSpec.selector)) {

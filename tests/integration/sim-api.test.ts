@@ -453,6 +453,33 @@ describe("lifecycle", () => {
     expect(store.get(RESOURCES.pods, NS, "orphan-me-pod")?.metadata.deletionTimestamp).toBeUndefined();
   });
 
+  it("finalizers hold a deleted object until they are removed", async () => {
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: NS,
+      body: { metadata: { name: "held", finalizers: ["example.com/keep"] } },
+    });
+    await core.deleteNamespacedConfigMap({ name: "held", namespace: NS });
+    const held = await core.readNamespacedConfigMap({ name: "held", namespace: NS });
+    expect(held.metadata?.deletionTimestamp).toBeTruthy();
+    const more = await failure(
+      core.patchNamespacedConfigMap(
+        {
+          name: "held",
+          namespace: NS,
+          body: { metadata: { finalizers: ["example.com/keep", "example.com/more"] } },
+        },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      ),
+    );
+    expect(more.code).toBe(422);
+    await core.patchNamespacedConfigMap(
+      { name: "held", namespace: NS, body: { metadata: { finalizers: null } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    expect((await failure(core.readNamespacedConfigMap({ name: "held", namespace: NS }))).code).toBe(404);
+  });
+
   it("refuses objects in a namespace that does not exist", async () => {
     const r = await failure(
       admin

@@ -221,4 +221,20 @@ describe("ObjectStore", () => {
     });
     expect(JSON.stringify(d.spec)).toContain('"imagePullPolicy":"IfNotPresent"');
   });
+
+  it("an update removing the last finalizer of an object being deleted deletes it", () => {
+    const s = new ObjectStore();
+    s.create(RESOURCES.configmaps, {
+      ...cm("held"),
+      metadata: { name: "held", namespace: "kube-system", finalizers: ["example.com/keep"] },
+    });
+    s.markDeleting(RESOURCES.configmaps, "kube-system", "held", 0);
+    const seen: string[] = [];
+    s.watch(RESOURCES.configmaps, "kube-system", s.resourceVersion(), {}, (e) => seen.push(e.type));
+    s.mutate(RESOURCES.configmaps, "kube-system", "held", (o) => {
+      o.metadata.finalizers = [];
+    });
+    expect(s.get(RESOURCES.configmaps, "kube-system", "held")).toBeUndefined();
+    expect(seen).toEqual(["DELETED"]);
+  });
 });
