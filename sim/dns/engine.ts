@@ -98,9 +98,33 @@ export class CorednsEngine {
     const route = routeQuery(src.listener, qname);
     const qtype = typeName(q.type);
     if (!route) {
-      // No block for this name on this listener: the server answers REFUSED outside any chain.
-      const refused = { ...replyTo(req), rcode: Rcode.REFUSED };
-      return encodeMessageWithin(refused, clientBufferSize(req, src.proto)).bytes;
+      // No block for this name on this listener: the server answers REFUSED outside any chain and
+      // reports it under zone "dropped" with its raw listen address (errorAndMetricsFunc).
+      const refused = withEdns({ ...replyTo(req), rcode: Rcode.REFUSED }, req);
+      const wire = encodeMessageWithin(refused, clientBufferSize(req, src.proto)).bytes;
+      const server = `${src.listener.virtualIP}:${src.listener.port}`;
+      const doBit = req.edns?.do ?? false;
+      this.deps.metrics.request({
+        server,
+        zone: "dropped",
+        proto: src.proto,
+        family: 1,
+        qtype,
+        sizeBytes: bytes.length,
+        doBit,
+      });
+      const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.deps.metrics.response({
+        server,
+        zone: "dropped",
+        proto: src.proto,
+        rcode: "REFUSED",
+        plugin: "",
+        sizeBytes: wire.length,
+        durationSeconds,
+        qtype,
+      });
+      return wire;
     }
     const { block, zone } = route;
     const m = this.deps.metrics;

@@ -389,6 +389,25 @@ describe("simulated node-local-dns pod", () => {
     ).toBeGreaterThan(100);
   });
 
+  it('refuses names no server block covers, counted under zone "dropped"', async () => {
+    const clusterOnly =
+      "cluster.local:53 {\n    errors\n    cache 30\n    bind 169.254.20.10\n    forward . 10.96.0.11 {\n        force_tcp\n    }\n    prometheus :9253\n}\n";
+    const p = startPod(spec(7, clusterOnly, 19260));
+    await p.started;
+    const ep = p.dnsEndpoints().find((e) => e.proto === "udp")!;
+    expect(p.dnsEndpoints().map((e) => e.virtualIP)).toEqual(["169.254.20.10", "169.254.20.10"]);
+    const r = await queryOnce({ host: ep.host, port: ep.port, name: "example.com", type: "A" });
+    expect(r.rcode).toBe("REFUSED");
+    const text = await metrics(p);
+    expect(
+      sample(
+        text,
+        'coredns_dns_responses_total{plugin="",rcode="REFUSED",server="169.254.20.10:53",view="",zone="dropped"}',
+      ),
+    ).toBe(1);
+    expect(p.healthEndpoint()).toBeNull();
+  });
+
   it("logs the shutdown lines on SIGTERM and closes its sockets", async () => {
     const p = startPod(spec(6, corefileBase(), 19259));
     await p.started;
