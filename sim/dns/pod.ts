@@ -303,10 +303,11 @@ class SimPod implements NodeLocalDnsPod {
     this.configTimer = this.reloadTimer = null;
     if (this.phase.phase === "exited") return;
     for (const line of SHUTDOWN_LINES) this.logPlain(line);
-    this.phase = { phase: "exited", exitCode: 0, reason: "Completed", finishedAt: new Date() };
+    this.engine = null;
     await this.sockets.closeAll();
     this.health.close();
     this.pool.close();
-    this.engine = null;
+    // Exited only once the ports are free: a kubelet restarting the container at once must be able to bind.
+    this.phase = { phase: "exited", exitCode: 0, reason: "Completed", finishedAt: new Date() };
   }
 }

@@ -14,7 +14,8 @@ export { queryOnce, DnsQueryError, type QueryOnceOptions, type QueryResult } fro
 export interface TrafficTarget {
   nodeName: string;
   linkLocal: { host: string; port: number };
-  kubeDns: { host: string; port: number };
+  /** Absent in IPVS mode (the cache binds only the link-local address): every lookup goes there. */
+  kubeDns?: { host: string; port: number };
   /**
    * Loopback addresses standing in for the node's client pods' IPs, used as query sources so the
    * `log` lines and upstream see several clients (see `clientPodAddresses`); default: the kernel's pick.
@@ -125,7 +126,7 @@ export function startTraffic(opts: TrafficOptions): Traffic {
 
   /** One getaddrinfo(): returns how many queries it sent. */
   async function lookup(target: TrafficTarget, candidates: string[]): Promise<number> {
-    const server = rng() < linkLocalShare ? target.linkLocal : target.kubeDns;
+    const server = !target.kubeDns || rng() < linkLocalShare ? target.linkLocal : target.kubeDns;
     const proto = rng() < tcpShare ? "tcp" : "udp";
     const localAddress = target.clientIPs?.length ? pick(target.clientIPs) : undefined;
     let used = 0;

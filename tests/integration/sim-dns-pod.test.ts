@@ -408,6 +408,25 @@ describe("simulated node-local-dns pod", () => {
     expect(p.healthEndpoint()).toBeNull();
   });
 
+  it("a container restarted on the same node gets the same fixed ports once the old one has exited", async () => {
+    const fixed = { ...spec(8, corefileBase(), 19261), dnsPort: 19353 };
+    const first = startPod(fixed);
+    await first.started;
+    expect(first.dnsEndpoints().every((e) => e.port === 19353)).toBe(true);
+    await first.stop();
+    expect(first.state().phase).toBe("exited");
+    const second = startPod(fixed);
+    await second.started;
+    const r = await queryOnce({
+      host: nodeAddresses(60, 8).kubeDns,
+      port: 19353,
+      name: "kubernetes.default.svc.cluster.local",
+      type: "A",
+      proto: "tcp",
+    });
+    expect(r.rcode).toBe("NOERROR");
+  });
+
   it("logs the shutdown lines on SIGTERM and closes its sockets", async () => {
     const p = startPod(spec(6, corefileBase(), 19259));
     await p.started;
