@@ -10,7 +10,8 @@ import { applyPatch, patchTypeOf } from "./patch";
 import { RESOURCES } from "./resources";
 import { handleSelfSubjectAccessReview, handleSelfSubjectRulesReview } from "./ssar";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
-import { successStatus } from "./status";
+import { methodNotAllowed, resourceNotFound, successStatus } from "./status";
+import { applyDefaults } from "./strategy";
 import type { KubeObject, ResourceType } from "./types";
 import { checkDecodable, validateObject } from "./validation";
 import { deleteObject } from "./deletion";
@@ -67,18 +68,12 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
     handleSelfSubjectRulesReview(ctx, body);
     return;
   }
-  if (ctx.info.subresource)
-    throw new StoreError(
-      405,
-      "MethodNotAllowed",
-      "the server does not allow this method on the requested resource",
-    );
+  if (ctx.info.subresource) throw methodNotAllowed();
   const dryRun = isDryRun(ctx.query);
   const o = checkDecodable(rt, body);
   enforceFieldValidation(rt, o, ctx.query, res);
   const ns = namespaceOf(ctx);
-  if (rt.namespaced && !ns)
-    throw new StoreError(404, "NotFound", "the server could not find the requested resource");
+  if (rt.namespaced && !ns) throw resourceNotFound();
   reconcileNamespace(rt, o, ns);
   admitNamespace(ctx, ns);
   validateObject(rt, o, { creating: true });
@@ -109,22 +104,18 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
     );
   }
   const status = info.subresource === "status";
-  if (info.subresource && !status)
-    throw new StoreError(
-      405,
-      "MethodNotAllowed",
-      "the server does not allow this method on the requested resource",
-    );
-  if (status && !rt.subresources?.status)
-    throw new StoreError(404, "NotFound", "the server could not find the requested resource");
-  // Validate what would be stored: for a status write, only status changes.
+  if (info.subresource && !status) throw methodNotAllowed();
+  if (status && !rt.subresources?.status) throw resourceNotFound();
+  // Validate what would be stored: for a status write, only status changes; a main write is
+  // defaulted first, as the API server decodes it, so omitted defaults are not "changes".
   const candidate = status
     ? {
         ...current,
         status: next.status,
         metadata: { ...current.metadata, resourceVersion: next.metadata.resourceVersion },
       }
-    : next;
+    : structuredClone(next);
+  if (!status) applyDefaults(rt, candidate);
   validateObject(rt, candidate, { creating: false, old: current });
   return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
 }

@@ -6,6 +6,7 @@
 import { StoreError, badRequest } from "./errors";
 import { strategicMerge } from "./strategic-merge";
 import { PATCH_MEDIA_TYPES, unsupportedMediaType } from "./status";
+import { canonical } from "./canonical";
 
 export type PatchType = "json" | "merge" | "strategic";
 
@@ -69,14 +70,6 @@ function arrayIndex(arr: unknown[], key: string, forInsert: boolean, op: string,
   if (i > arr.length || (!forInsert && i >= arr.length))
     throw patchFailed(`Unable to access invalid index: ${i}: invalid index referenced`);
   return i;
-}
-
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    isObj(val)
-      ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
 }
 
 interface JsonPatchOp {

@@ -14,6 +14,7 @@ import { storageKey } from "./resources";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import { ChangeLog, clone, matchesWatcher, safeCall, type Watcher } from "./store-watch";
 import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } from "./types";
+import { canonical } from "./canonical";
 
 export { StoreError } from "./errors";
 export { RESOURCES, ALL_RESOURCES, findResource } from "./resources";
@@ -37,17 +38,6 @@ const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 /** RFC 3339 with second precision, as the API server formats metav1.Time. */
 export function formatTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** JSON with sorted keys, to decide whether a write changed anything. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(
-          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : val,
-  );
 }
 
 export class ObjectStore {

@@ -12,6 +12,7 @@ import {
 } from "./selectors";
 import { invalid, type FieldCause } from "./status";
 import { apiVersionOf, type KubeObject, type ResourceType } from "./types";
+import { canonical } from "./canonical";
 
 type Json = Record<string, unknown>;
 
@@ -294,7 +295,7 @@ function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, cau
   }
   const spec = isObj(o.spec) ? o.spec : {};
   const oldSpec = isObj(old.spec) ? old.spec : {};
-  if (rt.kind === "DaemonSet" && JSON.stringify(spec.selector) !== JSON.stringify(oldSpec.selector)) {
+  if (rt.kind === "DaemonSet" && canonical(spec.selector) !== canonical(oldSpec.selector)) {
     causes.push(
       badValue(
         "spec.selector",
@@ -306,7 +307,7 @@ function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, cau
   if (rt.kind === "Pod") {
     // Only images (and a few scheduling fields) may change on a running pod.
     const strip = (s: Json) =>
-      JSON.stringify({
+      canonical({
         ...s,
         containers: (Array.isArray(s.containers) ? s.containers : []).map((c) =>
           isObj(c) ? { ...c, image: "" } : c,
@@ -326,7 +327,7 @@ function validateImmutable(rt: ResourceType, o: KubeObject, old: KubeObject, cau
   if (
     rt.kind === "ConfigMap" &&
     old.immutable === true &&
-    (JSON.stringify(o.data) !== JSON.stringify(old.data) || o.immutable !== true)
+    (canonical(o.data) !== canonical(old.data) || o.immutable !== true)
   ) {
     causes.push({
       reason: "FieldValueForbidden",

@@ -392,6 +392,32 @@ describe("writes", () => {
     expect(st.status?.numberReady).toBe(3);
   });
 
+  it("a pod update may change the image only; omitted defaults are not changes", async () => {
+    const core = admin.makeApiClient(CoreV1Api);
+    const minimal = (image: string, extra: Record<string, unknown> = {}) => ({
+      metadata: { name: "node-local-dns-abcde", namespace: NS, labels: { "k8s-app": "node-local-dns" } },
+      spec: { nodeName: "node-1", containers: [{ name: "node-cache", image, ...extra }] },
+    });
+    const updated = await core.replaceNamespacedPod({
+      name: "node-local-dns-abcde",
+      namespace: NS,
+      body: minimal("registry.k8s.io/dns/k8s-dns-node-cache:1.22.29"),
+    });
+    expect(updated.spec?.containers[0]?.image).toBe("registry.k8s.io/dns/k8s-dns-node-cache:1.22.29");
+    expect(updated.spec?.restartPolicy).toBe("Always");
+    const r = await failure(
+      core.replaceNamespacedPod({
+        name: "node-local-dns-abcde",
+        namespace: NS,
+        body: minimal("x:1", { args: ["-conf", "/etc/Corefile"] }),
+      }),
+    );
+    expect(r.code).toBe(422);
+    expect(r.body.message).toMatch(
+      /^Pod "node-local-dns-abcde" is invalid: spec: Forbidden: pod updates may not change fields other than/,
+    );
+  });
+
   it("deleting a pod marks it terminating and asks the kubelet hook", async () => {
     const core = admin.makeApiClient(CoreV1Api);
     const pod = await core.deleteNamespacedPod({ name: "node-local-dns-abcde", namespace: NS });
