@@ -315,6 +315,26 @@ describe("simulated node-local-dns pod", () => {
     expect(p.state().phase).toBe("running");
   });
 
+  it("only warns when the changed Corefile does not even parse, and keeps serving", async () => {
+    const p = startPod(spec(9, corefileBase(), 19262));
+    await p.started;
+    // The last block's closing brace is gone: the reload plugin's own parse fails before any restart.
+    p.updateCorefileBase(corefileBase().replace(/\}\s*$/, ""));
+    const warning = await waitFor(
+      "the parse warning",
+      () => logText(p).find((l) => l.startsWith("[WARNING] plugin/reload: Corefile parse failed: ")),
+      10_000,
+      25,
+    );
+    expect(warning).toMatch(/\/etc\/Corefile:\d+/);
+    expect(logText(p)).not.toContain("[INFO] Reloading");
+    expect(sample(await metrics(p), "coredns_reload_failed_total")).toBe(0);
+    const ep = kubeDnsEndpoint(p);
+    expect((await queryOnce({ host: ep.host, port: ep.port, name: "example.org", type: "A" })).rcode).toBe(
+      "NOERROR",
+    );
+  });
+
   it("applies a good reload with fresh caches", async () => {
     const p = startPod(spec(4, corefileBase(), 19257));
     await p.started;
