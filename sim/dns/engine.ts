@@ -97,35 +97,7 @@ export class CorednsEngine {
     const qname = q.name.toLowerCase();
     const route = routeQuery(src.listener, qname);
     const qtype = typeName(q.type);
-    if (!route) {
-      // No block for this name on this listener: the server answers REFUSED outside any chain and
-      // reports it under zone "dropped" with its raw listen address (errorAndMetricsFunc).
-      const refused = withEdns({ ...replyTo(req), rcode: Rcode.REFUSED }, req);
-      const wire = encodeMessageWithin(refused, clientBufferSize(req, src.proto)).bytes;
-      const server = `${src.listener.virtualIP}:${src.listener.port}`;
-      const doBit = req.edns?.do ?? false;
-      this.deps.metrics.request({
-        server,
-        zone: "dropped",
-        proto: src.proto,
-        family: 1,
-        qtype,
-        sizeBytes: bytes.length,
-        doBit,
-      });
-      const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.deps.metrics.response({
-        server,
-        zone: "dropped",
-        proto: src.proto,
-        rcode: "REFUSED",
-        plugin: "",
-        sizeBytes: wire.length,
-        durationSeconds,
-        qtype,
-      });
-      return wire;
-    }
+    if (!route) return this.refuse(src, req, bytes, started);
     const { block, zone } = route;
     const m = this.deps.metrics;
     m.request({
@@ -191,6 +163,33 @@ export class CorednsEngine {
         }),
       );
     }
+    return wire;
+  }
+
+  /**
+   * No block for this name on this listener: the server answers REFUSED outside any chain and reports
+   * it under zone "dropped" with its raw listen address (core/dnsserver errorAndMetricsFunc).
+   */
+  private refuse(src: QuerySource, req: DnsMessage, bytes: Buffer, started: bigint): Buffer {
+    const refused = withEdns({ ...replyTo(req), rcode: Rcode.REFUSED }, req);
+    const wire = encodeMessageWithin(refused, clientBufferSize(req, src.proto)).bytes;
+    const server = `${src.listener.virtualIP}:${src.listener.port}`;
+    const qtype = typeName(req.questions[0]!.type);
+    const common = { server, zone: "dropped", proto: src.proto, qtype };
+    this.deps.metrics.request({
+      ...common,
+      family: 1,
+      sizeBytes: bytes.length,
+      doBit: req.edns?.do ?? false,
+    });
+    const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.deps.metrics.response({
+      ...common,
+      rcode: "REFUSED",
+      plugin: "",
+      sizeBytes: wire.length,
+      durationSeconds,
+    });
     return wire;
   }
 
