@@ -3,6 +3,7 @@
  * codes and Status bodies, RBAC, optimistic concurrency, patch types, watches, dry-run, SSAR and the
  * pod subresource hooks.
  */
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApiException,
@@ -110,6 +111,11 @@ beforeAll(async () => {
         res.writeHead(200, { "Content-Type": "text/plain" });
         res.end(`proxied to ${port}${pathAndQuery}`);
       },
+      podPortForward: ({ ports, socket }) => {
+        socket.end(
+          `HTTP/1.1 101 Switching Protocols\r\nX-Ports: ${ports.join(",")}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+        );
+      },
     },
   });
   const cert = selfSignedCert("sim-apiserver", [server.host]);
@@ -143,7 +149,10 @@ beforeAll(async () => {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "Role",
     metadata: { name: "pod-reader", namespace: NS },
-    rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
+    rules: [
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["pods/portforward"], verbs: ["create"] },
+    ],
   });
   store.create(RESOURCES.rolebindings, {
     apiVersion: "rbac.authorization.k8s.io/v1",
@@ -652,6 +661,37 @@ describe("pod subresources and tables", () => {
       { headers: { Authorization: "Bearer admin-token" } },
     );
     expect(await res.text()).toBe("proxied to 9253/metrics?x=1");
+  });
+
+  it("hands an authorized pods/portforward upgrade to the runtime; `create` on it also covers the GET upgrade", async () => {
+    const upgrade = (token: string) =>
+      new Promise<{ status: number; ports?: string }>((resolve, reject) => {
+        const req = http.request(
+          `${server.url}/api/v1/namespaces/${NS}/pods/node-local-dns-abcde/portforward?ports=9253&ports=8080`,
+          {
+            headers: {
+              Authorization: `Bearer ${token}`,
+              Connection: "Upgrade",
+              Upgrade: "websocket",
+              "Sec-WebSocket-Version": "13",
+              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            },
+          },
+        );
+        req.on("upgrade", (res, socket) => {
+          socket.destroy();
+          resolve({ status: res.statusCode ?? 0, ports: String(res.headers["x-ports"]) });
+        });
+        req.on("response", (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0 });
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await upgrade("jane-token")).toEqual({ status: 101, ports: "9253,8080" });
+    const other = await upgrade("nope");
+    expect(other.status).toBe(401);
   });
 
   it("serves a meta.k8s.io Table when asked, as kubectl does", async () => {
