@@ -202,10 +202,7 @@ export class CorednsEngine {
   ): Promise<ChainResult> {
     const cache = this.caches.get(block);
     const qname = req.questions[0]!.name.toLowerCase();
-    const cacheApplies =
-      cache &&
-      block.cache &&
-      block.cache.zones.some((z) => z === "." || qname === z || qname.endsWith(`.${z}`));
+    const cacheApplies = cache && block.cache && block.cache.zones.some((z) => nameInZone(qname, z));
     if (!cache || !block.cache || !cacheApplies) {
       const fwd = await this.forward(block, bytes);
       return "error" in fwd ? fwd : { reply: fwd.reply, plugin: block.forward ? "forward" : "" };
@@ -285,7 +282,9 @@ export class CorednsEngine {
       const candidates = broken ? fwd.to : up.filter((t) => !failed.has(t));
       if (candidates.length === 0) {
         // Every healthy-looking upstream just failed: forward keeps re-dialling until a check marks them down.
-        await Promise.race(up.map((t) => health.whenChecked(t)));
+        const probed = await Promise.race(up.map((t) => health.whenChecked(t)));
+        // Nothing is probing them (the pod is stopping): give up rather than spin until the deadline.
+        if (!probed) break;
         failed.clear();
         continue;
       }

@@ -70,11 +70,11 @@ export class UpstreamHealth {
     void this.probeLoop(t, proto, s);
   }
 
-  /** Resolves after the next probe of `t` completes (at once if none is running). */
-  whenChecked(t: ForwardTarget): Promise<void> {
+  /** Resolves true after the next probe of `t` completes; false at once if none is running. */
+  whenChecked(t: ForwardTarget): Promise<boolean> {
     const s = this.of(t);
-    if (!s.probing) return Promise.resolve();
-    return new Promise((resolve) => s.waiters.push(resolve));
+    if (!s.probing || this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => s.waiters.push(() => resolve(true)));
   }
 
   private async probeLoop(t: ForwardTarget, proto: "udp" | "tcp", s: TargetHealth): Promise<void> {
