@@ -44,7 +44,8 @@ export class PodLogFollower {
     private readonly kc: KubeConfig,
     readonly target: FollowTarget,
     private readonly container: string,
-    private readonly tailLines: number,
+    /** Lines of history on the first connection: a count, or "all" for a pod we saw being created. */
+    private readonly tailLines: number | "all",
     private readonly onLine: (line: FollowedLine) => void,
     private readonly onState: (state: FollowerState) => void,
   ) {}
@@ -90,7 +91,7 @@ export class PodLogFollower {
       this.abort = await new Log(this.kc).log(this.target.namespace, this.target.pod, this.container, sink, {
         follow: true,
         timestamps: true,
-        ...(since ? { sinceTime: since } : { tailLines: this.tailLines > 0 ? this.tailLines : undefined, sinceSeconds: this.tailLines > 0 ? undefined : 1 }),
+        ...(since ? { sinceTime: since } : this.firstConnectionOptions()),
       });
       if (this.stopped) this.abort.abort();
       else this.onState({ state: "streaming" });
@@ -111,12 +112,23 @@ export class PodLogFollower {
     }
   }
 
+  private firstConnectionOptions(): { tailLines?: number; sinceSeconds?: number } {
+    if (this.tailLines === "all") return {};
+    // client-node drops tailLines=0 (falsy): ask for the last second instead.
+    return this.tailLines > 0 ? { tailLines: this.tailLines } : { sinceSeconds: 1 };
+  }
+
   private deliver(raw: string): void {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     const m = TIMESTAMP.exec(line);
     const time = m?.[1] ?? null;
     if (!this.cursor.accept(time)) return;
-    this.onLine({ node: this.target.node, pod: this.target.pod, time, text: m ? line.slice(m[0].length) : line });
+    this.onLine({
+      node: this.target.node,
+      pod: this.target.pod,
+      time,
+      text: m ? line.slice(m[0].length) : line,
+    });
   }
 
   private scheduleReconnect(reason: string): void {

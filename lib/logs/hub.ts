@@ -35,6 +35,8 @@ export class LogHub {
   private readonly subscribers = new Set<LogSubscriber>();
   private readonly followed = new Map<string, Followed>();
   private timer: NodeJS.Timeout | null = null;
+  /** Pods seen when the current run of subscriptions began: followed from their last lines (a tail). */
+  private known: Set<string> | null = null;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -44,6 +46,7 @@ export class LogHub {
 
   subscribe(sub: LogSubscriber): () => void {
     this.subscribers.add(sub);
+    this.known ??= new Set(this.inventory.snapshot().pods.map((p) => p.name));
     for (const [pod, f] of this.followed) {
       if (wants(sub, f.node)) sub.onNotice(notice(f.node, pod, "following", `following ${pod} on ${f.node}`));
     }
@@ -61,9 +64,10 @@ export class LogHub {
   }
 
   private reconcile(): void {
-    if (this.subscribers.size === 0 && this.timer) {
-      clearInterval(this.timer);
+    if (this.subscribers.size === 0) {
+      if (this.timer) clearInterval(this.timer);
       this.timer = null;
+      this.known = null;
     }
     const wanted = new Map<string, string>();
     for (const p of this.inventory.snapshot().pods) {
@@ -74,7 +78,11 @@ export class LogHub {
       if (!wanted.has(pod)) {
         f.follower.stop();
         this.followed.delete(pod);
-        this.broadcast(f.node, (s) => s.onNotice(notice(f.node, pod, "left", `stopped following ${pod}: the pod is gone or no longer selected`)));
+        this.broadcast(f.node, (s) =>
+          s.onNotice(
+            notice(f.node, pod, "left", `stopped following ${pod}: the pod is gone or no longer selected`),
+          ),
+        );
       }
     }
     for (const [pod, node] of wanted) {
@@ -83,7 +91,9 @@ export class LogHub {
         this.kc,
         { namespace: this.opts.namespace, pod, node },
         this.opts.container,
-        this.opts.tailLines,
+        // A pod that appeared while we were streaming (a rollout) is read from its first line, so
+        // nothing it logged before we connected is lost; pods that were there already show a tail.
+        this.known?.has(pod) ? this.opts.tailLines : "all",
         (line) => this.broadcast(node, (s) => s.onLine(line)),
         (state) => this.onState(pod, node, state),
       );
@@ -95,7 +105,16 @@ export class LogHub {
 
   private onState(pod: string, node: string, state: FollowerState): void {
     if (state.state === "reconnecting") {
-      this.broadcast(node, (s) => s.onNotice(notice(node, pod, "reconnecting", `${pod}: ${state.reason}; resuming in ${Math.round(state.inMs / 100) / 10}s`)));
+      this.broadcast(node, (s) =>
+        s.onNotice(
+          notice(
+            node,
+            pod,
+            "reconnecting",
+            `${pod}: ${state.reason}; resuming in ${Math.round(state.inMs / 100) / 10}s`,
+          ),
+        ),
+      );
     } else if (state.state === "failed") {
       this.broadcast(node, (s) => s.onNotice(notice(node, pod, "failed", `${pod}: ${state.reason}`)));
     }
