@@ -12,6 +12,7 @@ import { handleSelfSubjectAccessReview, handleSelfSubjectRulesReview } from "./s
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
 import { methodNotAllowed, resourceNotFound, successStatus } from "./status";
 import { applyDefaults } from "./strategy";
+import { checkNoEscalation } from "./rbac-escalation";
 import type { KubeObject, ResourceType } from "./types";
 import { checkDecodable, validateObject } from "./validation";
 import { deleteObject } from "./deletion";
@@ -77,6 +78,7 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   reconcileNamespace(rt, o, ns);
   admitNamespace(ctx, ns);
   validateObject(rt, o, { creating: true });
+  checkNoEscalation(store, ctx.user, rt, o);
   const created = store.create(rt, o, { dryRun });
   sendJson(res, 201, created);
 }
@@ -117,6 +119,7 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
     : structuredClone(next);
   if (!status) applyDefaults(rt, candidate);
   validateObject(rt, candidate, { creating: false, old: current });
+  if (!status) checkNoEscalation(store, ctx.user, rt, candidate);
   return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
 }
 

@@ -9,7 +9,8 @@ import {
 } from "@/sim/k8s/rbac";
 import { ensureBootstrapPolicy } from "@/sim/k8s/rbac-bootstrap";
 import { forbidden, invalid, statusBody } from "@/sim/k8s/status";
-import { notFound } from "@/sim/k8s/errors";
+import { StoreError, notFound } from "@/sim/k8s/errors";
+import { checkNoEscalation } from "@/sim/k8s/rbac-escalation";
 
 const jane = withImplicitGroups({ name: "jane", groups: [] });
 const dashboard = withImplicitGroups({ name: "system:serviceaccount:monitoring:dns-dashboard", groups: [] });
@@ -127,6 +128,55 @@ describe("RBAC authorizer", () => {
         { verbs: ["get"], nonResourceURLs: ["/healthz/*"] },
       ),
     ).toBe(true);
+  });
+});
+
+describe("escalation prevention", () => {
+  const role = (name: string, rules: unknown[]) => ({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name, namespace: "kube-system" },
+    rules,
+  });
+  it("lets a user write only roles and bindings within what they hold", () => {
+    const s = storeWithPolicy();
+    expect(() =>
+      checkNoEscalation(
+        s,
+        dashboard,
+        RESOURCES.roles,
+        role("ok", [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]),
+      ),
+    ).not.toThrow();
+    let err: unknown;
+    try {
+      checkNoEscalation(
+        s,
+        dashboard,
+        RESOURCES.roles,
+        role("more", [{ apiGroups: ["apps"], resources: ["daemonsets"], verbs: ["patch"] }]),
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).status).toBe(403);
+    expect((err as StoreError).message).toBe(
+      'roles.rbac.authorization.k8s.io "more" is forbidden: user "system:serviceaccount:monitoring:dns-dashboard" (groups=["system:serviceaccounts" "system:serviceaccounts:monitoring" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["apps"], Resources:["daemonsets"], Verbs:["patch"]}',
+    );
+    const binding = (roleKind: string, roleName: string) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "b", namespace: "kube-system" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: roleKind, name: roleName },
+      subjects: [{ kind: "User", name: "jane" }],
+    });
+    expect(() =>
+      checkNoEscalation(s, dashboard, RESOURCES.rolebindings, binding("Role", "dns-reader")),
+    ).not.toThrow();
+    expect(() =>
+      checkNoEscalation(s, dashboard, RESOURCES.rolebindings, binding("ClusterRole", "cluster-admin")),
+    ).toThrow(/attempting to grant RBAC permissions/);
   });
 });
 
