@@ -64,16 +64,23 @@ const recordSchema = z.strictObject({
   restarted: z.boolean(),
 });
 
-const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
+// TextEncoder rather than Buffer: the UI may import these types and helpers in the browser.
+const encoder = new TextEncoder();
+const utf8Bytes = (s: string) => encoder.encode(s).length;
 
 /** Cuts `text` to at most `max` UTF-8 bytes, ending in "…" when cut, never splitting a character. */
 export function truncateUtf8(text: string, max: number): string {
   if (utf8Bytes(text) <= max) return text;
   const ellipsis = "…";
+  const budget = max - utf8Bytes(ellipsis);
   let out = "";
+  let used = 0;
+  // Iterating a string yields whole code points, so a surrogate pair is never split.
   for (const ch of text) {
-    if (utf8Bytes(out + ch) + utf8Bytes(ellipsis) > max) break;
+    const n = utf8Bytes(ch);
+    if (used + n > budget) break;
     out += ch;
+    used += n;
   }
   return out + ellipsis;
 }
