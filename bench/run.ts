@@ -4,14 +4,18 @@
  */
 import os from "node:os";
 import { benchParse, type BenchResult } from "./parse";
+import { benchLogs } from "./logs";
 import { benchScrape } from "./scrape";
 
 async function main(): Promise<void> {
   const nodes = Number(process.env.BENCH_NODES ?? 1000);
-  console.log(`# npm run bench — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
+  console.log(
+    `# npm run bench — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+  );
   const all: BenchResult[] = [];
   for (const [name, run] of [
     ["parse", () => benchParse()],
+    ["logs", () => benchLogs()],
     ["scrape", () => benchScrape(nodes)],
   ] as const) {
     process.stderr.write(`running ${name}…\n`);

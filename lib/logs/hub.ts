@@ -24,6 +24,11 @@ interface Followed {
   node: string;
 }
 
+/** Anything log lines can be subscribed from: the hub, or a synthetic source in a benchmark. */
+export interface LogSource {
+  subscribe(sub: LogSubscriber): () => void;
+}
+
 const RECONCILE_MS = 1000;
 
 /**
@@ -31,7 +36,7 @@ const RECONCILE_MS = 1000;
  * during a rollout are picked up, pods that leave are let go, and when the last subscriber for a pod
  * goes away its stream is aborted.
  */
-export class LogHub {
+export class LogHub implements LogSource {
   private readonly subscribers = new Set<LogSubscriber>();
   private readonly followed = new Map<string, Followed>();
   private timer: NodeJS.Timeout | null = null;

@@ -2,7 +2,7 @@ import "server-only";
 import { BoundedQueue } from "./bounded-queue";
 import type { CompiledLogFilter } from "./filter";
 import type { FollowedLine } from "./follower";
-import type { LogHub, LogNotice } from "./hub";
+import type { LogNotice, LogSource } from "./hub";
 import { parseCorednsLogLine } from "./parse";
 import type { CorednsLogLine } from "./types";
 
@@ -24,7 +24,12 @@ const encoder = new TextEncoder();
  * up to `capacity` events (then "N lines dropped" markers), heartbeats, and unsubscribed from the hub —
  * which aborts upstream streams nobody needs any more — when the client goes away.
  */
-export function logEventStream(hub: LogHub, filter: CompiledLogFilter, signal: AbortSignal, capacity = 5000): ReadableStream<Uint8Array> {
+export function logEventStream(
+  hub: LogSource,
+  filter: CompiledLogFilter,
+  signal: AbortSignal,
+  capacity = 5000,
+): ReadableStream<Uint8Array> {
   const queue = new BoundedQueue<Outgoing>(capacity);
   let unsubscribe: (() => void) | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
@@ -47,7 +52,8 @@ export function logEventStream(hub: LogHub, filter: CompiledLogFilter, signal: A
           nodes: filter.nodes,
           onLine(l: FollowedLine) {
             const line = parseCorednsLogLine(l.text);
-            if (filter.matches(line)) queue.push({ event: "line", data: { node: l.node, pod: l.pod, time: l.time, line } });
+            if (filter.matches(line))
+              queue.push({ event: "line", data: { node: l.node, pod: l.pod, time: l.time, line } });
           },
           onNotice(n) {
             queue.push({ event: "notice", data: n });
