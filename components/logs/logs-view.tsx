@@ -5,6 +5,7 @@ import { useCallback, useMemo } from "react";
 import { useNodes } from "@/components/nodes/use-nodes";
 import { summarizeLogs, type LogRow } from "@/lib/logs/summary";
 import { FILTER_KEYS, LogFilters, type FilterValues } from "./log-filters";
+import { LogDirectiveBanner } from "./log-directive-banner";
 import { isMarker } from "./log-store";
 import { LogSummaryPanels } from "./log-summary";
 import { LogTable } from "./log-table";
@@ -51,6 +52,7 @@ export function LogsView() {
 
   return (
     <>
+      <LogDirectiveBanner />
       <LogFilters
         key={query}
         values={values}
