@@ -33,6 +33,8 @@ export interface BlockMemory {
   /** Entries each cache really holds (CoreDNS rounds capacity to 256 shards, at least 1024). */
   successEntries: number;
   denialEntries: number;
+  /** Cache instances the block runs: 1, or one per key before CoreDNS 1.8.5 (see MemoryOptions). */
+  caches: number;
   bytes: number;
 }
 
@@ -50,23 +52,47 @@ export interface MemoryEstimate {
   message: string;
 }
 
+/** Options of the estimate. */
+export interface MemoryOptions {
+  /**
+   * The CoreDNS version the pods run (node-cache 1.22.13 → "1.7.0"). Before 1.8.5 every key of a
+   * block ran its own plugin instances, so `in-addr.arpa:53 ip6.arpa:53 { cache }` held two caches;
+   * from 1.8.5 the zones of a block share one (coredns/coredns#4593). Default: a current version.
+   */
+  corednsVersion?: string;
+}
+
+/** True for CoreDNS versions before 1.8.5 (one plugin instance per key). */
+function instancePerKey(version: string | undefined): boolean {
+  if (!version) return false;
+  const [major = 0, minor = 0, patch = 0] = version
+    .replace(/^v/, "")
+    .split(".")
+    .map((n) => parseInt(n, 10) || 0);
+  return major < 1 || (major === 1 && (minor < 8 || (minor === 8 && patch < 5)));
+}
+
 /**
  * Full-cache memory of the described blocks against a memory limit ("200Mi", "1Gi", "512M"; null or
- * undefined = no limit). One cache per server block with a `cache` directive: since CoreDNS 1.8 all
- * zones of a block share one plugin instance. Throws QuantityError when the limit is not a quantity.
+ * undefined = no limit): one cache per server block with a `cache` directive (per key before CoreDNS
+ * 1.8.5). Throws QuantityError when the limit is not a quantity.
  */
 export function estimateCacheMemory(
   blocks: readonly CorefileServerBlock[],
   memoryLimit?: string | null,
+  opts: MemoryOptions = {},
 ): MemoryEstimate {
+  const perKey = instancePerKey(opts.corednsVersion);
   const perBlock = blocks.map((b): BlockMemory => {
     const successEntries = b.cache ? effectiveCapacity(b.cache.success.capacity) : 0;
     const denialEntries = b.cache ? effectiveCapacity(b.cache.denial.capacity) : 0;
+    const caches = b.cache ? (perKey ? b.keys.length : 1) : 0;
     return {
       block: b.keys.join(" "),
       successEntries,
       denialEntries,
-      bytes: (successEntries + denialEntries) * BYTES_PER_CACHE_ENTRY,
+      caches,
+      bytes: caches * (successEntries + denialEntries) * BYTES_PER_CACHE_ENTRY,
     };
   });
   const totalBytes = BASE_PROCESS_BYTES + perBlock.reduce((s, b) => s + b.bytes, 0);
@@ -93,11 +119,13 @@ export function estimateCacheMemory(
 }
 
 /** The same from Corefile text (parsed leniently, so unknown plugins do not hide the estimate). */
-export function estimateCorefileMemory(corefile: string, memoryLimit?: string | null): MemoryEstimate {
-  return estimateCacheMemory(
-    describeCorefile(parseCorefile(corefile, { checkDirectives: false })),
-    memoryLimit,
-  );
+export function estimateCorefileMemory(
+  corefile: string,
+  memoryLimit?: string | null,
+  opts: MemoryOptions = {},
+): MemoryEstimate {
+  const blocks = describeCorefile(parseCorefile(corefile, { checkDirectives: false }));
+  return estimateCacheMemory(blocks, memoryLimit, opts);
 }
 
 const ISSUE = "kubernetes/dns#438";

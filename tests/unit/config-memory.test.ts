@@ -68,10 +68,16 @@ describe("estimateCacheMemory", () => {
   it("counts success + denial effective capacity × 3,000 bytes per block, plus 20 MiB", () => {
     const e = estimateCacheMemory(template);
     expect(e.perBlock).toEqual([
-      { block: "__PILLAR__DNS__DOMAIN__:53", successEntries: 9984, denialEntries: 9984, bytes: full },
-      { block: "in-addr.arpa:53", successEntries: 9984, denialEntries: 9984, bytes: full },
-      { block: "ip6.arpa:53", successEntries: 9984, denialEntries: 9984, bytes: full },
-      { block: ".:53", successEntries: 9984, denialEntries: 9984, bytes: full },
+      {
+        block: "__PILLAR__DNS__DOMAIN__:53",
+        successEntries: 9984,
+        denialEntries: 9984,
+        caches: 1,
+        bytes: full,
+      },
+      { block: "in-addr.arpa:53", successEntries: 9984, denialEntries: 9984, caches: 1, bytes: full },
+      { block: "ip6.arpa:53", successEntries: 9984, denialEntries: 9984, caches: 1, bytes: full },
+      { block: ".:53", successEntries: 9984, denialEntries: 9984, caches: 1, bytes: full },
     ]);
     // ~240 MB of cache for the upstream manifest, the figure reported in kubernetes/dns#438.
     expect(e.totalBytes).toBe(BASE_PROCESS_BYTES + 4 * full);
@@ -87,9 +93,10 @@ describe("estimateCacheMemory", () => {
         block: "a:53",
         successEntries: 1024,
         denialEntries: 4864,
+        caches: 1,
         bytes: (1024 + 4864) * BYTES_PER_CACHE_ENTRY,
       },
-      { block: "b:53", successEntries: 0, denialEntries: 0, bytes: 0 },
+      { block: "b:53", successEntries: 0, denialEntries: 0, caches: 0, bytes: 0 },
     ]);
   });
 
@@ -128,6 +135,19 @@ describe("estimateCacheMemory", () => {
     expect(big.totalBytes).toBeGreaterThan(512 * MiB);
     expect(big.level).toBe("warn");
     expect(big.message).toMatch(/no memory limit, so nothing but the node bounds it\. .*kubernetes\/dns#438/);
+  });
+
+  it("counts one cache per key of a multi-key block before CoreDNS 1.8.5, one per block after", () => {
+    const text = "in-addr.arpa:53 ip6.arpa:53 {\n    cache 30\n}\n";
+    const one = 9984 * 2 * BYTES_PER_CACHE_ENTRY;
+    expect(estimateCorefileMemory(text).perBlock[0]).toMatchObject({ caches: 1, bytes: one });
+    expect(estimateCorefileMemory(text, null, { corednsVersion: "1.10.0" }).perBlock[0]?.caches).toBe(1);
+    expect(estimateCorefileMemory(text, null, { corednsVersion: "1.8.5" }).perBlock[0]?.caches).toBe(1);
+    expect(estimateCorefileMemory(text, null, { corednsVersion: "1.8.4" }).perBlock[0]?.caches).toBe(2);
+    expect(estimateCorefileMemory(text, null, { corednsVersion: "1.7.0" }).perBlock[0]).toMatchObject({
+      caches: 2,
+      bytes: 2 * one,
+    });
   });
 
   it("treats a zero limit as always exceeded, and refuses a bad one", () => {
