@@ -28,7 +28,13 @@ export type HistorySignal = (typeof HISTORY_SIGNALS)[number];
 export type HistoryPoint = Record<HistorySignal, number | null>;
 
 /** Signals kept per server block (zone) of a node. */
-export const ZONE_SIGNALS = ["queriesPerSecond", "hitRatio", "hitsPerSecond", "missesPerSecond", "entries"] as const;
+export const ZONE_SIGNALS = [
+  "queriesPerSecond",
+  "hitRatio",
+  "hitsPerSecond",
+  "missesPerSecond",
+  "entries",
+] as const;
 export type ZoneSignal = (typeof ZONE_SIGNALS)[number];
 
 export class SeriesRing<S extends string> {
@@ -50,7 +56,8 @@ export class SeriesRing<S extends string> {
     this.times[this.next] = timeMs;
     this.signals.forEach((signal, i) => {
       const v = point[signal];
-      (this.columns[i] as Float32Array)[this.next] = v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
+      (this.columns[i] as Float32Array)[this.next] =
+        v === null || v === undefined || !Number.isFinite(v) ? NaN : v;
     });
     this.next = (this.next + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
@@ -89,4 +96,19 @@ export class HistoryRing extends SeriesRing<HistorySignal> {
   constructor(capacity: number) {
     super(capacity, HISTORY_SIGNALS);
   }
+}
+
+/** Median of a signal over the newest `n` points (nulls skipped); null when there are none. Smooths a noisy per-interval value. */
+export function recentMedian<S extends string>(ring: SeriesRing<S>, signal: S, n: number): number | null {
+  const values = ring
+    .points()
+    .slice(-n)
+    .map((p) => (p as Record<S, number | null>)[signal])
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
+  if (values.length === 0) return null;
+  const mid = values.length >> 1;
+  return values.length % 2
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }

@@ -2,18 +2,33 @@ import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
+import { recentMedian, type HistorySignal } from "@/lib/metrics/history";
 import { cacheHitRatio } from "@/lib/metrics/node-record";
 import { findOutliers, type OutlierSignal } from "@/lib/metrics/outliers";
 import { reachability } from "@/lib/metrics/reachability";
 
+/** A node as the odd-one-out check sees it: its row and its recent history (noisy signals are smoothed). */
+interface OddCandidate {
+  row: NodeRow;
+  recent: (signal: HistorySignal) => number | null;
+}
+
+/** About a minute of scrapes at the default interval: one slow query must not flag a node. */
+const SMOOTH_POINTS = 12;
+
 /** What makes a node the odd one out, in the operator's words. */
-const ODD_SIGNALS: OutlierSignal<NodeRow>[] = [
-  { name: "hit ratio", value: (r) => r.cache?.hitRatio ?? null, bad: "low", minDelta: 0.1 },
-  { name: "p99 latency", value: (r) => r.rates?.latencyP99 ?? null, bad: "high", minDelta: 0.005 },
-  { name: "SERVFAIL", value: (r) => r.rates?.responsesPerSecondByRcode.SERVFAIL ?? null, bad: "high", minDelta: 0.05 },
-  { name: "evictions", value: (r) => r.rates?.evictionsPerSecond ?? null, bad: "high", minDelta: 0.5 },
-  { name: "upstream failures", value: (r) => r.rates?.upstreamHealthcheckFailuresPerSecond ?? null, bad: "high", minDelta: 0.01 },
-  { name: "memory", value: (r) => r.memoryBytes, bad: "high", minDelta: 20 * 1024 * 1024 },
+const ODD_SIGNALS: OutlierSignal<OddCandidate>[] = [
+  { name: "hit ratio", value: (c) => c.row.cache?.hitRatio ?? null, bad: "low", minDelta: 0.1 },
+  { name: "p99 latency", value: (c) => c.recent("latencyP99"), bad: "high", minDelta: 0.02 },
+  { name: "SERVFAIL", value: (c) => c.recent("servfailPerSecond"), bad: "high", minDelta: 0.05 },
+  { name: "evictions", value: (c) => c.recent("evictionsPerSecond"), bad: "high", minDelta: 0.5 },
+  {
+    name: "upstream failures",
+    value: (c) => c.recent("upstreamHealthcheckFailuresPerSecond"),
+    bad: "high",
+    minDelta: 0.01,
+  },
+  { name: "memory", value: (c) => c.row.memoryBytes, bad: "high", minDelta: 20 * 1024 * 1024 },
 ];
 
 /** Every node's row (shared by the list, the detail and the cluster view). */
@@ -55,7 +70,14 @@ export function nodeRows(d: Dashboard): NodeRow[] {
       reachability: m?.rates ? reachability(m.serverRates).verdict : null,
     };
   });
-  const odd = findOutliers(nodes, (r) => r.node, ODD_SIGNALS);
+  const candidates = nodes.map((row) => {
+    const history = d.collector.node(row.node)?.history;
+    return {
+      row,
+      recent: (signal: HistorySignal) => (history ? recentMedian(history, signal, SMOOTH_POINTS) : null),
+    };
+  });
+  const odd = findOutliers(candidates, (c) => c.row.node, ODD_SIGNALS);
   for (const r of nodes) r.oddOneOut = odd.get(r.node) ?? [];
   return nodes;
 }

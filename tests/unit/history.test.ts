@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HISTORY_SIGNALS, HistoryRing, type HistoryPoint } from "@/lib/metrics/history";
+import { HISTORY_SIGNALS, HistoryRing, recentMedian, type HistoryPoint } from "@/lib/metrics/history";
 
 const point = (v: number | null): HistoryPoint =>
   Object.fromEntries(HISTORY_SIGNALS.map((s) => [s, v])) as HistoryPoint;
@@ -27,5 +27,16 @@ describe("HistoryRing", () => {
     for (let i = 0; i < 2000; i++) ring.push(i, point(i));
     expect(ring.bytes).toBe(before);
     expect(before).toBe(720 * 8 + 720 * 4 * HISTORY_SIGNALS.length);
+  });
+});
+
+describe("recentMedian", () => {
+  it("smooths a signal over the newest points, skipping gaps", () => {
+    const ring = new HistoryRing(10);
+    [0.001, 0.002, 0.5, null, 0.003].forEach((v, i) => ring.push(i, point(v)));
+    // Values are stored as Float32.
+    expect(recentMedian(ring, "latencyP99", 4)).toBeCloseTo(0.003, 6);
+    expect(recentMedian(ring, "latencyP99", 2)).toBeCloseTo(0.003, 6);
+    expect(recentMedian(new HistoryRing(3), "latencyP99", 5)).toBeNull();
   });
 });
