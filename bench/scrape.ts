@@ -30,20 +30,41 @@ export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
   try {
     process.env.KUBECONFIG = sim.kubeconfigPath;
     const kc = loadKubeConfig("");
-    const inventory = new ClusterInventory(kc, { namespace: "kube-system", podSelector: "k8s-app=node-local-dns", daemonSet: "node-local-dns", container: "node-cache", metricsPort: 9253 });
+    const inventory = new ClusterInventory(kc, {
+      namespace: "kube-system",
+      podSelector: "k8s-app=node-local-dns",
+      daemonSet: "node-local-dns",
+      container: "node-cache",
+      metricsPort: 9253,
+    });
     await inventory.start();
     const deadline = Date.now() + 600_000;
-    while (inventory.snapshot().pods.filter((p) => p.ready).length < nodes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    while (inventory.snapshot().pods.filter((p) => p.ready).length < nodes && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
     const pods = inventory.snapshot().pods;
     const intervalMs = 5000;
     const collector = new MetricsCollector(
       inventory,
       { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) },
-      { intervalMs, timeoutMs: 10_000, concurrency: 32, maxBytes: 16 << 20, maxSamples: 50_000, retentionMinutes: 60, transport: "direct" },
+      {
+        intervalMs,
+        timeoutMs: 10_000,
+        concurrency: 32,
+        maxBytes: 16 << 20,
+        maxSamples: 50_000,
+        retentionMinutes: 60,
+        transport: "direct",
+      },
     );
     await collector.round(); // warm up connections and the JIT
     const fetchOnly = directFetcher();
-    const floor = await cpuAndWall(() => forEachLimited(pods, 32, async (p) => void (await fetchOnly(p, { timeoutMs: 10_000, maxBytes: 16 << 20 }))));
+    const floor = await cpuAndWall(() =>
+      forEachLimited(
+        pods,
+        32,
+        async (p) => void (await fetchOnly(p, { timeoutMs: 10_000, maxBytes: 16 << 20 })),
+      ),
+    );
     const full = await cpuAndWall(() => collector.round());
     const failed = collector.allNodes().filter((n) => n.error).length;
 
@@ -55,11 +76,14 @@ export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
     const rings: unknown[] = [];
     for (let i = 0; i < nodes; i++) {
       const h = new HistoryRing(cap);
-      const zones = ["cluster.local.", "in-addr.arpa.", "ip6.arpa.", "."].map(() => new SeriesRing(cap, ZONE_SIGNALS));
+      const zones = ["cluster.local.", "in-addr.arpa.", "ip6.arpa.", "."].map(
+        () => new SeriesRing(cap, ZONE_SIGNALS),
+      );
       const servers = [0, 1].map(() => new SeriesRing(cap, ["queriesPerSecond"] as const));
       for (let t = 0; t < cap; t++) {
         h.push(t, Object.fromEntries(HISTORY_SIGNALS.map((s) => [s, t])) as never);
-        for (const z of zones) z.push(t, { queriesPerSecond: t, hitRatio: 0.9, hitsPerSecond: t, missesPerSecond: t, entries: t });
+        for (const z of zones)
+          z.push(t, { queriesPerSecond: t, hitRatio: 0.9, hitsPerSecond: t, missesPerSecond: t, entries: t });
         for (const s of servers) s.push(t, { queriesPerSecond: t });
       }
       rings.push(h, zones, servers);
@@ -67,14 +91,32 @@ export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
     gc?.();
     const after = process.memoryUsage();
     const measured = after.arrayBuffers - before.arrayBuffers + (after.heapUsed - before.heapUsed);
-    const bound = nodes * cap * (8 + HISTORY_SIGNALS.length * 4 + 4 * (8 + ZONE_SIGNALS.length * 4) + 2 * (8 + 4));
+    const bound =
+      nodes * cap * (8 + HISTORY_SIGNALS.length * 4 + 4 * (8 + ZONE_SIGNALS.length * 4) + 2 * (8 + 4));
     await collector.stop();
     await inventory.stop();
     void rings.length;
     return [
-      { name: `scrape round over ${nodes} simulated nodes (direct, concurrency 32): wall time`, value: Math.round(full.wallMs), unit: "ms", reference: { name: "fetch-only round, same pods", value: Math.round(floor.wallMs) }, note: failed ? `${failed} nodes failed` : undefined },
-      { name: "dashboard CPU per node scraped (fetch + parse + record + rates)", value: round2(full.cpuMs / nodes), unit: "ms/node", reference: { name: "fetch-only CPU per node", value: round2(floor.cpuMs / nodes) } },
-      { name: `collector history memory, ${nodes} nodes × 1 h at 5 s`, value: Math.round(measured / 2 ** 20), unit: "MiB", reference: { name: "bound from the ring sizes", value: Math.round(bound / 2 ** 20) }, note: gc ? undefined : "run with NODE_OPTIONS=--expose-gc for a stable figure" },
+      {
+        name: `scrape round over ${nodes} simulated nodes (direct, concurrency 32): wall time`,
+        value: Math.round(full.wallMs),
+        unit: "ms",
+        reference: { name: "fetch-only round, same pods", value: Math.round(floor.wallMs) },
+        note: failed ? `${failed} nodes failed` : undefined,
+      },
+      {
+        name: "dashboard CPU per node scraped (fetch + parse + record + rates)",
+        value: round2(full.cpuMs / nodes),
+        unit: "ms/node",
+        reference: { name: "fetch-only CPU per node", value: round2(floor.cpuMs / nodes) },
+      },
+      {
+        name: `collector history memory, ${nodes} nodes × 1 h at 5 s`,
+        value: Math.round(measured / 2 ** 20),
+        unit: "MiB",
+        reference: { name: "bound from the ring sizes", value: Math.round(bound / 2 ** 20) },
+        note: gc ? undefined : "run with NODE_OPTIONS=--expose-gc for a stable figure",
+      },
     ];
   } finally {
     await sim.stop();

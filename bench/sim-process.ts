@@ -15,20 +15,43 @@ export interface SimProcess {
 
 const root = path.resolve(__dirname, "..");
 
-export async function startSimProcess(opts: { nodes: number; base: number; qps?: number }): Promise<SimProcess> {
+export async function startSimProcess(opts: {
+  nodes: number;
+  base: number;
+  qps?: number;
+}): Promise<SimProcess> {
   const out = path.join(root, ".sim", `bench-${opts.base}`);
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "sim", "main.ts"),
-      "--nodes", String(opts.nodes), "--base", String(opts.base), "--api-port", "0", "--dns-port", "0", "--qps", String(opts.qps ?? 0), "--out", out],
+    [
+      path.join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+      path.join(root, "sim", "main.ts"),
+      "--nodes",
+      String(opts.nodes),
+      "--base",
+      String(opts.base),
+      "--api-port",
+      "0",
+      "--dns-port",
+      "0",
+      "--qps",
+      String(opts.qps ?? 0),
+      "--out",
+      out,
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`simulated cluster did not start within 10 min:\n${output.slice(-2000)}`)), 600_000);
-    child.once("exit", (code) => reject(new Error(`simulated cluster exited (${code}):\n${output.slice(-2000)}`)));
+    const deadline = setTimeout(
+      () => reject(new Error(`simulated cluster did not start within 10 min:\n${output.slice(-2000)}`)),
+      600_000,
+    );
+    child.once("exit", (code) =>
+      reject(new Error(`simulated cluster exited (${code}):\n${output.slice(-2000)}`)),
+    );
     const poll = setInterval(() => {
       if (/description:/.test(output)) {
         clearInterval(poll);

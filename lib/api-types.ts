@@ -68,7 +68,11 @@ export interface NodeDetailResponse {
   reachability: Reachability | null;
   servers: { server: string; history: { t: number; queriesPerSecond: number | null }[] }[];
   history: HistoryPointJson[];
-  upstream: { requestsPerSecond: number | null; healthcheckFailuresPerSecond: number | null; brokenTotal: number | null } | null;
+  upstream: {
+    requestsPerSecond: number | null;
+    healthcheckFailuresPerSecond: number | null;
+    brokenTotal: number | null;
+  } | null;
   configHash: string | null;
 }
 

@@ -61,7 +61,11 @@ export function startDashboard(): Promise<Dashboard> {
       context: kc.getCurrentContext(),
       inventory,
       collector,
-      logs: new LogHub(kc, inventory, { namespace: s.DASHBOARD_NAMESPACE, container: s.DASHBOARD_CONTAINER, tailLines: 20 }),
+      logs: new LogHub(kc, inventory, {
+        namespace: s.DASHBOARD_NAMESPACE,
+        container: s.DASHBOARD_CONTAINER,
+        tailLines: 20,
+      }),
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

@@ -21,7 +21,11 @@ const schema = z.object({
   DASHBOARD_SCRAPE_TIMEOUT_MS: z.coerce.number().int().min(100).default(4000),
   DASHBOARD_SCRAPE_CONCURRENCY: z.coerce.number().int().min(1).default(32),
   /** Like Prometheus's body_size_limit / sample_limit. */
-  DASHBOARD_SCRAPE_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  DASHBOARD_SCRAPE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   DASHBOARD_SCRAPE_MAX_SAMPLES: z.coerce.number().int().min(1).default(50_000),
   /** How much history each node keeps in memory. */
   DASHBOARD_RETENTION_MINUTES: z.coerce.number().int().min(1).default(60),

@@ -32,17 +32,24 @@ async function main(): Promise<void> {
     corednsVersions: values.versions ? (values.versions.split(",") as CorednsVersion[]) : undefined,
   });
   console.log(`simulated cluster: ${values.nodes} nodes, API server ${cluster.apiUrl}`);
-  console.log(`  kubeconfig:  ${cluster.kubeconfigPath}   (try: kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -n kube-system -o wide)`);
+  console.log(
+    `  kubeconfig:  ${cluster.kubeconfigPath}   (try: kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -n kube-system -o wide)`,
+  );
   console.log(`  description: ${cluster.descriptionPath}`);
 
   const server = await startNextServer({
     mode: values.prod ? "prod" : "dev",
     port,
     hostname: process.env.HOSTNAME_BIND ?? "127.0.0.1",
-    env: { KUBECONFIG: cluster.kubeconfigPath, DASHBOARD_SCRAPE_INTERVAL_MS: process.env.DASHBOARD_SCRAPE_INTERVAL_MS ?? "2000" },
+    env: {
+      KUBECONFIG: cluster.kubeconfigPath,
+      DASHBOARD_SCRAPE_INTERVAL_MS: process.env.DASHBOARD_SCRAPE_INTERVAL_MS ?? "2000",
+    },
     inheritOutput: true,
   });
-  console.log(`\nNodeLocal DNS Dashboard: http://localhost:${port}  (Ctrl-C stops the dashboard and the cluster)`);
+  console.log(
+    `\nNodeLocal DNS Dashboard: http://localhost:${port}  (Ctrl-C stops the dashboard and the cluster)`,
+  );
 
   let stopping = false;
   const stop = async () => {

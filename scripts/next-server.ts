@@ -31,7 +31,14 @@ export async function startNextServer(opts: NextServerOptions): Promise<NextServ
   if (opts.mode === "prod" && !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` first");
   }
-  const args = [nextBin, opts.mode === "dev" ? "dev" : "start", "--port", String(opts.port), "--hostname", hostname];
+  const args = [
+    nextBin,
+    opts.mode === "dev" ? "dev" : "start",
+    "--port",
+    String(opts.port),
+    "--hostname",
+    hostname,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...opts.env, NEXT_TELEMETRY_DISABLED: "1" },

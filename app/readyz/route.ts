@@ -9,7 +9,10 @@ export function GET(): Response {
   if (!d) return json({ status: "starting", reason: "cluster access not configured yet" }, 503);
   const inv = d.inventory.snapshot();
   if (!inv.synced) {
-    return json({ status: "not ready", reason: inv.apiProblem?.message ?? "listing the cluster for the first time" }, 503);
+    return json(
+      { status: "not ready", reason: inv.apiProblem?.message ?? "listing the cluster for the first time" },
+      503,
+    );
   }
   return json({ status: "ready", apiProblem: inv.apiProblem });
 }

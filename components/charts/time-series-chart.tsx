@@ -20,8 +20,16 @@ export interface TimeSeriesChartProps {
 }
 
 /** All charts go through this wrapper: recharts stays an implementation detail. */
-export function TimeSeriesChart({ title, points, series, format, domain, height = 180 }: TimeSeriesChartProps) {
-  const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+export function TimeSeriesChart({
+  title,
+  points,
+  series,
+  format,
+  domain,
+  height = 180,
+}: TimeSeriesChartProps) {
+  const time = (t: number) =>
+    new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
@@ -31,10 +39,26 @@ export function TimeSeriesChart({ title, points, series, format, domain, height 
         </div>
       ) : (
         <ResponsiveContainer width="100%" height={height}>
-          <LineChart data={points as ({ t: number } & Record<string, number | null>)[]} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <LineChart
+            data={points as ({ t: number } & Record<string, number | null>)[]}
+            margin={{ top: 6, right: 12, bottom: 0, left: 0 }}
+          >
             <CartesianGrid stroke="#e5e7eb" vertical={false} />
-            <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={time} tick={{ fontSize: 11 }} minTickGap={40} />
-            <YAxis tickFormatter={format} tick={{ fontSize: 11 }} width={64} domain={domain ?? [0, "auto"]} allowDataOverflow={Boolean(domain)} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={["dataMin", "dataMax"]}
+              tickFormatter={time}
+              tick={{ fontSize: 11 }}
+              minTickGap={40}
+            />
+            <YAxis
+              tickFormatter={format}
+              tick={{ fontSize: 11 }}
+              width={64}
+              domain={domain ?? [0, "auto"]}
+              allowDataOverflow={Boolean(domain)}
+            />
             <Tooltip
               labelFormatter={(t) => time(Number(t))}
               formatter={(v) => (typeof v === "number" ? format(v) : String(v))}
@@ -42,7 +66,16 @@ export function TimeSeriesChart({ title, points, series, format, domain, height 
             />
             {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
             {series.map((s) => (
-              <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls={false} />
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                dot={false}
+                strokeWidth={1.8}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

@@ -7,14 +7,36 @@ import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds } fr
 /** Every signal of one node over time; the per-zone charts break it down by server block. */
 export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
   const h = detail.history as unknown as ({ t: number } & Record<string, number | null>)[];
-  const zoneSeries = detail.zones.map((z, i) => ({ key: z.zone, label: z.zone, color: PALETTE[i % PALETTE.length] ?? "#000" }));
-  const byZone = (signal: "queriesPerSecond" | "hitRatio" | "entries") => mergeByTime(detail.zones.map((z) => ({ key: z.zone, points: z.history, signal })));
-  const byServer = mergeByTime(detail.servers.map((s) => ({ key: s.server, points: s.history, signal: "queriesPerSecond" as const })));
-  const serverSeries = detail.servers.map((s, i) => ({ key: s.server, label: s.server, color: PALETTE[i % PALETTE.length] ?? "#000" }));
+  const zoneSeries = detail.zones.map((z, i) => ({
+    key: z.zone,
+    label: z.zone,
+    color: PALETTE[i % PALETTE.length] ?? "#000",
+  }));
+  const byZone = (signal: "queriesPerSecond" | "hitRatio" | "entries") =>
+    mergeByTime(detail.zones.map((z) => ({ key: z.zone, points: z.history, signal })));
+  const byServer = mergeByTime(
+    detail.servers.map((s) => ({ key: s.server, points: s.history, signal: "queriesPerSecond" as const })),
+  );
+  const serverSeries = detail.servers.map((s, i) => ({
+    key: s.server,
+    label: s.server,
+    color: PALETTE[i % PALETTE.length] ?? "#000",
+  }));
   return (
     <div className="chart-grid">
-      <TimeSeriesChart title="Queries per second by server block" points={byZone("queriesPerSecond")} series={zoneSeries} format={formatRate} />
-      <TimeSeriesChart title="Cache hit ratio by server block" points={byZone("hitRatio")} series={zoneSeries} format={(v) => formatPercent(v, 0)} domain={[0, 1]} />
+      <TimeSeriesChart
+        title="Queries per second by server block"
+        points={byZone("queriesPerSecond")}
+        series={zoneSeries}
+        format={formatRate}
+      />
+      <TimeSeriesChart
+        title="Cache hit ratio by server block"
+        points={byZone("hitRatio")}
+        series={zoneSeries}
+        format={(v) => formatPercent(v, 0)}
+        domain={[0, 1]}
+      />
       <TimeSeriesChart
         title="Cache hits and misses per second"
         points={h}
@@ -24,7 +46,12 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
         ]}
         format={formatRate}
       />
-      <TimeSeriesChart title="Cache entries by server block" points={byZone("entries")} series={zoneSeries} format={formatCount} />
+      <TimeSeriesChart
+        title="Cache entries by server block"
+        points={byZone("entries")}
+        series={zoneSeries}
+        format={formatCount}
+      />
       <TimeSeriesChart
         title="Request latency"
         points={h}
@@ -60,19 +87,44 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
         points={h}
         series={[
           { key: "upstreamPerSecond", label: "requests", color: PALETTE[0] ?? "" },
-          { key: "upstreamHealthcheckFailuresPerSecond", label: "health-check failures", color: PALETTE[4] ?? "" },
+          {
+            key: "upstreamHealthcheckFailuresPerSecond",
+            label: "health-check failures",
+            color: PALETTE[4] ?? "",
+          },
         ]}
         format={formatRate}
       />
-      <TimeSeriesChart title="Upstream p99 latency" points={h} series={[{ key: "upstreamLatencyP99", label: "p99", color: PALETTE[3] ?? "" }]} format={formatSeconds} />
-      <TimeSeriesChart title="Queries per second by listen address" points={byServer} series={serverSeries} format={formatRate} />
-      <TimeSeriesChart title="Memory (resident)" points={h} series={[{ key: "memoryBytes", label: "memory", color: PALETTE[5] ?? "" }]} format={formatBytes} />
+      <TimeSeriesChart
+        title="Upstream p99 latency"
+        points={h}
+        series={[{ key: "upstreamLatencyP99", label: "p99", color: PALETTE[3] ?? "" }]}
+        format={formatSeconds}
+      />
+      <TimeSeriesChart
+        title="Queries per second by listen address"
+        points={byServer}
+        series={serverSeries}
+        format={formatRate}
+      />
+      <TimeSeriesChart
+        title="Memory (resident)"
+        points={h}
+        series={[{ key: "memoryBytes", label: "memory", color: PALETTE[5] ?? "" }]}
+        format={formatBytes}
+      />
     </div>
   );
 }
 
 /** Join several series on their timestamps into one array of points for a multi-line chart. */
-function mergeByTime<S extends string>(series: { key: string; points: readonly ({ t: number } & Partial<Record<S, number | null>>)[]; signal: S }[]) {
+function mergeByTime<S extends string>(
+  series: {
+    key: string;
+    points: readonly ({ t: number } & Partial<Record<S, number | null>>)[];
+    signal: S;
+  }[],
+) {
   const byT = new Map<number, { t: number } & Record<string, number | null>>();
   for (const s of series) {
     for (const p of s.points) {

@@ -18,7 +18,12 @@ export function NodeDetail({ node }: { node: string }) {
   const range = (RANGES as readonly number[]).includes(rangeParam) ? rangeParam : 15;
   const { data, error, isPending } = useNodeDetail(node, range);
 
-  if (isPending) return <p className="muted" role="status">Loading {node}…</p>;
+  if (isPending)
+    return (
+      <p className="muted" role="status">
+        Loading {node}…
+      </p>
+    );
   if (error && !data) {
     return (
       <div className="banner banner-bad" role="alert">
@@ -37,15 +42,19 @@ export function NodeDetail({ node }: { node: string }) {
       <div className="detail-head">
         <h1>{r.node}</h1>
         {r.pod ? (
-          <span className={`badge ${r.ready ? "badge-ok" : "badge-bad"}`}>{r.ready ? "Ready" : (r.podStatus ?? "NotReady")}</span>
+          <span className={`badge ${r.ready ? "badge-ok" : "badge-bad"}`}>
+            {r.ready ? "Ready" : (r.podStatus ?? "NotReady")}
+          </span>
         ) : (
           <span className="badge badge-muted">no cache pod</span>
         )}
-        {r.oddOneOut.length > 0 && <span className="badge badge-warn">odd one out: {r.oddOneOut.join(", ")}</span>}
+        {r.oddOneOut.length > 0 && (
+          <span className="badge badge-warn">odd one out: {r.oddOneOut.join(", ")}</span>
+        )}
       </div>
       <p className="muted">
-        Pod <code>{r.pod ?? "—"}</code> · CoreDNS {r.corednsVersion ?? "?"} · {r.internalIP ?? "no IP"} · read via{" "}
-        {r.transport ?? "—"} · last scrape {formatAgo(r.lastScrapeAt, now)}
+        Pod <code>{r.pod ?? "—"}</code> · CoreDNS {r.corednsVersion ?? "?"} · {r.internalIP ?? "no IP"} · read
+        via {r.transport ?? "—"} · last scrape {formatAgo(r.lastScrapeAt, now)}
         {r.restarts > 0 && ` · ${r.restarts} restarts`}
       </p>
       {r.error && (
@@ -56,12 +65,36 @@ export function NodeDetail({ node }: { node: string }) {
       <section className="cards" aria-label="Latest numbers">
         <Stat label="Queries" value={formatRate(r.rates?.queriesPerSecond)} />
         <Stat label="Hit ratio (interval)" value={formatPercent(r.rates?.hitRatio)} />
-        <Stat label="Hits" value={formatCount(r.cache?.hits)} detail={`success ${formatRate(r.rates?.hitsSuccessPerSecond)}, denial ${formatRate(r.rates?.hitsDenialPerSecond)}`} />
-        <Stat label="Misses" value={formatCount(r.cache?.misses)} detail={formatRate(r.rates?.missesPerSecond)} />
-        <Stat label="Entries" value={formatCount(r.cache?.entries)} detail={`success ${formatCount(r.cache?.entriesSuccess)}, denial ${formatCount(r.cache?.entriesDenial)}`} />
-        <Stat label="p50 / p90 / p99" value={formatSeconds(r.rates?.latencyP99)} detail={`${formatSeconds(r.rates?.latencyP50)} / ${formatSeconds(r.rates?.latencyP90)}`} />
-        <Stat label="SERVFAIL" value={formatRate(r.rates?.responsesPerSecondByRcode.SERVFAIL ?? 0)} detail={`NXDOMAIN ${formatRate(r.rates?.responsesPerSecondByRcode.NXDOMAIN ?? 0)}`} />
-        <Stat label="Upstream" value={formatRate(data.upstream?.requestsPerSecond)} detail={`health-check failures ${formatRate(data.upstream?.healthcheckFailuresPerSecond)}`} />
+        <Stat
+          label="Hits"
+          value={formatCount(r.cache?.hits)}
+          detail={`success ${formatRate(r.rates?.hitsSuccessPerSecond)}, denial ${formatRate(r.rates?.hitsDenialPerSecond)}`}
+        />
+        <Stat
+          label="Misses"
+          value={formatCount(r.cache?.misses)}
+          detail={formatRate(r.rates?.missesPerSecond)}
+        />
+        <Stat
+          label="Entries"
+          value={formatCount(r.cache?.entries)}
+          detail={`success ${formatCount(r.cache?.entriesSuccess)}, denial ${formatCount(r.cache?.entriesDenial)}`}
+        />
+        <Stat
+          label="p50 / p90 / p99"
+          value={formatSeconds(r.rates?.latencyP99)}
+          detail={`${formatSeconds(r.rates?.latencyP50)} / ${formatSeconds(r.rates?.latencyP90)}`}
+        />
+        <Stat
+          label="SERVFAIL"
+          value={formatRate(r.rates?.responsesPerSecondByRcode.SERVFAIL ?? 0)}
+          detail={`NXDOMAIN ${formatRate(r.rates?.responsesPerSecondByRcode.NXDOMAIN ?? 0)}`}
+        />
+        <Stat
+          label="Upstream"
+          value={formatRate(data.upstream?.requestsPerSecond)}
+          detail={`health-check failures ${formatRate(data.upstream?.healthcheckFailuresPerSecond)}`}
+        />
         <Stat label="Memory" value={formatBytes(r.memoryBytes)} />
       </section>
 
@@ -70,24 +103,38 @@ export function NodeDetail({ node }: { node: string }) {
 
       <h2>Server blocks</h2>
       {data.zones.length === 0 ? (
-        <p className="muted">No per-block numbers yet (CoreDNS 1.7.0 does not label its cache metrics by zone).</p>
+        <p className="muted">
+          No per-block numbers yet (CoreDNS 1.7.0 does not label its cache metrics by zone).
+        </p>
       ) : (
         <div className="table-wrap">
           <table className="data-table compact" aria-label="Server blocks">
             <thead>
               <tr>
                 <th scope="col">Zone</th>
-                <th scope="col" className="num">Queries</th>
-                <th scope="col" className="num">Hits</th>
-                <th scope="col" className="num">Misses</th>
-                <th scope="col" className="num">Hit ratio</th>
-                <th scope="col" className="num">Entries</th>
+                <th scope="col" className="num">
+                  Queries
+                </th>
+                <th scope="col" className="num">
+                  Hits
+                </th>
+                <th scope="col" className="num">
+                  Misses
+                </th>
+                <th scope="col" className="num">
+                  Hit ratio
+                </th>
+                <th scope="col" className="num">
+                  Entries
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.zones.map((z) => (
                 <tr key={z.zone}>
-                  <th scope="row"><code>{z.zone}</code></th>
+                  <th scope="row">
+                    <code>{z.zone}</code>
+                  </th>
                   <td className="num">{formatRate(z.queriesPerSecond)}</td>
                   <td className="num">{formatRate(z.hitsPerSecond)}</td>
                   <td className="num">{formatRate(z.missesPerSecond)}</td>
@@ -128,7 +175,9 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
   return (
     <div className="card">
       <div className="card-label">{label}</div>
-      <div className="card-value" data-stat={label}>{value}</div>
+      <div className="card-value" data-stat={label}>
+        {value}
+      </div>
       {detail && <div className="card-detail">{detail}</div>}
     </div>
   );

@@ -10,8 +10,14 @@ const VERDICT: Record<Reachability["verdict"], { tone: string; text: string }> =
     tone: "warn",
     text: "Only on the link-local address. Pods that use the kube-dns ClusterIP bypass this cache: fine in IPVS mode if the kubelet's --cluster-dns points at 169.254.20.10; otherwise check the NOTRACK rules and the `bind` line.",
   },
-  "no-traffic": { tone: "bad", text: "No queries in the last interval. No pod on this node is using this cache right now." },
-  other: { tone: "warn", text: "Queries arrive on addresses that are neither link-local nor the kube-dns IP (a broad bind, e.g. Cilium Local Redirect Policy)." },
+  "no-traffic": {
+    tone: "bad",
+    text: "No queries in the last interval. No pod on this node is using this cache right now.",
+  },
+  other: {
+    tone: "warn",
+    text: "Queries arrive on addresses that are neither link-local nor the kube-dns IP (a broad bind, e.g. Cilium Local Redirect Policy).",
+  },
 };
 
 /** "Do pods really reach this cache?" answered from the `server` label. */
@@ -26,13 +32,17 @@ export function ReachabilityPanel({ reachability }: { reachability: Reachability
           <tr>
             <th scope="col">Listen address (server label)</th>
             <th scope="col">Kind</th>
-            <th scope="col" className="num">Queries</th>
+            <th scope="col" className="num">
+              Queries
+            </th>
           </tr>
         </thead>
         <tbody>
           {reachability.byAddress.map((a) => (
             <tr key={a.server}>
-              <td><code>{a.server}</code></td>
+              <td>
+                <code>{a.server}</code>
+              </td>
               <td>{a.linkLocal ? "link-local" : a.address ? "cluster IP" : "all interfaces"}</td>
               <td className="num">{formatRate(a.queriesPerSecond)}</td>
             </tr>
@@ -40,7 +50,9 @@ export function ReachabilityPanel({ reachability }: { reachability: Reachability
         </tbody>
       </table>
       {reachability.clusterIpShare !== null && (
-        <p className="muted">{formatPercent(reachability.clusterIpShare, 0)} of queries arrived on the kube-dns address.</p>
+        <p className="muted">
+          {formatPercent(reachability.clusterIpShare, 0)} of queries arrived on the kube-dns address.
+        </p>
       )}
     </div>
   );

@@ -9,7 +9,9 @@ export function useNodeDetail(node: string, rangeMinutes: number) {
   return useQuery({
     queryKey: [...nodesKeys.detail(node), rangeMinutes] as const,
     queryFn: () =>
-      fetchJson<NodeDetailResponse>(`/api/nodes/${encodeURIComponent(node)}?since=${Date.now() - rangeMinutes * 60_000}`),
+      fetchJson<NodeDetailResponse>(
+        `/api/nodes/${encodeURIComponent(node)}?since=${Date.now() - rangeMinutes * 60_000}`,
+      ),
     refetchInterval: 2000,
   });
 }

@@ -16,12 +16,32 @@ const COLUMNS: Column[] = [
   { key: "node", label: "Node", title: "Kubernetes node name" },
   { key: "status", label: "Cache pod", title: "The node-local-dns pod on this node and its state" },
   { key: "version", label: "CoreDNS", title: "CoreDNS version the pod reports (coredns_build_info)" },
-  { key: "qps", label: "Queries", title: "DNS queries per second over the last scrape interval", numeric: true },
-  { key: "hitRatio", label: "Hit ratio", title: "Cache hits / (hits + misses) since the pod started", numeric: true },
+  {
+    key: "qps",
+    label: "Queries",
+    title: "DNS queries per second over the last scrape interval",
+    numeric: true,
+  },
+  {
+    key: "hitRatio",
+    label: "Hit ratio",
+    title: "Cache hits / (hits + misses) since the pod started",
+    numeric: true,
+  },
   { key: "hits", label: "Hits", title: "Cache hits since the pod started", numeric: true },
-  { key: "misses", label: "Misses", title: "Cache misses since the pod started (forwarded upstream)", numeric: true },
+  {
+    key: "misses",
+    label: "Misses",
+    title: "Cache misses since the pod started (forwarded upstream)",
+    numeric: true,
+  },
   { key: "entries", label: "Entries", title: "Entries in the success + denial caches now", numeric: true },
-  { key: "p99", label: "p99", title: "99th percentile request latency over the last interval", numeric: true },
+  {
+    key: "p99",
+    label: "p99",
+    title: "99th percentile request latency over the last interval",
+    numeric: true,
+  },
   { key: "memory", label: "Memory", title: "Resident memory of the node-cache process", numeric: true },
 ];
 
@@ -66,7 +86,10 @@ export function NodeTable({ rows, sort, dir, onSort, now }: NodeTableProps) {
                 <Link href={`/nodes/${encodeURIComponent(r.node)}`}>{r.node}</Link>
                 {!r.nodeReady && <span className="badge badge-bad">node NotReady</span>}
                 {r.oddOneOut.length > 0 && (
-                  <span className="badge badge-warn" title={`Stands out from the other nodes: ${r.oddOneOut.join(", ")}`}>
+                  <span
+                    className="badge badge-warn"
+                    title={`Stands out from the other nodes: ${r.oddOneOut.join(", ")}`}
+                  >
                     odd: {r.oddOneOut.join(", ")}
                   </span>
                 )}
@@ -75,11 +98,21 @@ export function NodeTable({ rows, sort, dir, onSort, now }: NodeTableProps) {
                 <PodCell row={r} />
               </td>
               <td>{r.corednsVersion ?? "—"}</td>
-              <td className="num" data-field="qps">{formatRate(r.rates?.queriesPerSecond)}</td>
-              <td className="num" data-field="hitRatio">{formatPercent(r.cache?.hitRatio)}</td>
-              <td className="num" data-field="hits">{formatCount(r.cache?.hits)}</td>
-              <td className="num" data-field="misses">{formatCount(r.cache?.misses)}</td>
-              <td className="num" data-field="entries">{formatCount(r.cache?.entries)}</td>
+              <td className="num" data-field="qps">
+                {formatRate(r.rates?.queriesPerSecond)}
+              </td>
+              <td className="num" data-field="hitRatio">
+                {formatPercent(r.cache?.hitRatio)}
+              </td>
+              <td className="num" data-field="hits">
+                {formatCount(r.cache?.hits)}
+              </td>
+              <td className="num" data-field="misses">
+                {formatCount(r.cache?.misses)}
+              </td>
+              <td className="num" data-field="entries">
+                {formatCount(r.cache?.entries)}
+              </td>
               <td className="num">{formatSeconds(r.rates?.latencyP99)}</td>
               <td className="num">{formatBytes(r.memoryBytes)}</td>
               <td>
@@ -94,12 +127,23 @@ export function NodeTable({ rows, sort, dir, onSort, now }: NodeTableProps) {
 }
 
 function PodCell({ row }: { row: NodeRow }) {
-  if (!row.pod) return <span className="badge badge-muted" title="No node-local-dns pod is scheduled on this node">no cache pod</span>;
+  if (!row.pod)
+    return (
+      <span className="badge badge-muted" title="No node-local-dns pod is scheduled on this node">
+        no cache pod
+      </span>
+    );
   return (
     <span className="pod-cell">
-      <span className={`badge ${row.ready ? "badge-ok" : "badge-bad"}`}>{row.ready ? "Ready" : (row.podStatus ?? "NotReady")}</span>
+      <span className={`badge ${row.ready ? "badge-ok" : "badge-bad"}`}>
+        {row.ready ? "Ready" : (row.podStatus ?? "NotReady")}
+      </span>
       <code title={row.image ?? undefined}>{row.pod}</code>
-      {row.restarts > 0 && <span className="badge badge-warn" title="Container restarts">{row.restarts} restarts</span>}
+      {row.restarts > 0 && (
+        <span className="badge badge-warn" title="Container restarts">
+          {row.restarts} restarts
+        </span>
+      )}
     </span>
   );
 }

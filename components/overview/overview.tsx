@@ -23,7 +23,8 @@ export function Overview() {
   const onSort = useCallback(
     (key: SortKey) => {
       const next = new URLSearchParams(params.toString());
-      const nextDir: SortDir = key === sort ? (dir === "asc" ? "desc" : "asc") : key === "node" ? "asc" : "desc";
+      const nextDir: SortDir =
+        key === sort ? (dir === "asc" ? "desc" : "asc") : key === "node" ? "asc" : "desc";
       next.set("sort", key);
       next.set("dir", nextDir);
       router.replace(`${pathname}?${next.toString()}`, { scroll: false });
@@ -31,7 +32,12 @@ export function Overview() {
     [params, router, pathname, sort, dir],
   );
 
-  if (isPending) return <p className="muted" role="status">Loading nodes…</p>;
+  if (isPending)
+    return (
+      <p className="muted" role="status">
+        Loading nodes…
+      </p>
+    );
   if (error && !data) {
     return (
       <div className="banner banner-bad" role="alert">
@@ -51,15 +57,31 @@ export function Overview() {
         </div>
       )}
       <section className="cards" aria-label="Cluster summary">
-        <Card label="Nodes" value={String(summary.nodes)} detail={`${summary.nodesWithPod} with a cache pod`} />
+        <Card
+          label="Nodes"
+          value={String(summary.nodes)}
+          detail={`${summary.nodesWithPod} with a cache pod`}
+        />
         <Card
           label="Cache pods ready"
           value={`${summary.podsReady}/${summary.nodesWithPod}`}
           tone={summary.podsReady < summary.nodesWithPod ? "bad" : "ok"}
-          detail={data.daemonSet ? `DaemonSet ${data.daemonSet.namespace}/${data.daemonSet.name}` : "DaemonSet not found"}
+          detail={
+            data.daemonSet
+              ? `DaemonSet ${data.daemonSet.namespace}/${data.daemonSet.name}`
+              : "DaemonSet not found"
+          }
         />
-        <Card label="Queries" value={formatRate(summary.queriesPerSecond)} detail="all nodes, last interval" />
-        <Card label="Cache hit ratio" value={formatPercent(summary.hitRatio)} detail="all nodes, since pod start" />
+        <Card
+          label="Queries"
+          value={formatRate(summary.queriesPerSecond)}
+          detail="all nodes, last interval"
+        />
+        <Card
+          label="Cache hit ratio"
+          value={formatPercent(summary.hitRatio)}
+          detail="all nodes, since pod start"
+        />
         <Card label="Cache entries" value={formatCount(summary.entries)} detail="success + denial" />
         <Card
           label="Scrape errors"
@@ -68,25 +90,42 @@ export function Overview() {
           detail={`every ${Math.round(data.scrapeIntervalMs / 1000)} s`}
         />
       </section>
-      {!data.synced && !data.apiProblem && <p className="muted" role="status">Listing the cluster…</p>}
+      {!data.synced && !data.apiProblem && (
+        <p className="muted" role="status">
+          Listing the cluster…
+        </p>
+      )}
       {data.synced && data.nodes.length === 0 && (
         <div className="empty">
-          <strong>No nodes found.</strong> The API server at <code>{data.apiServer}</code> lists no nodes — is this the
-          right context (<code>{data.context}</code>)?
+          <strong>No nodes found.</strong> The API server at <code>{data.apiServer}</code> lists no nodes — is
+          this the right context (<code>{data.context}</code>)?
         </div>
       )}
       {data.synced && data.nodes.length > 0 && !data.daemonSet && (
         <div className="banner banner-warn" role="status">
-          No DaemonSet <code>node-local-dns</code> found in the configured namespace. Install NodeLocal DNSCache, or set{" "}
-          <code>DASHBOARD_NAMESPACE</code> / <code>DASHBOARD_DAEMONSET</code> to where it runs.
+          No DaemonSet <code>node-local-dns</code> found in the configured namespace. Install NodeLocal
+          DNSCache, or set <code>DASHBOARD_NAMESPACE</code> / <code>DASHBOARD_DAEMONSET</code> to where it
+          runs.
         </div>
       )}
-      {data.nodes.length > 0 && <NodeTable rows={data.nodes} sort={sort} dir={dir} onSort={onSort} now={now} />}
+      {data.nodes.length > 0 && (
+        <NodeTable rows={data.nodes} sort={sort} dir={dir} onSort={onSort} now={now} />
+      )}
     </>
   );
 }
 
-function Card({ label, value, detail, tone }: { label: string; value: string; detail?: string; tone?: "ok" | "bad" }) {
+function Card({
+  label,
+  value,
+  detail,
+  tone,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+  tone?: "ok" | "bad";
+}) {
   return (
     <div className={`card${tone ? ` card-${tone}` : ""}`}>
       <div className="card-label">{label}</div>

@@ -26,7 +26,10 @@ export class FetchTextError extends Error {
  * GET a URL and return its body as text, with a hard deadline covering connect + headers + body and a
  * body-size limit (a slow or endless /metrics must not hold a scrape slot or memory).
  */
-export function getText(url: string, opts: GetTextOptions): Promise<{ status: number; contentType: string; body: string }> {
+export function getText(
+  url: string,
+  opts: GetTextOptions,
+): Promise<{ status: number; contentType: string; body: string }> {
   const target = new URL(url);
   const lib = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
@@ -46,7 +49,12 @@ export function getText(url: string, opts: GetTextOptions): Promise<{ status: nu
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const req = lib.request(
       target,
-      { ...opts.requestOptions, method: "GET", agent: false, headers: { ...opts.requestOptions?.headers, accept: "text/plain" } },
+      {
+        ...opts.requestOptions,
+        method: "GET",
+        agent: false,
+        headers: { ...opts.requestOptions?.headers, accept: "text/plain" },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -70,11 +78,14 @@ export function getText(url: string, opts: GetTextOptions): Promise<{ status: nu
             body: Buffer.concat(chunks).toString("utf8"),
           });
         });
-        res.on("aborted", () => fail(new FetchTextError("connection closed before the body ended (truncated)", "network")));
+        res.on("aborted", () =>
+          fail(new FetchTextError("connection closed before the body ended (truncated)", "network")),
+        );
       },
     );
     req.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED") fail(new FetchTextError(`connection refused by ${target.host}`, "refused"));
+      if (err.code === "ECONNREFUSED")
+        fail(new FetchTextError(`connection refused by ${target.host}`, "refused"));
       else fail(new FetchTextError(`${err.code ?? "error"}: ${err.message}`, "network"));
     });
     req.end();

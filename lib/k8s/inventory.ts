@@ -129,14 +129,18 @@ export class ClusterInventory {
   }
 
   snapshot(): InventorySnapshot {
-    const ds = this.daemonSets.list(this.opts.namespace).find((d) => d.metadata?.name === this.opts.daemonSet);
+    const ds = this.daemonSets
+      .list(this.opts.namespace)
+      .find((d) => d.metadata?.name === this.opts.daemonSet);
     return {
       synced: this.synced.size === this.watches.length,
       nodes: this.nodes
         .list()
         .map(reshapeNode)
         .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })),
-      pods: this.pods.list(this.opts.namespace).map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort)),
+      pods: this.pods
+        .list(this.opts.namespace)
+        .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort)),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
       apiProblem: this.problem,
     };

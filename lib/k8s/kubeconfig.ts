@@ -20,7 +20,11 @@ export function loadKubeConfig(context: string): KubeConfig {
     );
   }
   // client-node falls back to http://localhost:8080 when it finds nothing; kubectl says so instead.
-  if (!process.env.KUBECONFIG && !existsSync(path.join(os.homedir(), ".kube", "config")) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
+  if (
+    !process.env.KUBECONFIG &&
+    !existsSync(path.join(os.homedir(), ".kube", "config")) &&
+    !existsSync(SERVICE_ACCOUNT_TOKEN)
+  ) {
     throw new DashboardError(
       500,
       "no cluster configured: set KUBECONFIG, create ~/.kube/config, or run the dashboard in a pod with a service account",

@@ -8,7 +8,14 @@ import type { CorednsLogLine } from "./types";
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []));
+  .transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 export const logFilterSchema = z.object({
   /** Comma-separated node names; empty = all nodes. */

@@ -50,7 +50,13 @@ export function summarizeLogs(rows: readonly LogRow[], top = 8): LogSummary {
     topClients: topOf(clients, top),
     rcodes: topOf(rcodes, 20),
     errorsByNode: topOf(errors, 50),
-    slowest: slow.map((s) => ({ node: s.node, name: s.name, type: s.type, durationSeconds: s.durationSeconds, rcode: s.rcode })),
+    slowest: slow.map((s) => ({
+      node: s.node,
+      name: s.name,
+      type: s.type,
+      durationSeconds: s.durationSeconds,
+      rcode: s.rcode,
+    })),
     searchPathExpansions: expansions,
     searchPathShare: queries > 0 ? expansions / queries : null,
   };

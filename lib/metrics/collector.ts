@@ -116,7 +116,8 @@ export class MetricsCollector {
     this.lastRoundAt = new Date().toISOString();
     this.lastRoundMs = Date.now() - started;
     const latest = [...this.nodes.values()].filter((n) => live.has(n.node) && !n.error);
-    if (latest.some((n) => n.rates)) this.clusterHistory.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
+    if (latest.some((n) => n.rates))
+      this.clusterHistory.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
   }
 
   private stateFor(node: string, pod: CachePod): NodeMetricsState {
@@ -146,7 +147,11 @@ export class MetricsCollector {
     const state = this.stateFor(node, pod);
     const at = new Date();
     if (!pod.podIP && this.opts.transport === "direct") {
-      state.error = { message: `pod ${pod.name} has no IP yet (${pod.status})`, at: at.toISOString(), transport: "direct" };
+      state.error = {
+        message: `pod ${pod.name} has no IP yet (${pod.status})`,
+        at: at.toISOString(),
+        transport: "direct",
+      };
       return;
     }
     const limits: FetchLimits = { timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxBytes };
@@ -155,14 +160,21 @@ export class MetricsCollector {
     for (const kind of order) {
       try {
         const text = await this.fetchers[kind](pod, limits);
-        const parsed = parsePrometheusText(text, { maxBodyBytes: this.opts.maxBytes, maxSamples: this.opts.maxSamples });
+        const parsed = parsePrometheusText(text, {
+          maxBodyBytes: this.opts.maxBytes,
+          maxSamples: this.opts.maxSamples,
+        });
         this.record(state, pod, buildNodeScrape(parsed.samples), at, kind);
         return;
       } catch (err) {
         failures.push(order.length > 1 ? `${kind}: ${describeError(err)}` : describeError(err));
       }
     }
-    state.error = { message: failures.join("; "), at: at.toISOString(), transport: order.length === 1 ? (order[0] ?? null) : null };
+    state.error = {
+      message: failures.join("; "),
+      at: at.toISOString(),
+      transport: order.length === 1 ? (order[0] ?? null) : null,
+    };
   }
 
   private transportOrder(state: NodeMetricsState): TransportKind[] {
@@ -171,7 +183,13 @@ export class MetricsCollector {
     return [state.transport, ...TRANSPORT_KINDS.filter((k) => k !== state.transport)];
   }
 
-  private record(state: NodeMetricsState, pod: CachePod, scrape: NodeScrape, at: Date, transport: TransportKind): void {
+  private record(
+    state: NodeMetricsState,
+    pod: CachePod,
+    scrape: NodeScrape,
+    at: Date,
+    transport: TransportKind,
+  ): void {
     const podChanged = state.pod !== pod.name || state.podStartedAt !== pod.startedAt;
     const previousAt = state.lastScrapeAt ? Date.parse(state.lastScrapeAt) : null;
     if (state.scrape && previousAt !== null) {
@@ -184,7 +202,9 @@ export class MetricsCollector {
       state.history.push(t, historyPoint(rates, scrape));
       for (const z of state.zoneRates) this.ring(state.zoneHistory, z.zone, ZONE_SIGNALS).push(t, z);
       for (const [server, qps] of Object.entries(state.serverRates)) {
-        this.ring(state.serverHistory, server, ["queriesPerSecond"] as const).push(t, { queriesPerSecond: qps });
+        this.ring(state.serverHistory, server, ["queriesPerSecond"] as const).push(t, {
+          queriesPerSecond: qps,
+        });
       }
     }
     state.pod = pod.name;
@@ -195,7 +215,11 @@ export class MetricsCollector {
     state.error = null;
   }
 
-  private ring<S extends string>(rings: Map<string, SeriesRing<S>>, key: string, signals: readonly S[]): SeriesRing<S> {
+  private ring<S extends string>(
+    rings: Map<string, SeriesRing<S>>,
+    key: string,
+    signals: readonly S[],
+  ): SeriesRing<S> {
     let ring = rings.get(key);
     if (!ring) rings.set(key, (ring = new SeriesRing(this.historyCapacity, signals)));
     return ring;
@@ -216,7 +240,12 @@ export class MetricsCollector {
       for (const r of s.zoneHistory.values()) historyBytes += r.bytes;
       for (const r of s.serverHistory.values()) historyBytes += r.bytes;
     }
-    return { lastRoundAt: this.lastRoundAt, lastRoundMs: this.lastRoundMs, intervalMs: this.opts.intervalMs, historyBytes };
+    return {
+      lastRoundAt: this.lastRoundAt,
+      lastRoundMs: this.lastRoundMs,
+      intervalMs: this.opts.intervalMs,
+      historyBytes,
+    };
   }
 }
 

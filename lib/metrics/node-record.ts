@@ -85,7 +85,11 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
   }
   const all = (name: string) => by.get(name) ?? [];
   const total = (name: string, filter?: (l: Record<string, string>) => boolean) =>
-    sum(all(name).filter((s) => !filter || filter(s.labels)).map((s) => s.value));
+    sum(
+      all(name)
+        .filter((s) => !filter || filter(s.labels))
+        .map((s) => s.value),
+    );
   const has = (name: string) => by.has(name);
 
   const hitsSuccess = total("coredns_cache_hits_total", (l) => l.type === "success");
@@ -132,16 +136,29 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
       responsesByRcode,
       upstreamRequests,
       upstreamHealthcheckFailures:
-        total("coredns_forward_healthcheck_failures_total") + total("coredns_proxy_healthcheck_failures_total"),
+        total("coredns_forward_healthcheck_failures_total") +
+        total("coredns_proxy_healthcheck_failures_total"),
       upstreamBroken: total("coredns_forward_healthcheck_broken_total"),
       reloadFailed: total("coredns_reload_failed_total"),
       panics: total("coredns_panics_total"),
     },
     entries: { success: entriesSuccess, denial: entriesDenial, total: entriesSuccess + entriesDenial },
-    latency: histogram(all("coredns_dns_request_duration_seconds_bucket"), all("coredns_dns_request_duration_seconds_sum"), all("coredns_dns_request_duration_seconds_count")),
+    latency: histogram(
+      all("coredns_dns_request_duration_seconds_bucket"),
+      all("coredns_dns_request_duration_seconds_sum"),
+      all("coredns_dns_request_duration_seconds_count"),
+    ),
     upstreamLatency: has("coredns_proxy_request_duration_seconds_bucket")
-      ? histogram(all("coredns_proxy_request_duration_seconds_bucket"), all("coredns_proxy_request_duration_seconds_sum"), all("coredns_proxy_request_duration_seconds_count"))
-      : histogram(all("coredns_forward_request_duration_seconds_bucket"), all("coredns_forward_request_duration_seconds_sum"), all("coredns_forward_request_duration_seconds_count")),
+      ? histogram(
+          all("coredns_proxy_request_duration_seconds_bucket"),
+          all("coredns_proxy_request_duration_seconds_sum"),
+          all("coredns_proxy_request_duration_seconds_count"),
+        )
+      : histogram(
+          all("coredns_forward_request_duration_seconds_bucket"),
+          all("coredns_forward_request_duration_seconds_sum"),
+          all("coredns_forward_request_duration_seconds_count"),
+        ),
     zones: zoneBreakdown(all),
     requestsByServer,
     memoryBytes: all("process_resident_memory_bytes")[0]?.value ?? null,
@@ -151,7 +168,11 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
 }
 
 /** Sum all series of a histogram family by `le` into one cumulative histogram. */
-function histogram(buckets: readonly SampleLike[], sums: readonly SampleLike[], counts: readonly SampleLike[]): Histogram | null {
+function histogram(
+  buckets: readonly SampleLike[],
+  sums: readonly SampleLike[],
+  counts: readonly SampleLike[],
+): Histogram | null {
   if (buckets.length === 0) return null;
   const byBound = new Map<number, number>();
   for (const b of buckets) {
@@ -180,16 +201,21 @@ function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters
     if (zone && zone !== "dropped") get(zone).requests += s.value;
   }
   // Cache families name their zones `zones` (≥1.9.1); without it (1.7.0) there is no per-zone cache split.
-  for (const s of all("coredns_cache_hits_total")) if (s.labels.zones !== undefined) get(s.labels.zones).hits += s.value;
+  for (const s of all("coredns_cache_hits_total"))
+    if (s.labels.zones !== undefined) get(s.labels.zones).hits += s.value;
   const requests = all("coredns_cache_requests_total");
   if (requests.length > 0) {
     for (const s of requests) if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
     for (const z of zones.values()) z.misses = Math.max(0, z.misses - z.hits);
   } else {
-    for (const s of all("coredns_cache_misses_total")) if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
+    for (const s of all("coredns_cache_misses_total"))
+      if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
   }
-  for (const s of all("coredns_cache_entries")) if (s.labels.zones !== undefined) get(s.labels.zones).entries += s.value;
-  return [...zones.values()].sort((a, b) => zoneOrder(a.zone) - zoneOrder(b.zone) || a.zone.localeCompare(b.zone));
+  for (const s of all("coredns_cache_entries"))
+    if (s.labels.zones !== undefined) get(s.labels.zones).entries += s.value;
+  return [...zones.values()].sort(
+    (a, b) => zoneOrder(a.zone) - zoneOrder(b.zone) || a.zone.localeCompare(b.zone),
+  );
 }
 
 /** The order the upstream Corefile lists its blocks: cluster domain, reverse zones, then the root. */

@@ -15,11 +15,17 @@ export interface OutlierSignal<T> {
 /** Robust z-score threshold: 3.5 is the usual cut-off for the modified z-score (Iglewicz & Hoaglin). */
 const THRESHOLD = 3.5;
 
-export function findOutliers<T>(items: readonly T[], key: (item: T) => string, signals: readonly OutlierSignal<T>[]): Map<string, string[]> {
+export function findOutliers<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  signals: readonly OutlierSignal<T>[],
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (items.length < 3) return out;
   for (const sig of signals) {
-    const values = items.map((i) => ({ k: key(i), v: sig.value(i) })).filter((x): x is { k: string; v: number } => x.v !== null && Number.isFinite(x.v));
+    const values = items
+      .map((i) => ({ k: key(i), v: sig.value(i) }))
+      .filter((x): x is { k: string; v: number } => x.v !== null && Number.isFinite(x.v));
     if (values.length < 3) continue;
     const med = medianOf(values.map((x) => x.v));
     const mad = medianOf(values.map((x) => Math.abs(x.v - med)));

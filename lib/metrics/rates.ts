@@ -51,7 +51,12 @@ export interface NodeRates {
   upstreamLatencyP99: number | null;
 }
 
-export function nodeRates(previous: NodeScrape, current: NodeScrape, intervalSeconds: number, podChanged: boolean): NodeRates {
+export function nodeRates(
+  previous: NodeScrape,
+  current: NodeScrape,
+  intervalSeconds: number,
+  podChanged: boolean,
+): NodeRates {
   const p = previous.counters;
   const c = current.counters;
   const reset = podChanged || c.requests < p.requests || c.cacheRequests < p.cacheRequests;
@@ -64,7 +69,9 @@ export function nodeRates(previous: NodeScrape, current: NodeScrape, intervalSec
     rcodes[rcode] = per(inc(p.responsesByRcode[rcode] ?? 0, value));
   }
   const latency = reset ? current.latency : histogramIncrease(previous.latency, current.latency);
-  const upstreamLatency = reset ? current.upstreamLatency : histogramIncrease(previous.upstreamLatency, current.upstreamLatency);
+  const upstreamLatency = reset
+    ? current.upstreamLatency
+    : histogramIncrease(previous.upstreamLatency, current.upstreamLatency);
   return {
     intervalSeconds,
     reset,
@@ -79,7 +86,9 @@ export function nodeRates(previous: NodeScrape, current: NodeScrape, intervalSec
     servedStalePerSecond: per(inc(p.servedStale, c.servedStale)),
     responsesPerSecondByRcode: rcodes,
     upstreamPerSecond: per(inc(p.upstreamRequests, c.upstreamRequests)),
-    upstreamHealthcheckFailuresPerSecond: per(inc(p.upstreamHealthcheckFailures, c.upstreamHealthcheckFailures)),
+    upstreamHealthcheckFailuresPerSecond: per(
+      inc(p.upstreamHealthcheckFailures, c.upstreamHealthcheckFailures),
+    ),
     latencyP50: latency ? histogramQuantile(0.5, latency) : null,
     latencyP90: latency ? histogramQuantile(0.9, latency) : null,
     latencyP99: latency ? histogramQuantile(0.99, latency) : null,
@@ -97,7 +106,12 @@ export interface ZoneRates {
   entries: number;
 }
 
-export function zoneRates(previous: NodeScrape, current: NodeScrape, intervalSeconds: number, reset: boolean): ZoneRates[] {
+export function zoneRates(
+  previous: NodeScrape,
+  current: NodeScrape,
+  intervalSeconds: number,
+  reset: boolean,
+): ZoneRates[] {
   const per = (n: number) => (intervalSeconds > 0 ? n / intervalSeconds : 0);
   const before = new Map(previous.zones.map((z) => [z.zone, z]));
   return current.zones.map((z) => {
@@ -116,7 +130,12 @@ export function zoneRates(previous: NodeScrape, current: NodeScrape, intervalSec
 }
 
 /** Queries per second per listen address (`server` label), e.g. "dns://10.96.0.10:53". */
-export function serverRates(previous: NodeScrape, current: NodeScrape, intervalSeconds: number, reset: boolean): Record<string, number> {
+export function serverRates(
+  previous: NodeScrape,
+  current: NodeScrape,
+  intervalSeconds: number,
+  reset: boolean,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [server, n] of Object.entries(current.requestsByServer)) {
     const before = reset ? 0 : (previous.requestsByServer[server] ?? 0);

@@ -33,7 +33,9 @@ export function reachability(serverRates: Record<string, number>): Reachability 
     })
     .sort((a, b) => Number(b.linkLocal) - Number(a.linkLocal) || a.server.localeCompare(b.server));
   const total = byAddress.reduce((n, a) => n + a.queriesPerSecond, 0);
-  const clusterIp = byAddress.filter((a) => !a.linkLocal && a.address !== "").reduce((n, a) => n + a.queriesPerSecond, 0);
+  const clusterIp = byAddress
+    .filter((a) => !a.linkLocal && a.address !== "")
+    .reduce((n, a) => n + a.queriesPerSecond, 0);
   const linkLocal = byAddress.filter((a) => a.linkLocal).reduce((n, a) => n + a.queriesPerSecond, 0);
   let verdict: ReachabilityVerdict;
   if (total <= 0) verdict = "no-traffic";

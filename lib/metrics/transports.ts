@@ -22,7 +22,8 @@ export function directFetcher(): MetricsFetcher {
   return async (pod, limits) => {
     if (!pod.podIP) throw new FetchTextError("the pod has no IP yet", "network");
     const res = await getText(`http://${hostPort(pod.podIP, pod.metricsPort)}/metrics`, limits);
-    if (res.status !== 200) throw new FetchTextError(`metrics endpoint answered HTTP ${res.status}`, "http", res.status);
+    if (res.status !== 200)
+      throw new FetchTextError(`metrics endpoint answered HTTP ${res.status}`, "http", res.status);
     return res.body;
   };
 }
@@ -37,7 +38,11 @@ export function proxyFetcher(kc: KubeConfig): MetricsFetcher {
     const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}:${pod.metricsPort}/proxy/metrics`;
     const res = await getText(server.replace(/\/$/, "") + path, { ...limits, requestOptions });
     if (res.status !== 200) {
-      throw new FetchTextError(`API server pod proxy answered ${res.status}: ${statusMessage(res.body)}`, "http", res.status);
+      throw new FetchTextError(
+        `API server pod proxy answered ${res.status}: ${statusMessage(res.body)}`,
+        "http",
+        res.status,
+      );
     }
     return res.body;
   };
@@ -63,18 +68,24 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
         else resolve(body ?? "");
       };
       const timer = setTimeout(
-        () => finish(new FetchTextError(`timed out after ${limits.timeoutMs} ms over the port-forward`, "timeout")),
+        () =>
+          finish(
+            new FetchTextError(`timed out after ${limits.timeoutMs} ms over the port-forward`, "timeout"),
+          ),
         limits.timeoutMs,
       );
       const tryComplete = (ended: boolean) => {
         const buf = Buffer.concat(chunks);
         const parsed = parseHttpResponse(buf);
         if (!parsed) {
-          if (ended) finish(new FetchTextError("port-forward closed before an HTTP response arrived", "network"));
+          if (ended)
+            finish(new FetchTextError("port-forward closed before an HTTP response arrived", "network"));
           return;
         }
         if (parsed.status !== 200) {
-          finish(new FetchTextError(`metrics endpoint answered HTTP ${parsed.status}`, "http", parsed.status));
+          finish(
+            new FetchTextError(`metrics endpoint answered HTTP ${parsed.status}`, "http", parsed.status),
+          );
         } else if (parsed.contentLength !== null && parsed.body.length >= parsed.contentLength) {
           finish(null, parsed.body.subarray(0, parsed.contentLength).toString("utf8"));
         } else if (ended) {
@@ -84,7 +95,8 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
       const output = new Writable({
         write(chunk: Buffer, _enc, cb) {
           size += chunk.length;
-          if (size > limits.maxBytes) finish(new FetchTextError(`body larger than the ${limits.maxBytes}-byte limit`, "too-large"));
+          if (size > limits.maxBytes)
+            finish(new FetchTextError(`body larger than the ${limits.maxBytes}-byte limit`, "too-large"));
           else {
             chunks.push(chunk);
             tryComplete(false);
@@ -101,7 +113,9 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
         },
       });
       const input = new PassThrough();
-      input.end(`GET /metrics HTTP/1.0\r\nHost: ${pod.podIP ?? "localhost"}:${pod.metricsPort}\r\nAccept: text/plain\r\n\r\n`);
+      input.end(
+        `GET /metrics HTTP/1.0\r\nHost: ${pod.podIP ?? "localhost"}:${pod.metricsPort}\r\nAccept: text/plain\r\n\r\n`,
+      );
       new PortForward(kc, true)
         .portForward(pod.namespace, pod.name, [pod.metricsPort], output, errors, input)
         .then((ws) => {
@@ -111,11 +125,15 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
           if (settled) socket.close();
           socket.on("close", () => tryComplete(true));
         })
-        .catch((err: unknown) => finish(new FetchTextError(`cannot open a port-forward: ${portForwardReason(err)}`, "network")));
+        .catch((err: unknown) =>
+          finish(new FetchTextError(`cannot open a port-forward: ${portForwardReason(err)}`, "network")),
+        );
     });
 }
 
-function parseHttpResponse(buf: Buffer): { status: number; contentLength: number | null; body: Buffer } | null {
+function parseHttpResponse(
+  buf: Buffer,
+): { status: number; contentLength: number | null; body: Buffer } | null {
   const end = buf.indexOf("\r\n\r\n");
   if (end < 0) return null;
   const head = buf.subarray(0, end).toString("latin1").split("\r\n");

@@ -9,16 +9,25 @@ import { nodeRows } from "./nodes";
 export function nodeDetailView(d: Dashboard, nodeName: string, sinceMs = 0): NodeDetailResponse {
   const row = nodeRows(d).find((r) => r.node === nodeName);
   if (!row) {
-    throw new DashboardError(404, `node "${nodeName}" not found in the cluster — it may have been removed; go back to the node list`);
+    throw new DashboardError(
+      404,
+      `node "${nodeName}" not found in the cluster — it may have been removed; go back to the node list`,
+    );
   }
   const m = d.collector.node(nodeName);
   return {
     generatedAt: new Date().toISOString(),
     node: row,
     scrapeIntervalMs: d.collector.status().intervalMs,
-    zones: (m?.zoneRates ?? []).map((z) => ({ ...z, history: m?.zoneHistory.get(z.zone)?.points(sinceMs) ?? [] })),
+    zones: (m?.zoneRates ?? []).map((z) => ({
+      ...z,
+      history: m?.zoneHistory.get(z.zone)?.points(sinceMs) ?? [],
+    })),
     reachability: m?.rates ? reachability(m.serverRates) : null,
-    servers: [...(m?.serverHistory.entries() ?? [])].map(([server, ring]) => ({ server, history: ring.points(sinceMs) })),
+    servers: [...(m?.serverHistory.entries() ?? [])].map(([server, ring]) => ({
+      server,
+      history: ring.points(sinceMs),
+    })),
     history: m?.history.points(sinceMs) ?? [],
     upstream: m?.rates
       ? {

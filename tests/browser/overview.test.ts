@@ -30,18 +30,28 @@ describe("the first page (demo cluster)", () => {
     await expect.poll(() => page.locator("tbody tr").count(), { timeout: 60_000 }).toBe(5);
     for (const n of env.cluster.description.nodes) {
       const row = page.locator(`tr[data-node="${n.name}"]`);
-      await expect.poll(() => row.locator(".badge-ok").first().innerText(), { timeout: 60_000 }).toBe("Ready");
+      await expect
+        .poll(() => row.locator(".badge-ok").first().innerText(), { timeout: 60_000 })
+        .toBe("Ready");
     }
   });
 
   it("shows cache hits and misses that increase as traffic flows, without reloading", async () => {
     const node = env.cluster.description.nodes[0]!.name;
-    const first = await waitFor("first numbers", async () => {
-      const hits = await cellNumber(node, "hits");
-      return Number.isFinite(hits) && hits > 0 ? hits : undefined;
-    }, 60_000);
+    const first = await waitFor(
+      "first numbers",
+      async () => {
+        const hits = await cellNumber(node, "hits");
+        return Number.isFinite(hits) && hits > 0 ? hits : undefined;
+      },
+      60_000,
+    );
     const missesBefore = await cellNumber(node, "misses");
-    await waitFor("hits to increase", async () => ((await cellNumber(node, "hits")) > first ? true : undefined), 60_000);
+    await waitFor(
+      "hits to increase",
+      async () => ((await cellNumber(node, "hits")) > first ? true : undefined),
+      60_000,
+    );
     expect(await cellNumber(node, "misses")).toBeGreaterThanOrEqual(missesBefore);
     const ratio = await page.locator(`tr[data-node="${node}"] td[data-field="hitRatio"]`).innerText();
     expect(ratio).toMatch(/^\d+(\.\d)?%$/);

@@ -11,7 +11,12 @@ import { podForNode } from "@/lib/k8s/reshape";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { buildNodeScrape } from "@/lib/metrics/node-record";
 import { parsePrometheusText } from "@/lib/metrics/parse";
-import { directFetcher, portForwardFetcher, proxyFetcher, type TransportKind } from "@/lib/metrics/transports";
+import {
+  directFetcher,
+  portForwardFetcher,
+  proxyFetcher,
+  type TransportKind,
+} from "@/lib/metrics/transports";
 import { waitFor } from "../support/ports";
 
 let cluster: SimCluster;
@@ -37,10 +42,14 @@ beforeAll(async () => {
     metricsPort: 9253,
   });
   await inventory.start();
-  await waitFor("3 ready pods", () => {
-    const s = inventory.snapshot();
-    return s.synced && s.pods.filter((p) => p.ready).length === 3 ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    "3 ready pods",
+    () => {
+      const s = inventory.snapshot();
+      return s.synced && s.pods.filter((p) => p.ready).length === 3 ? true : undefined;
+    },
+    60_000,
+  );
 });
 
 afterAll(async () => {
@@ -68,8 +77,13 @@ describe("scraping", () => {
     const kc = loadKubeConfig("");
     const node = cluster.description.nodes[0]!;
     // A known burst: 3 distinct names, each asked twice → 3 misses then 3 hits.
-    for (const name of ["kubernetes.default.svc.cluster.local", "example.com", "api.shop.svc.cluster.local"]) {
-      for (let i = 0; i < 2; i++) await queryOnce({ host: node.dns.address, port: node.dns.port, name, type: "A", proto: "udp" });
+    for (const name of [
+      "kubernetes.default.svc.cluster.local",
+      "example.com",
+      "api.shop.svc.cluster.local",
+    ]) {
+      for (let i = 0; i < 2; i++)
+        await queryOnce({ host: node.dns.address, port: node.dns.port, name, type: "A", proto: "udp" });
     }
     const pod = podForNode(inventory.snapshot().pods, node.name)!;
     const fetchers: Record<TransportKind, ReturnType<typeof directFetcher>> = {
@@ -78,7 +92,9 @@ describe("scraping", () => {
       portforward: portForwardFetcher(kc),
     };
     const scrapes = await Promise.all(
-      (Object.keys(fetchers) as TransportKind[]).map(async (k) => buildNodeScrape(parsePrometheusText(await fetchers[k](pod, limits)).samples)),
+      (Object.keys(fetchers) as TransportKind[]).map(async (k) =>
+        buildNodeScrape(parsePrometheusText(await fetchers[k](pod, limits)).samples),
+      ),
     );
     for (const s of scrapes) {
       expect(s.corednsVersion).toBe("1.11.3");
@@ -93,8 +109,20 @@ describe("scraping", () => {
   it("the collector reads every node, whatever CoreDNS version it runs, and reports the transport", async () => {
     const collector = new MetricsCollector(
       inventory,
-      { direct: directFetcher(), proxy: proxyFetcher(loadKubeConfig("")), portforward: portForwardFetcher(loadKubeConfig("")) },
-      { intervalMs: 60_000, timeoutMs: 5000, concurrency: 4, maxBytes: limits.maxBytes, maxSamples: 50_000, retentionMinutes: 5, transport: "auto" },
+      {
+        direct: directFetcher(),
+        proxy: proxyFetcher(loadKubeConfig("")),
+        portforward: portForwardFetcher(loadKubeConfig("")),
+      },
+      {
+        intervalMs: 60_000,
+        timeoutMs: 5000,
+        concurrency: 4,
+        maxBytes: limits.maxBytes,
+        maxSamples: 50_000,
+        retentionMinutes: 5,
+        transport: "auto",
+      },
     );
     await collector.round();
     const versions = cluster.description.nodes.map((n) => collector.node(n.name)?.scrape?.corednsVersion);
@@ -106,7 +134,10 @@ describe("scraping", () => {
   });
 
   it("a pod whose metrics cannot be read gets a per-node error with the reason, others keep updating", async () => {
-    const broken = { ...podForNode(inventory.snapshot().pods, cluster.description.nodes[1]!.name)!, metricsPort: 1 };
+    const broken = {
+      ...podForNode(inventory.snapshot().pods, cluster.description.nodes[1]!.name)!,
+      metricsPort: 1,
+    };
     await expect(directFetcher()(broken, limits)).rejects.toThrow(/refused/);
   });
 });

@@ -13,7 +13,12 @@ export interface DemoEnv {
   stop(): Promise<void>;
 }
 
-export async function startDemoEnv(opts: { addressBase: number; nodes?: number; qps?: number; env?: Record<string, string> }): Promise<DemoEnv> {
+export async function startDemoEnv(opts: {
+  addressBase: number;
+  nodes?: number;
+  qps?: number;
+  env?: Record<string, string>;
+}): Promise<DemoEnv> {
   const cluster = await startSimCluster({
     nodes: opts.nodes ?? 5,
     addressBase: opts.addressBase,

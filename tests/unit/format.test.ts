@@ -3,7 +3,12 @@ import { formatAgo, formatBytes, formatCount, formatPercent, formatRate, formatS
 
 describe("format", () => {
   it.each([
-    [0, "0"], [9999, "9,999"], [12_345, "12.3k"], [1_234_567, "1.23M"], [null, "—"], [NaN, "—"],
+    [0, "0"],
+    [9999, "9,999"],
+    [12_345, "12.3k"],
+    [1_234_567, "1.23M"],
+    [null, "—"],
+    [NaN, "—"],
   ])("formatCount(%s) = %s", (n, s) => expect(formatCount(n)).toBe(s));
   it("formats ratios, rates, durations and sizes", () => {
     expect(formatPercent(0.8766)).toBe("87.7%");

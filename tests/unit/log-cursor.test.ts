@@ -4,7 +4,11 @@ import { LogCursor, normalizeTimestamp } from "@/lib/logs/cursor";
 describe("LogCursor", () => {
   it("delivers a resumed stream with no duplicate and no gap", () => {
     const c = new LogCursor();
-    const first = ["2026-11-21T10:00:00.100000000Z", "2026-11-21T10:00:01.200000000Z", "2026-11-21T10:00:01.200000000Z"];
+    const first = [
+      "2026-11-21T10:00:00.100000000Z",
+      "2026-11-21T10:00:01.200000000Z",
+      "2026-11-21T10:00:01.200000000Z",
+    ];
     expect(first.map((t) => c.accept(t))).toEqual([true, true, true]);
     expect(c.resumeSinceTime()).toBe("2026-11-21T10:00:01Z");
     c.beginResume();

@@ -6,7 +6,8 @@ import { parseCorednsLogLine } from "@/lib/logs/parse";
 const lines = {
   nx: '[INFO] 127.0.0.1:45426 - 8271 "A IN example.org.default.svc.cluster.local. tcp 55 false 65535" NXDOMAIN qr,aa,rd 148 0.000669045s',
   ok: '[INFO] 10.244.1.7:50851 - 3715 "AAAA IN example.com. udp 40 true 1232" NOERROR qr,aa,rd 56 0.02026874s',
-  failed: '[INFO] 127.0.0.1:55934 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" - - 0 1.001097883s',
+  failed:
+    '[INFO] 127.0.0.1:55934 - 12004 "A IN svc0.ns0.svc.cluster.local. udp 44 false 512" - - 0 1.001097883s',
   err: "[ERROR] plugin/errors: 2 svc0.ns0.svc.cluster.local. A: dial tcp 127.0.0.2:53: connect: connection refused",
   reload: "[INFO] Reloading",
 };
@@ -29,9 +30,12 @@ describe("log filters", () => {
     expect(matching({ minDuration: "10" })).toEqual(["ok", "failed"]);
   });
   it("errors only", () => expect(matching({ errors: "true" })).toEqual(["failed", "err"]));
-  it("node list", () => expect([...compileLogFilter(logFilterSchema.parse({ node: "a, b" })).nodes!]).toEqual(["a", "b"]));
+  it("node list", () =>
+    expect([...compileLogFilter(logFilterSchema.parse({ node: "a, b" })).nodes!]).toEqual(["a", "b"]));
   it("a bad regex is a clear error", () => {
-    expect(() => compileLogFilter(logFilterSchema.parse({ name: "/(/" }))).toThrow(/not a valid regular expression/);
+    expect(() => compileLogFilter(logFilterSchema.parse({ name: "/(/" }))).toThrow(
+      /not a valid regular expression/,
+    );
   });
 });
 

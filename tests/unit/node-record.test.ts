@@ -5,7 +5,8 @@ import { buildNodeScrape, cacheHitRatio, histogramQuantile } from "@/lib/metrics
 import { parsePrometheusText } from "@/lib/metrics/parse";
 
 const fixtures = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const scrapeOf = (file: string) => buildNodeScrape(parsePrometheusText(readFileSync(path.join(fixtures, file), "utf8")).samples);
+const scrapeOf = (file: string) =>
+  buildNodeScrape(parsePrometheusText(readFileSync(path.join(fixtures, file), "utf8")).samples);
 
 describe("buildNodeScrape on real dumps", () => {
   it("CoreDNS 1.10.0: misses derived as requests − hits (misses_total is deprecated), per-zone split, forward family", () => {
@@ -23,7 +24,9 @@ describe("buildNodeScrape on real dumps", () => {
     expect(s.latency?.bounds.at(-1)).toBe(Infinity);
     // The reload plugin reports its hash only once it has seen a change.
     expect(s.configHash).toBeNull();
-    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-after-reload.txt").configHash).toMatch(/^[0-9a-f]{128}$/);
+    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-after-reload.txt").configHash).toMatch(
+      /^[0-9a-f]{128}$/,
+    );
   });
 
   it("CoreDNS 1.7.0: misses from misses_total, no zones label on cache series", () => {
@@ -34,7 +37,9 @@ describe("buildNodeScrape on real dumps", () => {
     expect(s.counters.upstreamRequests).toBe(56 + 14);
     expect(s.entries.total).toBe(44 + 4 + 47 + 5);
     expect(s.zones.every((z) => z.hits === 0)).toBe(true);
-    expect(scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-after-reload.txt").configHash).toMatch(/^[0-9a-f]{32}$/);
+    expect(scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-after-reload.txt").configHash).toMatch(
+      /^[0-9a-f]{32}$/,
+    );
   });
 
   it("startup: no hit series yet means 0 hits, not unknown", () => {
@@ -51,7 +56,9 @@ describe("buildNodeScrape on real dumps", () => {
   });
 
   it("reload failed: counted", () => {
-    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-reload-failed.txt").counters.reloadFailed).toBe(1);
+    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-reload-failed.txt").counters.reloadFailed).toBe(
+      1,
+    );
   });
 
   it("reads the pre-1.7 netdata dump with no final newline", () => {

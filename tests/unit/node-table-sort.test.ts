@@ -3,10 +3,26 @@ import { isSortKey, sortRows } from "@/components/nodes/sort";
 import type { NodeRow } from "@/lib/api-types";
 
 const row = (node: string, hitRatio: number | null, pod = true): NodeRow => ({
-  node, nodeReady: true, internalIP: null, pod: pod ? `p-${node}` : null, ready: pod, podStatus: pod ? "Running" : null,
-  restarts: 0, corednsVersion: null, image: null,
-  cache: hitRatio === null ? null : { hits: 1, misses: 1, entries: 1, entriesSuccess: 1, entriesDenial: 0, hitRatio, requests: 2 },
-  rates: null, memoryBytes: null, transport: null, lastScrapeAt: null, error: null, oddOneOut: [], reachability: null,
+  node,
+  nodeReady: true,
+  internalIP: null,
+  pod: pod ? `p-${node}` : null,
+  ready: pod,
+  podStatus: pod ? "Running" : null,
+  restarts: 0,
+  corednsVersion: null,
+  image: null,
+  cache:
+    hitRatio === null
+      ? null
+      : { hits: 1, misses: 1, entries: 1, entriesSuccess: 1, entriesDenial: 0, hitRatio, requests: 2 },
+  rates: null,
+  memoryBytes: null,
+  transport: null,
+  lastScrapeAt: null,
+  error: null,
+  oddOneOut: [],
+  reachability: null,
 });
 
 describe("sortRows", () => {

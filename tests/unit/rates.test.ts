@@ -6,9 +6,22 @@ function scrape(over: Partial<NodeScrape["counters"]> = {}, latency: Histogram |
   return {
     corednsVersion: "1.11.3",
     counters: {
-      requests: 0, cacheRequests: 0, hits: 0, hitsSuccess: 0, hitsDenial: 0, misses: 0, evictions: 0,
-      prefetches: 0, servedStale: 0, responsesByRcode: {}, upstreamRequests: 0, upstreamHealthcheckFailures: 0,
-      upstreamBroken: 0, reloadFailed: 0, panics: 0, ...over,
+      requests: 0,
+      cacheRequests: 0,
+      hits: 0,
+      hitsSuccess: 0,
+      hitsDenial: 0,
+      misses: 0,
+      evictions: 0,
+      prefetches: 0,
+      servedStale: 0,
+      responsesByRcode: {},
+      upstreamRequests: 0,
+      upstreamHealthcheckFailures: 0,
+      upstreamBroken: 0,
+      reloadFailed: 0,
+      panics: 0,
+      ...over,
     },
     entries: { success: 0, denial: 0, total: 0 },
     latency,
@@ -34,8 +47,20 @@ describe("counterIncrease", () => {
 
 describe("nodeRates", () => {
   it("computes per-second rates and the interval's hit ratio", () => {
-    const a = scrape({ requests: 100, cacheRequests: 100, hits: 60, misses: 40, responsesByRcode: { NOERROR: 80, NXDOMAIN: 20 } });
-    const b = scrape({ requests: 200, cacheRequests: 200, hits: 150, misses: 50, responsesByRcode: { NOERROR: 150, NXDOMAIN: 50 } });
+    const a = scrape({
+      requests: 100,
+      cacheRequests: 100,
+      hits: 60,
+      misses: 40,
+      responsesByRcode: { NOERROR: 80, NXDOMAIN: 20 },
+    });
+    const b = scrape({
+      requests: 200,
+      cacheRequests: 200,
+      hits: 150,
+      misses: 50,
+      responsesByRcode: { NOERROR: 150, NXDOMAIN: 50 },
+    });
     const r = nodeRates(a, b, 10, false);
     expect(r.reset).toBe(false);
     expect(r.queriesPerSecond).toBe(10);

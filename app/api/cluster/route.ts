@@ -11,7 +11,8 @@ const query = z.object({ since: z.coerce.number().int().min(0).optional() });
 export async function GET(request: Request): Promise<Response> {
   try {
     const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!parsed.success) throw new DashboardError(400, "`since` must be a time in milliseconds since the epoch");
+    if (!parsed.success)
+      throw new DashboardError(400, "`since` must be a time in milliseconds since the epoch");
     return json(clusterView(await startDashboard(), parsed.data.since));
   } catch (err) {
     return errorResponse(err);

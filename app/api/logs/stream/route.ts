@@ -11,7 +11,10 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const parsed = logFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success) {
-      throw new DashboardError(400, `invalid log filter: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new DashboardError(
+        400,
+        `invalid log filter: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     let filter;
     try {

@@ -12,7 +12,8 @@ export async function GET(request: Request, ctx: { params: Promise<{ node: strin
   try {
     const { node } = await ctx.params;
     const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!parsed.success) throw new DashboardError(400, "`since` must be a time in milliseconds since the epoch");
+    if (!parsed.success)
+      throw new DashboardError(400, "`since` must be a time in milliseconds since the epoch");
     return json(nodeDetailView(await startDashboard(), node, parsed.data.since));
   } catch (err) {
     return errorResponse(err);
