@@ -7,6 +7,7 @@ import { NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
 import { useNodes } from "@/components/nodes/use-nodes";
 import { formatCount, formatPercent, formatRate } from "@/lib/format";
+import { ClusterCharts } from "./cluster-charts";
 import { summarizeCluster } from "./cluster-summary";
 
 /** Container for the first page: fetches /api/nodes, owns sorting (in the URL), renders states. */
@@ -110,6 +111,12 @@ export function Overview() {
       )}
       {data.nodes.length > 0 && (
         <NodeTable rows={data.nodes} sort={sort} dir={dir} onSort={onSort} now={now} />
+      )}
+      {data.nodes.length > 0 && (
+        <>
+          <h2>The whole cluster, last 15 minutes</h2>
+          <ClusterCharts />
+        </>
       )}
     </>
   );
