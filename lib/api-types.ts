@@ -87,3 +87,13 @@ export interface ClusterResponse {
   /** Bytes the collector's history holds now, and at most (all rings full). */
   historyBytes: number;
 }
+
+// ---- Config page (issue 5): GET/PUT /api/config, POST /api/config/preview, GET /api/rollout ----
+// The shapes live beside the code that builds them (lib/config-service); re-exported here for the browser.
+export type {
+  ConfigSnapshot,
+  ConfigPreview,
+  DryRunResult,
+  RolloutProgress,
+  NodeRolloutRow,
+} from "@/lib/config-service/types";

@@ -1,4 +1,6 @@
 import "server-only";
+import { configDeps } from "@/lib/config-service/deps";
+import { ConfigService } from "@/lib/config-service/service";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
@@ -15,6 +17,8 @@ export interface Dashboard {
   inventory: ClusterInventory;
   collector: MetricsCollector;
   logs: LogHub;
+  /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
+  config: ConfigService;
   startedAt: string;
 }
 
@@ -66,6 +70,19 @@ export function startDashboard(): Promise<Dashboard> {
         container: s.DASHBOARD_CONTAINER,
         tailLines: 20,
       }),
+      config: new ConfigService(
+        configDeps(
+          kc,
+          {
+            namespace: s.DASHBOARD_NAMESPACE,
+            configMap: s.DASHBOARD_CONFIGMAP,
+            daemonSet: s.DASHBOARD_DAEMONSET,
+            container: s.DASHBOARD_CONTAINER,
+          },
+          inventory,
+          collector,
+        ),
+      ),
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

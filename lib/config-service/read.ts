@@ -1,5 +1,6 @@
 import "server-only";
 import type { MemoryEstimate } from "@/lib/config/memory";
+import { applyWarnings, type ApplyWarning } from "@/lib/config/warnings";
 import { checkCorefile, type CorefileProblem, type CorefileServerBlock } from "@/lib/corefile";
 import { readCorefileConfigMap } from "@/lib/k8s/configmap";
 import { readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
@@ -25,6 +26,8 @@ export interface ConfigSnapshot {
   /** The node-cache container's memory limit as written ("200Mi"), null when unset. */
   memoryLimit: string | null;
   labels: Record<string, string>;
+  /** Addon-manager Reconcile, a rollout that takes DNS from many nodes at once, OnDelete. */
+  warnings: ApplyWarning[];
   access: EditAccess;
   /** Who a change made now is recorded as. */
   user: string;
@@ -50,6 +53,10 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     memory: memoryFor(cm.corefile, ds, d.targets.container),
     memoryLimit: containerMemoryLimit(ds, d.targets.container),
     labels: cm.labels,
+    warnings: applyWarnings(
+      { labels: cm.labels },
+      { desired: ds.status?.desiredNumberScheduled ?? 0, updateStrategy: ds.spec?.updateStrategy ?? null },
+    ),
     access,
     user: actingUser(d.kc),
     corednsVersions: versions,

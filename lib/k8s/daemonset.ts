@@ -42,3 +42,28 @@ export function containerMemoryLimit(ds: V1DaemonSet, container: string): string
   const c = ds.spec?.template.spec?.containers.find((x) => x.name === container);
   return c?.resources?.limits?.["memory"] ?? null;
 }
+
+/**
+ * The `controller-revision-hash` of the DaemonSet's current pod template: the newest
+ * ControllerRevision it owns (the controller labels the pods it makes from it with the same hash).
+ * Null when no revision exists yet (the controller has not synced the new template).
+ */
+export async function currentRevisionHash(apps: AppsV1Api, ds: V1DaemonSet): Promise<string | null> {
+  const namespace = ds.metadata?.namespace ?? "";
+  const name = ds.metadata?.name ?? "";
+  let items;
+  try {
+    items = (await apps.listNamespacedControllerRevision({ namespace })).items;
+  } catch (err) {
+    throw kubeRequestError(err, { verb: "list", resource: "controllerrevisions", group: "apps", namespace });
+  }
+  const owned = items.filter((cr) =>
+    cr.metadata?.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata?.uid),
+  );
+  const newest = owned.sort((a, b) => b.revision - a.revision)[0];
+  if (!newest) return null;
+  return (
+    newest.metadata?.labels?.["controller-revision-hash"] ??
+    (newest.metadata?.name?.startsWith(`${name}-`) ? newest.metadata.name.slice(name.length + 1) : null)
+  );
+}

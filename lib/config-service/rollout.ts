@@ -1,0 +1,136 @@
+import "server-only";
+import type { V1DaemonSet } from "@kubernetes/client-node";
+import { corefileLiveness, type ConfigScrape, type NodeLiveness } from "@/lib/config/liveness";
+import {
+  firstRolloutFailure,
+  podRolloutStates,
+  rolloutStatus,
+  type NodeRolloutState,
+  type RolloutDaemonSet,
+  type RolloutStatus,
+} from "@/lib/config/rollout";
+import { currentRevisionHash, readDaemonSet } from "@/lib/k8s/daemonset";
+import type { MetricsCollector } from "@/lib/metrics/collector";
+import { dsRef, type ConfigDeps } from "./deps";
+
+/** What the nodes said about their configuration just before a write: liveness compares against it. */
+export interface WriteBaseline {
+  /** The change record's id. */
+  changeId: string;
+  writtenAt: Date;
+  /** Per node, the last scrape before the write. */
+  before: Map<string, ConfigScrape>;
+  /** The restartedAt stamp of a restart the dashboard made after this write, if any. */
+  restartedAt: string | null;
+}
+
+/** The per-node row of the progress view. */
+export interface NodeRolloutRow extends NodeRolloutState {
+  /** As `kubectl get pods` shows it: Running, ContainerCreating, CrashLoopBackOff, Terminating... */
+  podStatus: string;
+  /** When node-cache started in this pod, ISO. */
+  startedAt: string | null;
+  /** Whether the last written Corefile is live here; null when the dashboard has written none since it started. */
+  liveness: NodeLiveness | null;
+}
+
+/** `GET /api/rollout`. */
+export interface RolloutProgress {
+  status: RolloutStatus;
+  /** The current template's controller-revision-hash (null until the controller has synced it). */
+  revision: string | null;
+  /** `kubectl.kubernetes.io/restartedAt` on the pod template, if it was ever restarted that way. */
+  restartedAt: string | null;
+  maxUnavailable: string;
+  nodes: NodeRolloutRow[];
+  /** The first node whose new pod failed: the rollout will not finish by itself. */
+  failure: { node: string; reason: string } | null;
+  /** The change liveness is measured against (this server process's last write), or null. */
+  lastWrite: { changeId: string; writtenAt: string } | null;
+}
+
+function rolloutDaemonSet(ds: V1DaemonSet): RolloutDaemonSet {
+  const s = ds.status;
+  return {
+    name: ds.metadata?.name ?? "",
+    generation: ds.metadata?.generation ?? 0,
+    observedGeneration: s?.observedGeneration ?? 0,
+    desired: s?.desiredNumberScheduled ?? 0,
+    updated: s?.updatedNumberScheduled ?? 0,
+    available: s?.numberAvailable ?? 0,
+    ready: s?.numberReady ?? 0,
+    updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
+  };
+}
+
+/** The config-relevant part of a node's newest scrape. */
+export function configScrapeOf(collector: MetricsCollector, node: string): ConfigScrape | null {
+  const scrape = collector.node(node)?.scrape;
+  return scrape ? { configHash: scrape.configHash, reloadFailed: scrape.counters.reloadFailed } : null;
+}
+
+/** Every node's configuration evidence now, to compare with after a write. */
+export function takeBaseline(d: ConfigDeps, changeId: string, writtenAt: Date): WriteBaseline {
+  const before = new Map<string, ConfigScrape>();
+  for (const n of d.collector.allNodes()) {
+    const s = configScrapeOf(d.collector, n.node);
+    if (s) before.set(n.node, s);
+  }
+  return { changeId, writtenAt, before, restartedAt: null };
+}
+
+/**
+ * Rollout status as `kubectl rollout status` computes it (from a fresh read of the DaemonSet), each
+ * node's pod (old or new revision, ready, restarts, failure) from the inventory's watch, and whether
+ * the last written Corefile is live there.
+ */
+export async function rolloutProgress(
+  d: ConfigDeps,
+  baseline: WriteBaseline | null,
+  opts: { readyDeadlineSeconds?: number } = {},
+): Promise<RolloutProgress> {
+  const ds = await readDaemonSet(d.apps, dsRef(d));
+  const revision = await currentRevisionHash(d.apps, ds);
+  const now = d.now();
+  const pods = d.inventory.snapshot().pods;
+  const states = revision ? podRolloutStates(pods, revision, now, opts) : [];
+  const restartedAt = ds.spec?.template.metadata?.annotations?.["kubectl.kubernetes.io/restartedAt"] ?? null;
+  // Kubernetes stamps pods in whole seconds, so a pod made just after the write can look older than
+  // it. A pod of the template our own post-write restart produced was made after the write for sure.
+  const restartedSinceWrite = baseline?.restartedAt != null && baseline.restartedAt === restartedAt;
+  const nodes = states.map((st): NodeRolloutRow => {
+    const pod = pods.find((p) => p.name === st.pod);
+    const madeAfterWrite = restartedSinceWrite && st.revision === "new" && baseline !== null;
+    const afterWrite = (t: string | null) =>
+      t === null || !madeAfterWrite
+        ? t
+        : new Date(Math.max(Date.parse(t), baseline.writtenAt.getTime() + 1)).toISOString();
+    return {
+      ...st,
+      podStatus: pod?.status ?? "Unknown",
+      startedAt: pod?.startedAt ?? null,
+      liveness: baseline
+        ? corefileLiveness(
+            baseline.writtenAt,
+            {
+              node: st.node,
+              containerStartedAt: afterWrite(pod?.startedAt ?? null),
+              podCreatedAt: afterWrite(pod?.createdAt ?? null),
+              before: baseline.before.get(st.node) ?? null,
+              now: configScrapeOf(d.collector, st.node),
+            },
+            now,
+          )
+        : null,
+    };
+  });
+  return {
+    status: rolloutStatus(rolloutDaemonSet(ds)),
+    revision,
+    restartedAt,
+    maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1),
+    nodes,
+    failure: firstRolloutFailure(states),
+    lastWrite: baseline ? { changeId: baseline.changeId, writtenAt: baseline.writtenAt.toISOString() } : null,
+  };
+}
