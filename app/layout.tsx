@@ -4,6 +4,10 @@ import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
+// Rendered per request so Next.js can put proxy.ts's per-request CSP nonce on its inline scripts
+// (a page prerendered at build time has no request, hence no nonce, and would be blocked by the CSP).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "NodeLocal DNS Dashboard",
   description: "Every node's DNS cache in your Kubernetes cluster",
