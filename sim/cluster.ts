@@ -23,13 +23,13 @@ import { Kubelet, type KubeletTiming } from "./k8s/kubelet";
 import { DaemonSetController } from "./k8s/daemonset-controller";
 import { startNodeLocalDnsPod } from "./dns/pod";
 import { startClusterDns, startExternalResolver } from "./dns/upstream";
-import { kubeconfigYaml, newTokens, tokenTable, type SimTokens } from "./objects/kubeconfig";
+import { kubeconfigYaml, newTokens, tokenTable, type SimTokens, type SimUser } from "./objects/kubeconfig";
 import type { SimClusterDescription } from "./objects/description";
 import { selfSignedCert } from "./objects/self-signed-cert";
 import { startTlsFront } from "./objects/tls-front";
 import { runtimeHooks } from "./k8s/kubelet-hooks";
 import { describeNodes, type SimNodeDescription } from "./objects/description";
-import { startTraffic } from "./dns/traffic";
+import { clientPodAddresses, startTraffic } from "./dns/traffic";
 
 export type { SimClusterDescription, SimNodeDescription } from "./objects/description";
 
@@ -68,6 +68,11 @@ export interface SimClusterOptions {
   timing?: Partial<SimTiming>;
   /** Print the kubeconfig and description paths. Default false. */
   log?: boolean;
+  /**
+   * More bearer tokens the API server accepts, e.g. a ServiceAccount's
+   * (`{ [token]: { name: "system:serviceaccount:kube-system:x", groups: [] } }`); RBAC decides what they may do.
+   */
+  extraTokens?: Record<string, SimUser>;
 }
 
 export interface SimCluster {
@@ -92,13 +97,17 @@ function restartTraffic(
   previous: Promise<TrafficHandle | undefined>,
   nodes: readonly SimNodeDescription[],
   qps: number,
+  base: number,
 ): Promise<TrafficHandle | undefined> {
   const targets = nodes
-    .filter((n) => n.pod)
-    .map((n) => ({
+    .map((n, index) => ({ n, index }))
+    .filter(({ n }) => n.pod)
+    .map(({ n, index }) => ({
       nodeName: n.name,
       linkLocal: { host: n.dns.address, port: n.dns.port },
       kubeDns: { host: n.kubeDns.address, port: n.kubeDns.port },
+      // Several client pods per node, so query logs show who asked.
+      clientIPs: clientPodAddresses(base, index),
     }));
   return previous.then(async (old) => {
     await old?.stop();
@@ -211,7 +220,13 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const tokens = newTokens();
     const host = apiServerHost(base);
     // The API server speaks plain HTTP on an ephemeral port; clients reach it through HTTPS.
-    const api = await createApiServer({ store, tokens: tokenTable(tokens), host, port: 0, hooks: hooks.api });
+    const api = await createApiServer({
+      store,
+      tokens: { ...tokenTable(tokens), ...opts.extraTokens },
+      host,
+      port: 0,
+      hooks: hooks.api,
+    });
     cleanups.push(() => api.close());
     cleanups.push(() => hooks.close());
     const cert = selfSignedCert("sim-apiserver", [host, "localhost", "127.0.0.1"]);
@@ -254,7 +269,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       if (!changed) return;
       cluster.description = { ...cluster.description, nodes };
       fs.writeFileSync(descriptionPath, JSON.stringify(cluster.description, null, 2) + "\n");
-      if (opts.qps) traffic = restartTraffic(traffic, nodes, opts.qps);
+      if (opts.qps) traffic = restartTraffic(traffic, nodes, opts.qps, base);
     };
     onChange = () => {
       writeTimer ??= setImmediate(refresh);

@@ -74,35 +74,37 @@ export function LogTable({ rows, height = 560 }: { rows: readonly TableRow[]; he
 
   return (
     <div className="log-table" role="table" aria-label="Query log" aria-rowcount={rows.length + 1}>
-      <div className="log-row log-head" role="row">
-        {COLUMNS.map((c) => (
-          <span key={c} role="columnheader" className={`c-${c.toLowerCase()}`}>
-            {c}
-          </span>
-        ))}
-      </div>
-      <div
-        ref={scroller}
-        className="log-body"
-        style={{ height }}
-        tabIndex={0}
-        onKeyDown={onKey}
-        aria-label="Log lines; arrow keys, Page Up/Down, Home and End scroll"
-      >
-        {rows.length === 0 ? (
-          <div className="log-empty">Waiting for log lines…</div>
-        ) : (
-          <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
-            {visible.map((r, i) => (
-              <div
-                key={r.id}
-                style={{ position: "absolute", top: (first + i) * ROW_HEIGHT, left: 0, right: 0 }}
-              >
-                {isMarker(r) ? <MarkerRow dropped={r.dropped} /> : <LineRow row={r} />}
-              </div>
-            ))}
-          </div>
-        )}
+      <div className="log-grid">
+        <div className="log-row log-head" role="row">
+          {COLUMNS.map((c) => (
+            <span key={c} role="columnheader" className={`c-${c.toLowerCase()}`}>
+              {c}
+            </span>
+          ))}
+        </div>
+        <div
+          ref={scroller}
+          className="log-body"
+          style={{ height }}
+          tabIndex={0}
+          onKeyDown={onKey}
+          aria-label="Log lines; arrow keys, Page Up/Down, Home and End scroll"
+        >
+          {rows.length === 0 ? (
+            <div className="log-empty">Waiting for log lines…</div>
+          ) : (
+            <div style={{ height: rows.length * ROW_HEIGHT, position: "relative" }}>
+              {visible.map((r, i) => (
+                <div
+                  key={r.id}
+                  style={{ position: "absolute", top: (first + i) * ROW_HEIGHT, left: 0, right: 0 }}
+                >
+                  {isMarker(r) ? <MarkerRow dropped={r.dropped} /> : <LineRow row={r} />}
+                </div>
+              ))}
+            </div>
+          )}
+        </div>
       </div>
       {!follow && rows.length > 0 && (
         <button type="button" className="log-follow" onClick={() => setFollow(true)}>
