@@ -59,6 +59,7 @@ export class MetricsCollector {
   private roundInFlight: Promise<void> | null = null;
   private lastRoundAt: string | null = null;
   private lastRoundMs = 0;
+  private lastWorking: TransportKind | null = null;
   readonly historyCapacity: number;
   /** Cluster-wide aggregates, one point per round. */
   readonly clusterHistory: HistoryRing;
@@ -177,10 +178,15 @@ export class MetricsCollector {
     };
   }
 
+  /**
+   * In "auto" mode a node starts with what worked for it last, else with what last worked for any node
+   * (run locally, pod IPs are usually unreachable: one node learning that spares the rest a timeout each).
+   */
   private transportOrder(state: NodeMetricsState): TransportKind[] {
     if (this.opts.transport !== "auto") return [this.opts.transport];
-    if (!state.transport) return [...TRANSPORT_KINDS];
-    return [state.transport, ...TRANSPORT_KINDS.filter((k) => k !== state.transport)];
+    const first = state.transport ?? this.lastWorking;
+    if (!first) return [...TRANSPORT_KINDS];
+    return [first, ...TRANSPORT_KINDS.filter((k) => k !== first)];
   }
 
   private record(
@@ -212,6 +218,7 @@ export class MetricsCollector {
     state.scrape = scrape;
     state.lastScrapeAt = at.toISOString();
     state.transport = transport;
+    this.lastWorking = transport;
     state.error = null;
   }
 
