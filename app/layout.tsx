@@ -24,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Nodes</Link>
             <Link href="/logs">Logs</Link>
+            <Link href="/config">Config</Link>
           </nav>
         </header>
         <main>

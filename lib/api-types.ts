@@ -88,12 +88,18 @@ export interface ClusterResponse {
   historyBytes: number;
 }
 
-// ---- Config page (issue 5): GET/PUT /api/config, POST /api/config/preview, GET /api/rollout ----
+// ---- Config page (issue 5): /api/config, /api/config/preview|history|rollback, /api/rollout[/restart] ----
 // The shapes live beside the code that builds them (lib/config-service); re-exported here for the browser.
-export type {
-  ConfigSnapshot,
-  ConfigPreview,
-  DryRunResult,
-  RolloutProgress,
-  NodeRolloutRow,
+export type * from "@/lib/config-service/types";
+import type {
+  ConfigSnapshot as ConfigSnapshotType,
+  LogOffState as LogOffStateType,
 } from "@/lib/config-service/types";
+/** `GET /api/config`. */
+export type ConfigResponse = ConfigSnapshotType & { logOff: LogOffStateType | null };
+/** A 409 from `PUT /api/config` or the preview: both versions' text. */
+export interface ConfigConflictBody {
+  error: { status: 409; message: string };
+  current: { resourceVersion: string; corefile: string };
+  yours: { resourceVersion: string; corefile: string };
+}

@@ -9,7 +9,10 @@ import {
 } from "@/lib/corefile";
 import { describeError } from "@/lib/errors";
 import { readCorefileConfigMap, replaceCorefile, CorefileConflictError } from "@/lib/k8s/configmap";
-import { cmRef, runningCorednsVersions, type ConfigDeps } from "./deps";
+import type { MemoryEstimate } from "@/lib/config/memory";
+import { readDaemonSet } from "@/lib/k8s/daemonset";
+import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
+import { memoryFor } from "./memory";
 import { blocksApply, proposeForCluster, staleChangeError } from "./propose";
 
 /** What the API server said about the write when asked to dry-run it. */
@@ -37,6 +40,8 @@ export interface ConfigPreview {
   blocks: CorefileServerBlock[] | null;
   /** CoreDNS versions the file was checked against. */
   corednsVersions: string[];
+  /** The new Corefile's full-cache memory against node-cache's limit (null if it does not parse). */
+  memory: MemoryEstimate | null;
 }
 
 export function describeOrNull(text: string): CorefileServerBlock[] | null {
@@ -53,7 +58,10 @@ export function describeOrNull(text: string): CorefileServerBlock[] | null {
  * A stale resourceVersion throws CorefileConflictError (409) with both texts, as Apply would.
  */
 export async function previewChange(d: ConfigDeps, body: PreviewBody): Promise<ConfigPreview> {
-  const current = await readCorefileConfigMap(d.core, cmRef(d));
+  const [current, ds] = await Promise.all([
+    readCorefileConfigMap(d.core, cmRef(d)),
+    readDaemonSet(d.apps, dsRef(d)),
+  ]);
   if (current.resourceVersion !== body.resourceVersion) {
     throw staleChangeError(current, body);
   }
@@ -94,5 +102,6 @@ export async function previewChange(d: ConfigDeps, body: PreviewBody): Promise<C
     dryRun,
     blocks: describeOrNull(proposed.text),
     corednsVersions: versions,
+    memory: memoryFor(proposed.text, ds, d.targets.container),
   };
 }
