@@ -29,6 +29,15 @@ const schema = z.object({
   DASHBOARD_SCRAPE_MAX_SAMPLES: z.coerce.number().int().min(1).default(50_000),
   /** How much history each node keeps in memory. */
   DASHBOARD_RETENTION_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Who is asking (lib/auth): `local` = the kubeconfig's user, `proxy` = an authenticating proxy's headers, `token` = a person's own token. */
+  DASHBOARD_AUTH: z.enum(["local", "proxy", "token"]).default("local"),
+  /** `true` refuses every write (403), whoever asks. */
+  DASHBOARD_READ_ONLY: z
+    .enum(["true", "false", ""])
+    .default("false")
+    .transform((v) => v === "true"),
+  /** proxy mode: the value the ingress puts in X-Dashboard-Proxy-Secret; user headers are trusted only with it. */
+  DASHBOARD_PROXY_SECRET: z.string().default(""),
 });
 
 export type Settings = z.infer<typeof schema>;
