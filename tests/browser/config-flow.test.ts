@@ -1,0 +1,99 @@
+/**
+ * The whole Config flow in a browser against the demo cluster: turn query logging on, preview the
+ * diff, apply with a restart, watch the pods be replaced until the new Corefile is live on every
+ * node, then see query lines arrive on the Logs page.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser";
+import { startDemoEnv, type DemoEnv } from "../support/demo-env";
+
+const NODES = 3;
+let env: DemoEnv;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  env = await startDemoEnv({ addressBase: 130, nodes: NODES, qps: 10 });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.stop();
+});
+
+describe("the Config page", () => {
+  it("shows one card per server block, with log off and the cache sizes", async () => {
+    await page.goto(`${env.url}/config`);
+    const cards = page.locator("section[data-block]");
+    await expect.poll(() => cards.count(), { timeout: 60_000 }).toBe(4);
+    expect(await cards.evaluateAll((els) => els.map((e) => e.getAttribute("data-block")))).toEqual([
+      "cluster.local:53",
+      "in-addr.arpa:53",
+      "ip6.arpa:53",
+      ".:53",
+    ]);
+    const cluster = page.locator('section[data-block="cluster.local:53"]');
+    expect(await cluster.locator('input[data-field="log"]').isChecked()).toBe(false);
+    expect(await cluster.locator('input[data-field="successCapacity"]').inputValue()).toBe("9984");
+  });
+
+  it("links to a block with ?block= and shows the raw Corefile one click away", async () => {
+    await page.locator('section[data-block=".:53"] h3 button').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("block")).toBe(".:53");
+    expect(await page.locator('section[data-block=".:53"]').getAttribute("class")).toContain(
+      "cfg-block-selected",
+    );
+    await page.getByRole("button", { name: "Raw Corefile" }).click();
+    await expect.poll(() => page.getByLabel("Raw Corefile").inputValue()).toContain("cluster.local:53 {");
+    await page.getByRole("button", { name: "Blocks" }).click();
+    await expect.poll(() => page.locator("section[data-block]").count()).toBe(4);
+  });
+
+  it("turns logging on, previews the diff, applies, and watches the rollout to completion", async () => {
+    // Keyboard: focus "All on" and press Enter.
+    await page.getByRole("button", { name: "All on" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByTestId("preview");
+    await preview.waitFor({ timeout: 30_000 });
+    const added = await preview.locator('[data-diff="add"]').allInnerTexts();
+    expect(added.map((t) => t.trim())).toEqual(
+      ["+    log", "+    log", "+    log", "+    log"].map((t) => t.trim()),
+    );
+    expect(await preview.locator('[data-diff="del"]').count()).toBe(0);
+    expect(await preview.locator("[data-validation]").getAttribute("data-validation")).toBe("ok");
+    expect(await preview.locator("[data-dry-run]").getAttribute("data-dry-run")).toBe("accepted");
+    expect(await preview.getByRole("checkbox", { name: /Also restart/ }).isChecked()).toBe(true);
+
+    await preview.getByRole("button", { name: "Apply" }).click();
+    await page.getByTestId("applied").waitFor({ timeout: 30_000 });
+    const rollout = page.getByTestId("rollout");
+    // Every node's pod replaced by the new revision, ready, and the new Corefile live there.
+    await expect
+      .poll(
+        async () => ({
+          phase: await rollout.getAttribute("data-phase"),
+          newPods: await rollout.locator('tr[data-revision="new"]').count(),
+          live: await rollout.locator('[data-live="live-restarted"]').count(),
+        }),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toEqual({ phase: "complete", newPods: NODES, live: NODES });
+    expect(await rollout.locator('[data-count="updated"]').innerText()).toBe(String(NODES));
+    expect(await rollout.locator('[data-count="available"]').innerText()).toBe(String(NODES));
+    // The change is in the history, with who made it.
+    const row = page.getByTestId("history").locator('tr[data-action="apply"]').first();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain("log on in cluster.local:53");
+    expect(await row.innerText()).toContain("admin");
+  });
+
+  it("query log lines arrive on the Logs page", async () => {
+    await page.goto(`${env.url}/logs`);
+    await expect
+      .poll(() => page.locator('[data-kind="query"]').count(), { timeout: 60_000, interval: 500 })
+      .toBeGreaterThan(0);
+  });
+});
