@@ -67,6 +67,9 @@ export function BlockCard({
           {block.forward ? (
             <>
               {block.forward.to.join(", ")}
+              {block.forward.to.some((t) => t.startsWith("__PILLAR__")) ? (
+                <span className="cfg-placeholder">(node-cache fills this in on each node)</span>
+              ) : null}
               {block.forward.forceTcp ? <span className="badge badge-muted">force_tcp</span> : null}
               {block.forward.preferUdp ? <span className="badge badge-muted">prefer_udp</span> : null}
             </>

@@ -3,10 +3,13 @@
  * diff, apply with a restart, watch the pods be replaced until the new Corefile is live on every
  * node, then see query lines arrive on the Logs page.
  */
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
+import { freePort } from "../support/ports";
+import { startNextServer } from "../../scripts/next-server";
 
 const NODES = 3;
 let env: DemoEnv;
@@ -95,5 +98,70 @@ describe("the Config page", () => {
     await expect
       .poll(() => page.locator('[data-kind="query"]').count(), { timeout: 60_000, interval: 500 })
       .toBeGreaterThan(0);
+  });
+
+  it("a crash-looping rollout is shown as failing, and Roll back brings every node back", async () => {
+    // A bad Corefile from outside the dashboard (our validator would refuse it), then a restart.
+    const kc = new KubeConfig();
+    kc.loadFromFile(env.cluster.kubeconfigPath);
+    const core = kc.makeApiClient(CoreV1Api);
+    const cm = await core.readNamespacedConfigMap({ name: "node-local-dns", namespace: "kube-system" });
+    const good = cm.data?.["Corefile"] ?? "";
+    await core.replaceNamespacedConfigMap({
+      name: "node-local-dns",
+      namespace: "kube-system",
+      body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } },
+    });
+    expect((await fetch(`${env.url}/api/rollout/restart`, { method: "POST" })).status).toBe(200);
+    await page.goto(`${env.url}/config`);
+    const alert = page.getByTestId("rollout").getByRole("alert");
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.innerText()).toMatch(/The rollout is failing on node-\d/);
+    await alert.getByRole("button", { name: /Roll back/ }).click();
+    const rollout = page.getByTestId("rollout");
+    await expect
+      .poll(
+        async () => ({
+          phase: await rollout.getAttribute("data-phase"),
+          failing: await rollout.getByRole("alert").count(),
+          newPods: await rollout.locator('tr[data-revision="new"]').count(),
+        }),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toEqual({ phase: "complete", failing: 0, newPods: NODES });
+    const stored = await core.readNamespacedConfigMap({ name: "node-local-dns", namespace: "kube-system" });
+    expect(stored.data?.["Corefile"]).not.toContain("cache -5");
+    await expect
+      .poll(() => page.getByTestId("history").locator('tr[data-action="rollback"]').count(), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+  });
+});
+
+describe("a read-only user", () => {
+  it("sees the Corefile without controls, and which permission is missing", async () => {
+    const viewer = await startNextServer({
+      mode: "prod",
+      port: await freePort(),
+      env: {
+        KUBECONFIG: env.cluster.kubeconfigPath,
+        DASHBOARD_CONTEXT: "sim-viewer",
+        DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
+      },
+    });
+    try {
+      const p = await browser.newPage();
+      await p.goto(`${viewer.url}/config`);
+      const note = p.getByTestId("read-only");
+      await note.waitFor({ timeout: 60_000 });
+      expect(await note.innerText()).toContain('"update" on configmaps/node-local-dns');
+      expect(await p.locator("section[data-block]").count()).toBe(4);
+      expect(await p.getByRole("button", { name: "Preview" }).count()).toBe(0);
+      expect(await p.locator('section[data-block=".:53"] input[data-field="log"]').isDisabled()).toBe(true);
+      await p.close();
+    } finally {
+      await viewer.stop();
+    }
   });
 });
