@@ -139,6 +139,82 @@ describe("the Config page", () => {
   });
 });
 
+describe("the HTTP API and the 409 flow", () => {
+  const api = (path: string, init?: RequestInit) =>
+    fetch(`${env.url}${path}`, { ...init, headers: { "content-type": "application/json" } });
+
+  it("answers 422 with every problem for a bad body, and 409 with both texts for a stale version", async () => {
+    const bad = await api("/api/config", {
+      method: "PUT",
+      body: JSON.stringify({ edits: [{ op: "nope" }] }),
+    });
+    expect(bad.status).toBe(422);
+    const badBody = (await bad.json()) as { error: { message: string; details: { problems: string[] } } };
+    expect(badBody.error.details.problems.join("\n")).toMatch(/resourceVersion is required/);
+
+    const config = (await (await api("/api/config")).json()) as { resourceVersion: string; corefile: string };
+    const first = await api("/api/config", {
+      method: "PUT",
+      body: JSON.stringify({
+        resourceVersion: config.resourceVersion,
+        edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 40 }],
+        restart: false,
+      }),
+    });
+    expect(first.status).toBe(200);
+    const stale = await api("/api/config", {
+      method: "PUT",
+      body: JSON.stringify({
+        resourceVersion: config.resourceVersion,
+        corefile: config.corefile,
+        restart: false,
+      }),
+    });
+    expect(stale.status).toBe(409);
+    const conflict = (await stale.json()) as {
+      error: { status: number };
+      current: { resourceVersion: string; corefile: string };
+      yours: { corefile: string };
+    };
+    expect(conflict.error.status).toBe(409);
+    expect(conflict.current.corefile).toMatch(/ip6\.arpa:53 \{[\s\S]*?cache 40/);
+    expect(conflict.yours.corefile).toBe(config.corefile);
+  });
+
+  it("an edit made in the page on an old version shows the conflict, and keeps the edit on top of the new text", async () => {
+    await page.goto(`${env.url}/config`);
+    const denial = page.locator('section[data-block=".:53"] input[data-field="denialCapacity"]');
+    await denial.waitFor({ timeout: 30_000 });
+    await denial.fill("4096");
+    // Someone else writes in between.
+    const config = (await (await api("/api/config")).json()) as { resourceVersion: string };
+    const other = await api("/api/config", {
+      method: "PUT",
+      body: JSON.stringify({
+        resourceVersion: config.resourceVersion,
+        edits: [{ op: "setCacheTtl", block: "in-addr.arpa:53", ttl: 41 }],
+        restart: false,
+      }),
+    });
+    expect(other.status).toBe(200);
+    await page.getByRole("button", { name: "Preview" }).click();
+    const panel = page.getByTestId("conflict");
+    await panel.waitFor({ timeout: 30_000 });
+    expect(await panel.innerText()).toContain("changed underneath you");
+    await panel.getByRole("button", { name: "Load the current version and keep my edits" }).click();
+    await expect.poll(() => denial.inputValue()).toBe("4096");
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByTestId("preview");
+    await preview.waitFor({ timeout: 30_000 });
+    // Only the operator's own edit; the other writer's `cache 41` stays.
+    const added = await preview.locator('[data-diff="add"]').allInnerTexts();
+    const removed = await preview.locator('[data-diff="del"]').allInnerTexts();
+    expect(added.join("\n")).toMatch(/denial 4096/);
+    expect(removed.join("\n")).not.toMatch(/41/);
+    expect(added.join("\n")).not.toMatch(/cache 30$/m);
+  });
+});
+
 describe("a read-only user", () => {
   it("sees the Corefile without controls, and which permission is missing", async () => {
     const viewer = await startNextServer({
