@@ -10,7 +10,7 @@ import { cmRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { createConfigMapEvent } from "./events";
 import { blocksApply, proposeForCluster, staleChangeError } from "./propose";
 import { restartDaemonSet, type RestartResult } from "./restart";
-import { takeBaseline, type WriteBaseline } from "./rollout";
+import { refreshBeforeWrite, takeBaseline, type WriteBaseline } from "./rollout";
 import { summarizeChange } from "./summary";
 
 /** CoreDNS would refuse the Corefile: nothing was written. `details.problems` has each with its line. */
@@ -77,6 +77,7 @@ export async function writeChange(
   }
   const write = { corefile: proposed.text, basedOn: current.resourceVersion };
   await replaceCorefile(d.core, cmRef(d), { ...write, dryRun: true });
+  await refreshBeforeWrite(d);
   const at = d.now();
   const id = newChangeId(at);
   // Taken before the write so a reload that happens right after it still counts as a change.

@@ -69,6 +69,26 @@ export function configScrapeOf(collector: MetricsCollector, node: string): Confi
   return scrape ? { configHash: scrape.configHash, reloadFailed: scrape.counters.reloadFailed } : null;
 }
 
+/** How long a write waits for a fresh scrape of every node before taking the baseline anyway. */
+const BASELINE_SCRAPE_WAIT_MS = 3000;
+
+/**
+ * Scrapes every node once more (bounded by BASELINE_SCRAPE_WAIT_MS) so the baseline is the state
+ * just before the write: a baseline older than an earlier reload would make that reload look like
+ * this change going live.
+ */
+export async function refreshBeforeWrite(d: ConfigDeps): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, BASELINE_SCRAPE_WAIT_MS);
+  });
+  try {
+    await Promise.race([d.collector.round(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Every node's configuration evidence now, to compare with after a write. */
 export function takeBaseline(d: ConfigDeps, changeId: string, writtenAt: Date): WriteBaseline {
   const before = new Map<string, ConfigScrape>();

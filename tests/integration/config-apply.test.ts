@@ -92,6 +92,12 @@ async function podLog(pod: string): Promise<string> {
   return deps.core.readNamespacedPodLog({ name: pod, namespace: NS, container: "node-cache" });
 }
 
+/** The Corefile a pod loaded last, as node-cache printed it ("Using config file:" and the text). */
+async function lastLoadedCorefile(pod: string): Promise<string> {
+  const log = await podLog(pod);
+  return log.slice(log.lastIndexOf("Using config file:"));
+}
+
 /** Polls GET /api/rollout's data until the rollout is complete and every node runs the new Corefile. */
 async function untilRolledOut() {
   let last: unknown;
@@ -223,6 +229,46 @@ describe("concurrent edits", () => {
     );
     expect(storedCorefile()).toBe(corefile);
     expect((await service.read()).resourceVersion).toBe(resourceVersion);
+  });
+});
+
+describe("a change without a restart", () => {
+  it("is shown live per node once CoreDNS's reload hash changes", async () => {
+    // The writes above (no restart) made every pod reload: wait until each has loaded the latest
+    // (its log prints the Corefile it loaded) and a scrape shows its hash, so the next change starts clean.
+    await waitFor("every pod running the latest Corefile", async () => {
+      for (const n of cluster.description.nodes) {
+        if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 45/))
+          return undefined;
+        // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
+        const log = await podLog(n.pod!);
+        const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
+        if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
+        if (!running || running !== deps.collector.node(n.name)?.scrape?.configHash) return undefined;
+      }
+      return true;
+    });
+    const { resourceVersion } = await service.read();
+    await service.apply({
+      resourceVersion,
+      edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 33 }],
+      restart: false,
+    });
+    const progress = await waitFor(
+      "every node reloaded the new Corefile",
+      async () => {
+        const p = await service.rollout();
+        return p.nodes.length === NODES && p.nodes.every((n) => n.liveness?.state === "live-reloaded")
+          ? p
+          : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(progress.nodes.every((n) => n.revision === "new" && n.restarts === 0)).toBe(true);
+    for (const n of cluster.description.nodes) {
+      expect(await lastLoadedCorefile(n.pod!)).toMatch(/ip6\.arpa:53 \{[\s\S]*?cache 33/);
+    }
   });
 });
 
