@@ -6,6 +6,7 @@ import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
 import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
+import { dashboardMetrics, log, scrapeObserver } from "@/lib/observability";
 import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
 import { settings, type Settings } from "@/lib/settings";
 
@@ -36,6 +37,7 @@ export function startDashboard(): Promise<Dashboard> {
       kc = loadKubeConfig(s.DASHBOARD_CONTEXT);
     } catch (err) {
       holder.failure = err instanceof DashboardError ? err : new DashboardError(500, describeError(err));
+      log.error("cannot configure cluster access", { error: holder.failure.message });
       holder.starting = undefined;
       throw holder.failure;
     }
@@ -58,6 +60,7 @@ export function startDashboard(): Promise<Dashboard> {
         retentionMinutes: s.DASHBOARD_RETENTION_MINUTES,
         transport: s.DASHBOARD_SCRAPE_TRANSPORT,
       },
+      scrapeObserver(dashboardMetrics(), log),
     );
     const dashboard: Dashboard = {
       settings: s,
@@ -87,6 +90,20 @@ export function startDashboard(): Promise<Dashboard> {
     };
     holder.dashboard = dashboard;
     holder.failure = undefined;
+    dashboardMetrics().setSources({
+      nodes: () => inventory.snapshot().nodes.length,
+      cachePods: () => inventory.snapshot().pods.length,
+      apiServerProblem: () => inventory.snapshot().apiProblem !== null,
+      sseClients: () => dashboard.logs.subscriberCount(),
+    });
+    log.info("collector starting", {
+      apiServer: dashboard.apiServer,
+      context: dashboard.context,
+      auth: s.DASHBOARD_AUTH,
+      readOnly: s.DASHBOARD_READ_ONLY,
+      transport: s.DASHBOARD_SCRAPE_TRANSPORT,
+      intervalMs: s.DASHBOARD_SCRAPE_INTERVAL_MS,
+    });
     // Don't block on the API server: the inventory retries and reports its problem on the page.
     void inventory.start().then(() => collector.start());
     return dashboard;

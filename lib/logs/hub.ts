@@ -63,6 +63,11 @@ export class LogHub implements LogSource {
     };
   }
 
+  /** Browsers (SSE streams) subscribed now, for the dashboard's own metrics. */
+  subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
   /** Pods being followed now (for tests and the dashboard's own metrics). */
   activePods(): string[] {
     return [...this.followed.keys()];

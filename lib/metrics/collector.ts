@@ -29,6 +29,19 @@ export interface ScrapeFailure {
   transport: TransportKind | null;
 }
 
+/**
+ * Hooks for the dashboard's own metrics and logs (lib/observability/scrape-observer.ts). Called
+ * synchronously; they must not throw or block.
+ */
+export interface CollectorObserver {
+  /** One transport's attempt at one node: `error` null when it worked. */
+  attempt(node: string, transport: TransportKind, error: unknown): void;
+  /** A node's scrape in a round ended: `failure` null when it worked. */
+  nodeResult(node: string, failure: ScrapeFailure | null): void;
+  /** A round ended. */
+  round(info: { durationMs: number; nodes: number; pods: number; apiProblem: string | null }): void;
+}
+
 /** What the collector knows about one node. */
 export interface NodeMetricsState {
   node: string;
@@ -68,6 +81,7 @@ export class MetricsCollector {
     private readonly inventory: ClusterInventory,
     private readonly fetchers: Record<TransportKind, MetricsFetcher>,
     private readonly opts: CollectorOptions,
+    private readonly observer?: CollectorObserver,
   ) {
     this.historyCapacity = Math.max(2, Math.ceil((opts.retentionMinutes * 60_000) / opts.intervalMs));
     this.clusterHistory = new HistoryRing(this.historyCapacity);
@@ -102,7 +116,7 @@ export class MetricsCollector {
 
   private async doRound(): Promise<void> {
     const started = Date.now();
-    const { nodes, pods } = this.inventory.snapshot();
+    const { nodes, pods, apiProblem } = this.inventory.snapshot();
     const targets: { node: string; pod: CachePod }[] = [];
     for (const n of nodes) {
       const pod = podForNode(pods, n.name);
@@ -119,6 +133,12 @@ export class MetricsCollector {
     const latest = [...this.nodes.values()].filter((n) => live.has(n.node) && !n.error);
     if (latest.some((n) => n.rates))
       this.clusterHistory.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
+    this.observer?.round({
+      durationMs: this.lastRoundMs,
+      nodes: nodes.length,
+      pods: pods.length,
+      apiProblem: apiProblem?.message ?? null,
+    });
   }
 
   private stateFor(node: string, pod: CachePod): NodeMetricsState {
@@ -153,6 +173,7 @@ export class MetricsCollector {
         at: at.toISOString(),
         transport: "direct",
       };
+      this.observer?.nodeResult(node, state.error);
       return;
     }
     const limits: FetchLimits = { timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxBytes };
@@ -166,8 +187,11 @@ export class MetricsCollector {
           maxSamples: this.opts.maxSamples,
         });
         this.record(state, pod, buildNodeScrape(parsed.samples), at, kind);
+        this.observer?.attempt(node, kind, null);
+        this.observer?.nodeResult(node, null);
         return;
       } catch (err) {
+        this.observer?.attempt(node, kind, err);
         failures.push(order.length > 1 ? `${kind}: ${describeError(err)}` : describeError(err));
       }
     }
@@ -176,6 +200,7 @@ export class MetricsCollector {
       at: at.toISOString(),
       transport: order.length === 1 ? (order[0] ?? null) : null,
     };
+    this.observer?.nodeResult(node, state.error);
   }
 
   /**

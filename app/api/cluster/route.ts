@@ -2,13 +2,14 @@ import { z } from "zod";
 import { startDashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { errorResponse, json } from "@/lib/http/respond";
+import { timedRoute } from "@/lib/observability";
 import { clusterView } from "@/lib/views/cluster";
 
 export const dynamic = "force-dynamic";
 
 const query = z.object({ since: z.coerce.number().int().min(0).optional() });
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = timedRoute("/api/cluster", async (request: Request): Promise<Response> => {
   try {
     const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success)
@@ -17,4 +18,4 @@ export async function GET(request: Request): Promise<Response> {
   } catch (err) {
     return errorResponse(err);
   }
-}
+});

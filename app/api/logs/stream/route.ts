@@ -3,11 +3,12 @@ import { DashboardError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/respond";
 import { compileLogFilter, logFilterSchema } from "@/lib/logs/filter";
 import { logEventStream } from "@/lib/logs/sse";
+import { observedLogStream, timedRoute } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/logs/stream?node=&name=&type=&rcode=&client=&minDuration=&errors= — Server-Sent Events. */
-export async function GET(request: Request): Promise<Response> {
+export const GET = timedRoute("/api/logs/stream", async (request: Request): Promise<Response> => {
   try {
     const parsed = logFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success) {
@@ -23,7 +24,10 @@ export async function GET(request: Request): Promise<Response> {
       throw new DashboardError(400, (err as Error).message);
     }
     const d = await startDashboard();
-    return new Response(logEventStream(d.logs, filter, request.signal), {
+    const body = observedLogStream(logEventStream(d.logs, filter, request.signal), {
+      nodes: filter.nodes ? [...filter.nodes] : "all",
+    });
+    return new Response(body, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",
         "cache-control": "no-store, no-transform",
@@ -34,4 +38,4 @@ export async function GET(request: Request): Promise<Response> {
   } catch (err) {
     return errorResponse(err);
   }
-}
+});
