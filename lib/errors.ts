@@ -13,6 +13,18 @@ export class DashboardError extends Error {
   }
 }
 
+/**
+ * The DashboardError in `err`, recognised by shape (name and status) as well as by class: the dashboard
+ * object lives on globalThis and is shared by every route, but Next.js bundles modules per route entry,
+ * so an error made by the dashboard's copy of this module is not `instanceof` a route's copy.
+ */
+export function asDashboardError(err: unknown): DashboardError | null {
+  if (err instanceof DashboardError) return err;
+  if (!(err instanceof Error) || err.name !== "DashboardError") return null;
+  const status = (err as { status?: unknown }).status;
+  return typeof status === "number" && status >= 400 && status < 600 ? (err as DashboardError) : null;
+}
+
 /** The JSON shape every error response has. */
 export interface ErrorBody {
   error: { status: number; message: string; details?: Record<string, unknown> };

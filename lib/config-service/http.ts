@@ -1,5 +1,5 @@
 import "server-only";
-import { DashboardError } from "@/lib/errors";
+import { asDashboardError, DashboardError } from "@/lib/errors";
 import { errorResponse, json } from "@/lib/http/respond";
 import type { CorefileConflictError } from "@/lib/k8s/configmap";
 
@@ -9,7 +9,7 @@ import type { CorefileConflictError } from "@/lib/k8s/configmap";
  * what changed underneath and re-apply on top.
  */
 export function configErrorResponse(err: unknown): Response {
-  const e = dashboardErrorLike(err);
+  const e = asDashboardError(err);
   if (e && e.status === 409 && isConflictLike(err)) {
     return json(
       {
@@ -22,18 +22,6 @@ export function configErrorResponse(err: unknown): Response {
   }
   if (e) return json({ error: { status: e.status, message: e.message, details: e.details } }, e.status);
   return errorResponse(err);
-}
-
-/**
- * The dashboard object lives on globalThis and is shared by every route, but Next.js instantiates
- * modules per route entry: an error class made by the dashboard's copy of a module is not
- * `instanceof` the route's copy. So errors are recognised by shape (name and status), not class.
- */
-function dashboardErrorLike(err: unknown): DashboardError | null {
-  if (err instanceof DashboardError) return err;
-  if (!(err instanceof Error) || err.name !== "DashboardError") return null;
-  const status = (err as { status?: unknown }).status;
-  return typeof status === "number" && status >= 400 && status < 600 ? (err as DashboardError) : null;
 }
 
 function isConflictLike(err: unknown): err is CorefileConflictError {

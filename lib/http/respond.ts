@@ -1,10 +1,14 @@
 import "server-only";
-import { DashboardError, kubeErrorInfo, type ErrorBody } from "@/lib/errors";
+import { asDashboardError, kubeErrorInfo, type ErrorBody } from "@/lib/errors";
 
 /** Map anything a route handler caught to a JSON error response; never leaks stack traces or raw objects. */
 export function errorResponse(err: unknown): Response {
-  if (err instanceof DashboardError) {
-    return json({ error: { status: err.status, message: err.message, details: err.details } }, err.status);
+  const known = asDashboardError(err);
+  if (known) {
+    return json(
+      { error: { status: known.status, message: known.message, details: known.details } },
+      known.status,
+    );
   }
   const kube = kubeErrorInfo(err);
   if (kube) {
