@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SessionIndicator } from "@/components/auth/session-indicator";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -26,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/logs">Logs</Link>
             <Link href="/config">Config</Link>
           </nav>
+          <SessionIndicator />
         </header>
         <main>
           <Providers>{children}</Providers>

@@ -24,7 +24,7 @@ export interface AuthConfig {
 
 /** The header an ingress must add (with DASHBOARD_PROXY_SECRET) for X-Forwarded-User to be believed. */
 export const PROXY_SECRET_HEADER = "x-dashboard-proxy-secret";
-/** The httpOnly cookie holding a token-mode person's own Kubernetes bearer token. */
+/** The httpOnly cookie holding a token-mode session's opaque id (the token itself stays server-side). */
 export const SESSION_COOKIE = "nldd_session";
 
 // Bearer tokens are never kept on the Identity (it may be logged or serialised); they live here.
@@ -40,6 +40,8 @@ export interface IdentityInput {
   headers: { get(name: string): string | null };
   /** For local mode: the kubeconfig's current user. */
   localUser: string;
+  /** For token mode: the session behind a cookie's id (lib/auth/session.ts), if it is live. */
+  session?: (id: string) => { token: string; user: string; groups: string[] } | undefined;
 }
 
 /**
@@ -51,8 +53,8 @@ export interface IdentityInput {
  *   when the request carries the shared secret. Route handlers cannot see the peer address, and in a
  *   cluster anything that reaches the pod could send those headers; a secret only the ingress knows
  *   (compared in constant time) proves the request came through it.
- * - token: the bearer token in the session cookie; the API server says who it belongs to, so the
- *   name here is a fingerprint of the token, not a claim.
+ * - token: the session whose id is in the cookie; its token (validated against the API server at
+ *   login, POST /api/session) stays server-side. The name is what the API server said at login.
  */
 export function resolveIdentity(input: IdentityInput, config: AuthConfig): Identity | null {
   const h = input.headers;
@@ -67,10 +69,11 @@ export function resolveIdentity(input: IdentityInput, config: AuthConfig): Ident
       return { user, groups, mode: "proxy" };
     }
     case "token": {
-      const token = cookieValue(h.get("cookie"), SESSION_COOKIE);
-      if (!token) return null;
-      const identity: Identity = { user: `token:${fingerprint(token)}`, groups: [], mode: "token" };
-      tokens.set(identity, token);
+      const id = cookieValue(h.get("cookie"), SESSION_COOKIE);
+      const session = id ? input.session?.(id) : undefined;
+      if (!session) return null;
+      const identity: Identity = { user: session.user, groups: [...session.groups], mode: "token" };
+      tokens.set(identity, session.token);
       return identity;
     }
   }
@@ -107,6 +110,7 @@ export function cookieValue(header: string | null, name: string): string | null 
   return null;
 }
 
-function fingerprint(token: string): string {
+/** A short name for a token whose owner the API server does not tell (never the token itself). */
+export function tokenFingerprint(token: string): string {
   return createHash("sha256").update(token).digest("hex").slice(0, 12);
 }

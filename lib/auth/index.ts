@@ -10,15 +10,29 @@ import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { settings } from "@/lib/settings";
 import { bearerTokenOf, resolveIdentity, type AuthConfig, type Identity } from "./identity";
 import { ImpersonatingKubeConfig } from "./impersonation";
+import { kubeConfigWithToken } from "./login";
+import { SessionStore } from "./session";
 
 export type { AuthMode, Identity, AuthConfig } from "./identity";
 export { PROXY_SECRET_HEADER, SESSION_COOKIE } from "./identity";
 export { ImpersonatingKubeConfig } from "./impersonation";
 
 let base: KubeConfig | undefined;
-function baseKubeConfig(): KubeConfig {
+/** The dashboard's own KubeConfig (its ServiceAccount, or the local kubeconfig's user). */
+export function baseKubeConfig(): KubeConfig {
   base ??= loadKubeConfig(settings().DASHBOARD_CONTEXT);
   return base;
+}
+
+// One session store per process, on globalThis so every route bundle and dev reload shares it.
+const sessionHolder = ((
+  globalThis as { __nodelocalDnsSessions?: { store?: SessionStore } }
+).__nodelocalDnsSessions ??= {});
+
+/** Token-mode sessions (POST/DELETE /api/session). */
+export function sessionStore(): SessionStore {
+  sessionHolder.store ??= new SessionStore();
+  return sessionHolder.store;
 }
 
 /** The auth settings, checked: proxy mode without a secret would trust anyone who sets a header. */
@@ -38,7 +52,8 @@ export function requestIdentity(request: Request): Identity | null {
   const config = authConfig();
   const localUser =
     config.mode === "local" ? (baseKubeConfig().getCurrentUser()?.name ?? "kubeconfig user") : "";
-  return resolveIdentity({ headers: request.headers, localUser }, config);
+  const session = config.mode === "token" ? (id: string) => sessionStore().get(id) : undefined;
+  return resolveIdentity({ headers: request.headers, localUser, session }, config);
 }
 
 /** A KubeConfig for `base` acting as `identity`; pure over its inputs (see kubeConfigFor). */
@@ -51,17 +66,8 @@ export function kubeConfigActingAs(baseKc: KubeConfig, identity: Identity): Kube
     case "token": {
       const token = bearerTokenOf(identity);
       if (!token) throw new DashboardError(401, "your session has no token: log in again at /login");
-      const cluster = baseKc.getCurrentCluster();
-      if (!cluster) throw new DashboardError(500, "the kubeconfig has no current cluster");
-      const kc = new KubeConfig();
       // Only the cluster (server, CA) is kept from the dashboard's own config: the person's token alone authenticates.
-      kc.loadFromOptions({
-        clusters: [cluster],
-        users: [{ name: "person", token }],
-        contexts: [{ name: "person", cluster: cluster.name, user: "person" }],
-        currentContext: "person",
-      });
-      return kc;
+      return kubeConfigWithToken(baseKc, token);
     }
   }
 }

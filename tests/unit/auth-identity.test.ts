@@ -75,15 +75,18 @@ describe("resolveIdentity", () => {
     ).toBeNull();
   });
 
-  it("token: the session cookie's token, kept off the identity object", () => {
+  it("token: the session cookie's id names a server-side session; its token is kept off the identity object", () => {
+    const session = (id: string) =>
+      id === "s/1" ? { token: "tok/en", user: "token:0123456789ab", groups: ["g"] } : undefined;
     const id = resolveIdentity(
-      { headers: headers({ cookie: "a=1; nldd_session=tok%2Fen; b=2" }), localUser: "" },
+      { headers: headers({ cookie: "a=1; nldd_session=s%2F1; b=2" }), localUser: "", session },
       { ...proxy, mode: "token" },
     );
-    expect(id?.mode).toBe("token");
-    expect(id?.user).toMatch(/^token:[0-9a-f]{12}$/);
+    expect(id).toEqual({ user: "token:0123456789ab", groups: ["g"], mode: "token" });
     expect(JSON.stringify(id)).not.toContain("tok/en");
     expect(bearerTokenOf(id!)).toBe("tok/en");
+    const unknown = { headers: headers({ cookie: "nldd_session=tok%2Fen" }), localUser: "", session };
+    expect(resolveIdentity(unknown, { ...proxy, mode: "token" })).toBeNull();
     expect(resolveIdentity({ headers: headers({}), localUser: "" }, { ...proxy, mode: "token" })).toBeNull();
   });
 });
@@ -145,7 +148,11 @@ describe("kubeConfigActingAs", () => {
 
   it("token: the person's token only, same cluster", () => {
     const id = resolveIdentity(
-      { headers: headers({ cookie: "nldd_session=person-token" }), localUser: "" },
+      {
+        headers: headers({ cookie: "nldd_session=sid" }),
+        localUser: "",
+        session: () => ({ token: "person-token", user: "token:x", groups: [] }),
+      },
       { ...proxy, mode: "token" },
     )!;
     const kc = kubeConfigActingAs(base, id);

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { authConfig, baseKubeConfig, requestIdentity, SESSION_COOKIE, sessionStore } from "@/lib/auth";
+import { cookieValue } from "@/lib/auth/identity";
+import { tokenOwner } from "@/lib/auth/login";
+import {
+  clearedSessionCookie,
+  normaliseToken,
+  requestIsHttps,
+  SESSION_TTL_MS,
+  sessionCookie,
+} from "@/lib/auth/session";
+import { DashboardError } from "@/lib/errors";
+import { errorResponse, json } from "@/lib/http/respond";
+import { log } from "@/lib/observability";
+import { settings } from "@/lib/settings";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({ token: z.string().max(16_384, "that is too long to be a Kubernetes token") });
+
+/** GET /api/session — who is logged in (never the token). */
+export function GET(request: Request): Response {
+  try {
+    const id = requestIdentity(request);
+    return json({ mode: authConfig().mode, user: id?.user ?? null, groups: id?.groups ?? [] });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+/** POST /api/session `{ token }` — token mode: check the token with the API server, then set the session cookie. */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    if (authConfig().mode !== "token") {
+      throw new DashboardError(
+        409,
+        `logging in with a token is only for DASHBOARD_AUTH=token (this dashboard runs with ${authConfig().mode})`,
+      );
+    }
+    const parsed = body.safeParse(await request.json().catch(() => null));
+    if (!parsed.success) {
+      throw new DashboardError(422, 'send JSON like {"token": "<your Kubernetes bearer token>"}');
+    }
+    const token = normaliseToken(parsed.data.token);
+    if (!token) throw new DashboardError(422, "paste your Kubernetes bearer token first");
+    const owner = await tokenOwner(baseKubeConfig(), token, settings().DASHBOARD_NAMESPACE);
+    const id = sessionStore().create({ token, user: owner.user, groups: owner.groups });
+    log.info("logged in", { user: owner.user, via: owner.via });
+    const res = json({ user: owner.user, groups: owner.groups });
+    res.headers.append(
+      "set-cookie",
+      sessionCookie(id, { secure: requestIsHttps(request), maxAgeSeconds: SESSION_TTL_MS / 1000 }),
+    );
+    return res;
+  } catch (err) {
+    if (err instanceof DashboardError && err.status === 401)
+      log.warn("login refused", { reason: "token not accepted" });
+    return errorResponse(err);
+  }
+}
+
+/** DELETE /api/session — log out: forget the session server-side and clear the cookie. */
+export function DELETE(request: Request): Response {
+  const id = cookieValue(request.headers.get("cookie"), SESSION_COOKIE);
+  const user = id ? sessionStore().get(id)?.user : undefined;
+  if (id) sessionStore().delete(id);
+  if (user) log.info("logged out", { user });
+  const res = json({ loggedOut: true });
+  res.headers.append("set-cookie", clearedSessionCookie({ secure: requestIsHttps(request) }));
+  return res;
+}
