@@ -22,6 +22,28 @@ export interface ConfigDeps {
   collector: MetricsCollector;
   /** The clock; tests may pin it. */
   now: () => Date;
+  /** Who the calls are made for, when not the kubeconfig's own user (see who.ts). */
+  actor?: string;
+}
+
+/** A person acting through the dashboard: their name, and a KubeConfig that acts as them (lib/auth). */
+export interface Actor {
+  user: string;
+  kc: KubeConfig;
+}
+
+/** The same deps, with every Kubernetes call made as `actor` so the API server's RBAC decides. */
+export function actingAs(d: ConfigDeps, actor: Actor | undefined): ConfigDeps {
+  if (!actor) return d;
+  const kc = actor.kc;
+  return {
+    ...d,
+    kc,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    authz: kc.makeApiClient(AuthorizationV1Api),
+    actor: actor.user,
+  };
 }
 
 export function configDeps(

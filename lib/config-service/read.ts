@@ -58,7 +58,7 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
       { desired: ds.status?.desiredNumberScheduled ?? 0, updateStrategy: ds.spec?.updateStrategy ?? null },
     ),
     access,
-    user: actingUser(d.kc),
+    user: actingUser(d),
     corednsVersions: versions,
   };
 }

@@ -13,6 +13,7 @@ import { readConfig, type ConfigSnapshot } from "./read";
 import { restartDaemonSet, type RestartResult } from "./restart";
 import { rolloutProgress, type RolloutProgress, type WriteBaseline } from "./rollout";
 import { actingUser } from "./who";
+import { actingAs, type Actor } from "./deps";
 
 /** Options of the config service. */
 export interface ConfigServiceOptions {
@@ -51,20 +52,22 @@ export class ConfigService {
     this.logOff = new LogOffTimer((s) => this.turnLogOff(s), opts.logOffRetryMs);
   }
 
-  async read(): Promise<ConfigSnapshot & { logOff: LogOffState | null }> {
-    return { ...(await readConfig(this.deps)), logOff: this.logOff.pending() };
+  /** Read as `actor` when given (their permissions decide what the page lets them do). */
+  async read(actor?: Actor): Promise<ConfigSnapshot & { logOff: LogOffState | null }> {
+    return { ...(await readConfig(actingAs(this.deps, actor))), logOff: this.logOff.pending() };
   }
 
   /** Validates the body (422 listing every problem), then previews it. */
-  preview(body: unknown): Promise<ConfigPreview> {
-    return previewChange(this.deps, parsePreviewBody(body));
+  preview(body: unknown, actor?: Actor): Promise<ConfigPreview> {
+    return previewChange(actingAs(this.deps, actor), parsePreviewBody(body));
   }
 
   /** `PUT /api/config`: validate, write, record, optionally restart; schedules a timed log-off. */
-  async apply(body: unknown): Promise<ApplyResult> {
+  async apply(body: unknown, actor?: Actor): Promise<ApplyResult> {
     const req = parseApplyBody(body);
-    const user = actingUser(this.deps.kc);
-    const { result, baseline } = await writeChange(this.deps, {
+    const deps = actingAs(this.deps, actor);
+    const user = actingUser(deps);
+    const { result, baseline } = await writeChange(deps, {
       change: "edits" in req ? { edits: req.edits } : { corefile: req.corefile },
       resourceVersion: req.resourceVersion,
       restart: req.restart,
@@ -85,8 +88,8 @@ export class ConfigService {
   }
 
   /** `POST /api/rollout/restart`: the restart offered again after "restart later". */
-  async restart(): Promise<RestartResult> {
-    const result = await restartDaemonSet(this.deps);
+  async restart(actor?: Actor): Promise<RestartResult> {
+    const result = await restartDaemonSet(actingAs(this.deps, actor));
     if (this.baseline) this.baseline.restartedAt = result.restartedAt;
     return result;
   }
@@ -110,7 +113,8 @@ export class ConfigService {
   }
 
   /** `POST /api/config/rollback`: restores the Corefile from before change `id`, and restarts. */
-  async rollback(body: unknown): Promise<ApplyResult> {
+  async rollback(body: unknown, actor?: Actor): Promise<ApplyResult> {
+    const deps = actingAs(this.deps, actor);
     const parsed = rollbackBody.safeParse(body);
     if (!parsed.success) throw new DashboardError(422, parsed.error.issues.map((i) => i.message).join("; "));
     const { changes } = await this.history();
@@ -121,13 +125,13 @@ export class ConfigService {
         `there is no change "${parsed.data.id}" in the history (it may have expired with its Event); pick one from the history table`,
       );
     }
-    const current = await readCorefileConfigMap(this.deps.core, cmRef(this.deps));
-    const { result, baseline } = await writeChange(this.deps, {
+    const current = await readCorefileConfigMap(deps.core, cmRef(deps));
+    const { result, baseline } = await writeChange(deps, {
       change: { corefile: target.corefileBefore },
       resourceVersion: current.resourceVersion,
       restart: true,
       action: "rollback",
-      user: actingUser(this.deps.kc),
+      user: actingUser(deps),
       summary: `back to before ${target.at} (${target.summary})`,
     });
     this.baseline = baseline;

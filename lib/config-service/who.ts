@@ -1,12 +1,18 @@
 import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
+import type { ConfigDeps } from "./deps";
 
 /**
- * Who a change is recorded as. For now the dashboard acts as the kubeconfig's user, so that is who
- * made it; a later issue adds per-person identity through impersonation, and only this function
- * changes then.
+ * Who a change is recorded as: the person the request came from (lib/auth: proxy user, token user, or
+ * in local mode the kubeconfig's user), else — for the dashboard's own background work — the
+ * kubeconfig's user and context.
  */
-export function actingUser(kc: KubeConfig): string {
+export function actingUser(d: Pick<ConfigDeps, "kc" | "actor">): string {
+  if (d.actor) return d.actor;
+  return kubeconfigUser(d.kc);
+}
+
+function kubeconfigUser(kc: KubeConfig): string {
   const user = kc.getCurrentUser()?.name;
   const context = kc.getCurrentContext();
   if (user && context && user !== context) return `${user} (context ${context})`;

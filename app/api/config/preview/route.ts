@@ -1,3 +1,4 @@
+import { readerActor } from "@/lib/auth/actor";
 import { startDashboard } from "@/lib/dashboard";
 import { configErrorResponse, readJsonBody } from "@/lib/config-service/http";
 import { json } from "@/lib/http/respond";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   try {
     const body = await readJsonBody(request);
-    return json(await (await startDashboard()).config.preview(body));
+    return json(await (await startDashboard()).config.preview(body, readerActor(request)));
   } catch (err) {
     return configErrorResponse(err);
   }
