@@ -1,15 +1,14 @@
 import "server-only";
-import type { V1DaemonSet } from "@kubernetes/client-node";
 import { corefileLiveness, type ConfigScrape, type NodeLiveness } from "@/lib/config/liveness";
 import {
   firstRolloutFailure,
   podRolloutStates,
   rolloutStatus,
   type NodeRolloutState,
-  type RolloutDaemonSet,
   type RolloutStatus,
 } from "@/lib/config/rollout";
 import { currentRevisionHash, readDaemonSet } from "@/lib/k8s/daemonset";
+import { reshapeDaemonSet } from "@/lib/k8s/reshape";
 import type { MetricsCollector } from "@/lib/metrics/collector";
 import { dsRef, type ConfigDeps } from "./deps";
 
@@ -47,20 +46,6 @@ export interface RolloutProgress {
   failure: { node: string; reason: string } | null;
   /** The change liveness is measured against (this server process's last write), or null. */
   lastWrite: { changeId: string; writtenAt: string } | null;
-}
-
-function rolloutDaemonSet(ds: V1DaemonSet): RolloutDaemonSet {
-  const s = ds.status;
-  return {
-    name: ds.metadata?.name ?? "",
-    generation: ds.metadata?.generation ?? 0,
-    observedGeneration: s?.observedGeneration ?? 0,
-    desired: s?.desiredNumberScheduled ?? 0,
-    updated: s?.updatedNumberScheduled ?? 0,
-    available: s?.numberAvailable ?? 0,
-    ready: s?.numberReady ?? 0,
-    updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
-  };
 }
 
 /** The config-relevant part of a node's newest scrape. */
@@ -145,7 +130,7 @@ export async function rolloutProgress(
     };
   });
   return {
-    status: rolloutStatus(rolloutDaemonSet(ds)),
+    status: rolloutStatus(reshapeDaemonSet(ds, d.targets.container)),
     revision,
     restartedAt,
     maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1),

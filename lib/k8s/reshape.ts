@@ -62,6 +62,7 @@ export function reshapeDaemonSet(ds: V1DaemonSet, container: string): DaemonSetS
     unavailable: s?.numberUnavailable ?? 0,
     image: spec?.image ?? null,
     maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? "1"),
+    updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
   };
 }
 

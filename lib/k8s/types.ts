@@ -41,6 +41,8 @@ export interface DaemonSetSummary {
   unavailable: number;
   image: string | null;
   maxUnavailable: string;
+  /** spec.updateStrategy.type: RollingUpdate (the default) or OnDelete. */
+  updateStrategy: string;
 }
 
 /** The API server could not be read; shown on every page until it can. */
