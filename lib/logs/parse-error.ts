@@ -12,7 +12,7 @@ import type { ErrorLogLine, ErrorSummaryLogLine, LogLevel } from "./types";
 export const ERRORS_PLUGIN_PREFIX = "plugin/errors: ";
 
 /** miekg/dns `RcodeToString`, which CoreDNS uses everywhere it prints an rcode name. */
-const RCODE_NAMES: Readonly<Record<number, string>> = {
+export const RCODE_NAMES: Readonly<Record<number, string>> = {
   0: "NOERROR",
   1: "FORMERR",
   2: "SERVFAIL",

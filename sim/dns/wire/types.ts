@@ -3,6 +3,8 @@
  * Numbers follow RFC 1035 / 6891; names are kept as written, absolute (trailing dot), root = ".".
  */
 
+import { RCODE_NAMES } from "../../../lib/logs/parse-error";
+
 /** Record types the simulation understands; anything else is carried as raw rdata. */
 export const RRType = {
   A: 1,
@@ -32,22 +34,7 @@ export const Rcode = {
   REFUSED: 5,
 } as const;
 
-const RCODE_NAMES: Record<number, string> = {
-  0: "NOERROR",
-  1: "FORMERR",
-  2: "SERVFAIL",
-  3: "NXDOMAIN",
-  4: "NOTIMP",
-  5: "REFUSED",
-  6: "YXDOMAIN",
-  7: "YXRRSET",
-  8: "NXRRSET",
-  9: "NOTAUTH",
-  10: "NOTZONE",
-  16: "BADSIG",
-};
-
-/** miekg/dns RcodeToString; unknown codes print as a number, as Go's map lookup + fallback does. */
+/** miekg/dns RcodeToString (the table is shared with the log parser); unknown codes print as a number, as CoreDNS's replacer does. */
 export function rcodeName(rcode: number): string {
   return RCODE_NAMES[rcode] ?? String(rcode);
 }
