@@ -73,6 +73,8 @@ export interface SimClusterOptions {
    * (`{ [token]: { name: "system:serviceaccount:kube-system:x", groups: [] } }`); RBAC decides what they may do.
    */
   extraTokens?: Record<string, SimUser>;
+  /** More objects to create at start, e.g. deploy/'s ServiceAccount and RBAC for the dashboard. */
+  extraObjects?: KubeObject[];
 }
 
 export interface SimCluster {
@@ -168,7 +170,10 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   try {
     const store = new ObjectStore();
     ensureBootstrapPolicy(store);
-    for (const obj of initialObjects({ addressBase: base, nodes: opts.nodes }))
+    for (const obj of [
+      ...initialObjects({ addressBase: base, nodes: opts.nodes }),
+      ...(opts.extraObjects ?? []),
+    ])
       store.create(resourceFor(obj), obj);
 
     const hosts = upstreamHosts(base);

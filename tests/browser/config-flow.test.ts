@@ -90,7 +90,8 @@ describe("the Config page", () => {
     // The change is in the history, with who made it.
     const row = page.getByTestId("history").locator('tr[data-action="apply"]').first();
     await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain("log on in cluster.local:53");
-    expect(await row.innerText()).toContain("admin");
+    // Local mode: the change is recorded as the kubeconfig user the dashboard runs as — its ServiceAccount.
+    expect(await row.innerText()).toContain("nodelocal-dns-dashboard");
   });
 
   it("query log lines arrive on the Logs page", async () => {

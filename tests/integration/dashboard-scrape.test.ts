@@ -18,6 +18,10 @@ import {
   type TransportKind,
 } from "@/lib/metrics/transports";
 import { waitFor } from "../support/ports";
+import { deployRbacObjects } from "../support/deploy-rbac";
+
+/** The kubeconfig context of the dashboard's ServiceAccount (see sim/objects/kubeconfig.ts). */
+const AS_DASHBOARD = "dashboard";
 
 let cluster: SimCluster;
 let inventory: ClusterInventory;
@@ -25,6 +29,8 @@ const limits = { timeoutMs: 5000, maxBytes: 8 * 1024 * 1024 };
 
 beforeAll(async () => {
   cluster = await startSimCluster({
+    // The app runs as its ServiceAccount under exactly deploy/'s RBAC.
+    extraObjects: deployRbacObjects(),
     nodes: 3,
     addressBase: 90,
     apiPort: 0,
@@ -34,7 +40,7 @@ beforeAll(async () => {
     outDir: ".sim/test-dashboard-scrape",
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
-  inventory = new ClusterInventory(loadKubeConfig(""), {
+  inventory = new ClusterInventory(loadKubeConfig(AS_DASHBOARD), {
     namespace: "kube-system",
     podSelector: "k8s-app=node-local-dns",
     daemonSet: "node-local-dns",
@@ -74,7 +80,7 @@ describe("cluster inventory", () => {
 
 describe("scraping", () => {
   it("all three transports read the same numbers from the same pod", async () => {
-    const kc = loadKubeConfig("");
+    const kc = loadKubeConfig(AS_DASHBOARD);
     const node = cluster.description.nodes[0]!;
     // A known burst: 3 distinct names, each asked twice → 3 misses then 3 hits.
     for (const name of [
@@ -111,8 +117,8 @@ describe("scraping", () => {
       inventory,
       {
         direct: directFetcher(),
-        proxy: proxyFetcher(loadKubeConfig("")),
-        portforward: portForwardFetcher(loadKubeConfig("")),
+        proxy: proxyFetcher(loadKubeConfig(AS_DASHBOARD)),
+        portforward: portForwardFetcher(loadKubeConfig(AS_DASHBOARD)),
       },
       {
         intervalMs: 60_000,

@@ -15,6 +15,10 @@ import { compileLogFilter, logFilterSchema } from "@/lib/logs/filter";
 import { LogHub } from "@/lib/logs/hub";
 import { logEventStream, type LogLineEvent } from "@/lib/logs/sse";
 import { waitFor } from "../support/ports";
+import { deployRbacObjects } from "../support/deploy-rbac";
+
+/** The kubeconfig context of the dashboard's ServiceAccount (see sim/objects/kubeconfig.ts). */
+const AS_DASHBOARD = "dashboard";
 
 let cluster: SimCluster;
 let inventory: ClusterInventory;
@@ -58,6 +62,8 @@ async function ask(nodeIndex: number, name: string, type: "A" | "AAAA" = "A"): P
 
 beforeAll(async () => {
   cluster = await startSimCluster({
+    // The app runs as its ServiceAccount under exactly deploy/'s RBAC.
+    extraObjects: deployRbacObjects(),
     nodes: 2,
     addressBase: 100,
     apiPort: 0,
@@ -67,7 +73,7 @@ beforeAll(async () => {
     timing: { configSyncMs: 200, containerStartMs: 200, pod: { configCheckMs: 100, reloadMs: 200 } },
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
-  const kc = loadKubeConfig("");
+  const kc = loadKubeConfig(AS_DASHBOARD);
   // Turn the log directive on in every server block, as an operator would.
   const core = kc.makeApiClient(CoreV1Api);
   const cm = await core.readNamespacedConfigMap({ name: "node-local-dns", namespace: "kube-system" });
@@ -192,7 +198,7 @@ describe("GET /api/logs/stream body against the simulated cluster", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
-    const kc = loadKubeConfig("");
+    const kc = loadKubeConfig(AS_DASHBOARD);
     const apps = kc.makeApiClient(AppsV1Api);
     await apps.patchNamespacedDaemonSet(
       {

@@ -243,6 +243,10 @@ const probes: Record<string, Probe> = {
       ),
     );
   },
+  controllerrevisions: async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    await expectForbidden(apps.listNamespacedControllerRevision({ namespace: NS }));
+  },
   configmaps: async () => {
     const core = kc.makeApiClient(CoreV1Api);
     await expectForbidden(core.readNamespacedConfigMap(configMapRef));

@@ -13,6 +13,10 @@ import type { CachePod } from "@/lib/k8s/types";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { directFetcher, type FetchLimits, type MetricsFetcher } from "@/lib/metrics/transports";
 import { waitFor } from "../support/ports";
+import { deployRbacObjects } from "../support/deploy-rbac";
+
+/** The kubeconfig context of the dashboard's ServiceAccount (see sim/objects/kubeconfig.ts). */
+const AS_DASHBOARD = "dashboard";
 
 type Mode = "good" | "garbage" | "truncated" | "oversized" | "slow";
 
@@ -24,6 +28,8 @@ const mode: { current: Mode } = { current: "good" };
 
 beforeAll(async () => {
   cluster = await startSimCluster({
+    // The app runs as its ServiceAccount under exactly deploy/'s RBAC.
+    extraObjects: deployRbacObjects(),
     nodes: 2,
     addressBase: 170,
     apiPort: 0,
@@ -32,7 +38,7 @@ beforeAll(async () => {
     outDir: ".sim/test-bad-input",
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
-  inventory = new ClusterInventory(loadKubeConfig(""), {
+  inventory = new ClusterInventory(loadKubeConfig(AS_DASHBOARD), {
     namespace: "kube-system",
     podSelector: "k8s-app=node-local-dns",
     daemonSet: "node-local-dns",

@@ -1,9 +1,13 @@
 /**
  * A simulated cluster plus the production dashboard server wired to it through the kubeconfig the
  * simulator wrote — what `npm run demo -- --prod` runs, on its own loopback range and ports.
+ *
+ * The dashboard runs as its own ServiceAccount (kubeconfig context `dashboard`) under exactly the RBAC
+ * objects in deploy/: any call the app makes that deploy/'s Role does not allow fails the browser suite.
  */
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { startNextServer, type NextServer } from "../../scripts/next-server";
+import { deployRbacObjects } from "./deploy-rbac";
 import { freePort } from "./ports";
 
 export interface DemoEnv {
@@ -26,13 +30,19 @@ export async function startDemoEnv(opts: {
     apiPort: 0,
     dnsPort: 0,
     outDir: `.sim/test-${opts.addressBase}`,
+    extraObjects: deployRbacObjects(),
   });
   let server: NextServer;
   try {
     server = await startNextServer({
       mode: "prod",
       port: await freePort(),
-      env: { KUBECONFIG: cluster.kubeconfigPath, DASHBOARD_SCRAPE_INTERVAL_MS: "1000", ...opts.env },
+      env: {
+        KUBECONFIG: cluster.kubeconfigPath,
+        DASHBOARD_CONTEXT: "dashboard",
+        DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
+        ...opts.env,
+      },
     });
   } catch (err) {
     await cluster.stop();

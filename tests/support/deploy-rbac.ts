@@ -1,0 +1,18 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseAllDocuments } from "yaml";
+import type { KubeObject } from "../../sim/k8s/types";
+
+const BASE = path.resolve(__dirname, "../../deploy/base");
+
+/**
+ * The dashboard's ServiceAccount and every RBAC object deploy/ grants it, exactly as applied by
+ * `kubectl apply -k deploy/`. Loaded into the simulated cluster so the app runs under those rules only.
+ */
+export function deployRbacObjects(): KubeObject[] {
+  return ["serviceaccount.yaml", "rbac.yaml", "rbac-proxy-mode.yaml"].flatMap((file) =>
+    parseAllDocuments(fs.readFileSync(path.join(BASE, file), "utf8"))
+      .map((d) => d.toJS() as KubeObject | null)
+      .filter((o): o is KubeObject => Boolean(o?.kind)),
+  );
+}
