@@ -14,7 +14,7 @@ import { loadKubeConfig } from "../lib/k8s/kubeconfig";
 import { MetricsCollector } from "../lib/metrics/collector";
 import { HISTORY_SIGNALS, HistoryRing, SeriesRing, ZONE_SIGNALS } from "../lib/metrics/history";
 import { forEachLimited } from "../lib/metrics/limit";
-import { directFetcher, portForwardFetcher, proxyFetcher } from "../lib/metrics/transports";
+import { directFetcher, metricsFetchers } from "../lib/metrics/transports";
 
 async function cpuAndWall<T>(fn: () => Promise<T>): Promise<{ result: T; wallMs: number; cpuMs: number }> {
   const cpu0 = process.cpuUsage();
@@ -43,19 +43,15 @@ export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
       await new Promise((r) => setTimeout(r, 500));
     const pods = inventory.snapshot().pods;
     const intervalMs = 5000;
-    const collector = new MetricsCollector(
-      inventory,
-      { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) },
-      {
-        intervalMs,
-        timeoutMs: 10_000,
-        concurrency: 32,
-        maxBytes: 16 << 20,
-        maxSamples: 50_000,
-        retentionMinutes: 60,
-        transport: "direct",
-      },
-    );
+    const collector = new MetricsCollector(inventory, metricsFetchers(kc), {
+      intervalMs,
+      timeoutMs: 10_000,
+      concurrency: 32,
+      maxBytes: 16 << 20,
+      maxSamples: 50_000,
+      retentionMinutes: 60,
+      transport: "direct",
+    });
     await collector.round(); // warm up connections and the JIT
     const fetchOnly = directFetcher();
     const floor = await cpuAndWall(() =>

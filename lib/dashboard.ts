@@ -7,7 +7,7 @@ import { LogHub } from "@/lib/logs/hub";
 import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { dashboardMetrics, log, scrapeObserver } from "@/lib/observability";
-import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
+import { metricsFetchers } from "@/lib/metrics/transports";
 import { settings, type Settings } from "@/lib/settings";
 
 /** The long-lived server-side state: one inventory (watches) and one collector per server process. */
@@ -50,7 +50,7 @@ export function startDashboard(): Promise<Dashboard> {
     });
     const collector = new MetricsCollector(
       inventory,
-      { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) },
+      metricsFetchers(kc),
       {
         intervalMs: s.DASHBOARD_SCRAPE_INTERVAL_MS,
         timeoutMs: s.DASHBOARD_SCRAPE_TIMEOUT_MS,

@@ -17,6 +17,11 @@ export interface FetchLimits {
 /** Reads the exposition text of one pod's metrics port. Throws FetchTextError with an operator-facing reason. */
 export type MetricsFetcher = (pod: CachePod, limits: FetchLimits) => Promise<string>;
 
+/** All three transports, keyed by kind, as the collector takes them. */
+export function metricsFetchers(kc: KubeConfig): Record<TransportKind, MetricsFetcher> {
+  return { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) };
+}
+
 /** node-local-dns runs on the host network, so podIP:9253 is the node's metrics port (in-cluster, or a flat network). */
 export function directFetcher(): MetricsFetcher {
   return async (pod, limits) => {

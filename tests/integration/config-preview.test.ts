@@ -13,7 +13,7 @@ import { CorefileConflictError } from "@/lib/k8s/configmap";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
-import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
+import { metricsFetchers } from "@/lib/metrics/transports";
 
 const NS = "kube-system";
 const targets = {
@@ -32,19 +32,15 @@ function depsFor(context: string): ConfigDeps {
     podSelector: "k8s-app=node-local-dns",
     metricsPort: 9253,
   });
-  const collector = new MetricsCollector(
-    inventory,
-    { direct: directFetcher(), proxy: proxyFetcher(kc), portforward: portForwardFetcher(kc) },
-    {
-      intervalMs: 60_000,
-      timeoutMs: 5000,
-      concurrency: 4,
-      maxBytes: 8 << 20,
-      maxSamples: 50_000,
-      retentionMinutes: 5,
-      transport: "direct",
-    },
-  );
+  const collector = new MetricsCollector(inventory, metricsFetchers(kc), {
+    intervalMs: 60_000,
+    timeoutMs: 5000,
+    concurrency: 4,
+    maxBytes: 8 << 20,
+    maxSamples: 50_000,
+    retentionMinutes: 5,
+    transport: "direct",
+  });
   stops.push(() => inventory.stop());
   return configDeps(kc, targets, inventory, collector);
 }

@@ -13,6 +13,7 @@ import { buildNodeScrape } from "@/lib/metrics/node-record";
 import { parsePrometheusText } from "@/lib/metrics/parse";
 import {
   directFetcher,
+  metricsFetchers,
   portForwardFetcher,
   proxyFetcher,
   type TransportKind,
@@ -113,23 +114,15 @@ describe("scraping", () => {
   });
 
   it("the collector reads every node, whatever CoreDNS version it runs, and reports the transport", async () => {
-    const collector = new MetricsCollector(
-      inventory,
-      {
-        direct: directFetcher(),
-        proxy: proxyFetcher(loadKubeConfig(AS_DASHBOARD)),
-        portforward: portForwardFetcher(loadKubeConfig(AS_DASHBOARD)),
-      },
-      {
-        intervalMs: 60_000,
-        timeoutMs: 5000,
-        concurrency: 4,
-        maxBytes: limits.maxBytes,
-        maxSamples: 50_000,
-        retentionMinutes: 5,
-        transport: "auto",
-      },
-    );
+    const collector = new MetricsCollector(inventory, metricsFetchers(loadKubeConfig(AS_DASHBOARD)), {
+      intervalMs: 60_000,
+      timeoutMs: 5000,
+      concurrency: 4,
+      maxBytes: limits.maxBytes,
+      maxSamples: 50_000,
+      retentionMinutes: 5,
+      transport: "auto",
+    });
     await collector.round();
     const versions = cluster.description.nodes.map((n) => collector.node(n.name)?.scrape?.corednsVersion);
     expect(versions).toEqual(["1.11.3", "1.10.0", "1.7.0"]);
