@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parsePrometheusText } from "../lib/metrics/parse";
+import { parsePrometheusText } from "../lib/prometheus-text/parse";
 
 /** One measured number; `reference` is the same measurement of another implementation in the same run. */
 export interface BenchResult {

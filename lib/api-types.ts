@@ -3,10 +3,10 @@
  * the browser; no server code here.
  */
 import type { ApiServerProblem, DaemonSetSummary } from "@/lib/k8s/types";
-import type { ClusterAggregate } from "@/lib/metrics/aggregate";
+import type { ClusterAggregate } from "@/lib/coredns/aggregate";
 import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
-import type { NodeRates, ZoneRates } from "@/lib/metrics/rates";
-import type { Reachability } from "@/lib/metrics/reachability";
+import type { NodeRates, ZoneRates } from "@/lib/coredns/rates";
+import type { Reachability } from "@/lib/coredns/reachability";
 
 export interface NodeCacheNumbers {
   /** Cumulative, as the pod counted them since it started. */
@@ -89,12 +89,12 @@ export interface ClusterResponse {
 }
 
 // ---- Config page (issue 5): /api/config, /api/config/preview|history|rollback, /api/rollout[/restart] ----
-// The shapes live beside the code that builds them (lib/config-service); re-exported here for the browser.
-export type * from "@/lib/config-service/types";
+// The shapes live beside the code that builds them (lib/config); re-exported here for the browser.
+export type * from "@/lib/config/wire-types";
 import type {
   ConfigSnapshot as ConfigSnapshotType,
   LogOffState as LogOffStateType,
-} from "@/lib/config-service/types";
+} from "@/lib/config/wire-types";
 /** `GET /api/config`. */
 export type ConfigResponse = ConfigSnapshotType & { logOff: LogOffStateType | null };
 /** A 409 from `PUT /api/config` or the preview: both versions' text. */
@@ -103,3 +103,7 @@ export interface ConfigConflictBody {
   current: { resourceVersion: string; corefile: string };
   yours: { resourceVersion: string; corefile: string };
 }
+
+// ---- Logs: the SSE events of /api/logs/stream, and what the page derives from them ----
+export type { LogLineEvent, LogNotice, CorednsLogLine } from "@/lib/logs/types";
+export type { ApiServerProblem } from "@/lib/k8s/types";

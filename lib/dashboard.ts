@@ -1,6 +1,6 @@
 import "server-only";
-import { configDeps } from "@/lib/config-service/deps";
-import { ConfigService } from "@/lib/config-service/service";
+import { configDeps } from "@/lib/config/deps";
+import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";

@@ -7,10 +7,10 @@
  * Exits 1 with the reason on stderr when fetching, reading or parsing fails.
  */
 import { parseArgs } from "node:util";
-import { sampleToJsonLine, sortSamples } from "../lib/metrics/format";
-import { PrometheusParseError, ScrapeLimitError } from "../lib/metrics/parse";
-import { scrapeSource } from "../lib/metrics/parse-source";
-import type { Sample } from "../lib/metrics/samples";
+import { sampleToJsonLine, sortSamples } from "../lib/prometheus-text/format";
+import { PrometheusParseError, ScrapeLimitError } from "../lib/prometheus-text/parse";
+import { scrapeSource } from "../lib/prometheus-text/parse-source";
+import type { Sample } from "../lib/prometheus-text/samples";
 
 const USAGE = "usage: scrape <url-or-file> [--max-bytes N] [--max-samples N] [--node]";
 
@@ -26,7 +26,7 @@ class UsageError extends Error {}
 
 /** The node record builder, once lib/metrics/node-record.ts provides one. */
 async function nodeRecordBuilder(): Promise<(samples: Sample[]) => unknown> {
-  const mod = (await import("../lib/metrics/node-record").catch((err: NodeJS.ErrnoException) => {
+  const mod = (await import("../lib/coredns/node-record").catch((err: NodeJS.ErrnoException) => {
     // Missing module: not written yet. Anything else (a syntax error in it) is a real failure.
     if (err.code === "MODULE_NOT_FOUND" || err.code === "ERR_MODULE_NOT_FOUND") return {};
     throw err;

@@ -10,7 +10,8 @@ import { blockKey, draftOf, editsFromDrafts, type BlockDraft } from "./draft";
 import { HistoryPanel, RolloutSection } from "./config-sections";
 import { MemoryBar } from "./memory-bar";
 import { PreviewPanel } from "./preview-panel";
-import { ConfigApiError, useApply, useConfig, usePreview, type ChangeBody } from "./use-config";
+import { ApiError } from "@/lib/client/fetch-json";
+import { useApply, useConfig, usePreview, type ChangeBody } from "./use-config";
 
 const LOG_DURATIONS = [
   { value: "", label: "until turned off" },
@@ -85,7 +86,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
     ...(!useRaw && logOn && logMinutes ? { logFor: { minutes: Number(logMinutes) } } : {}),
   });
   const onError = (err: Error) => {
-    if (err instanceof ConfigApiError && err.conflict) setConflict(err.conflict);
+    if (err instanceof ApiError && err.conflict) setConflict(err.conflict);
   };
   const onPreview = () => {
     setApplied(null);
@@ -254,10 +255,10 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
           </span>
         </div>
       ) : null}
-      {requestError && !(requestError instanceof ConfigApiError && requestError.conflict) ? (
+      {requestError && !(requestError instanceof ApiError && requestError.conflict) ? (
         <div className="banner banner-bad" role="alert">
           {requestError.message}
-          {requestError instanceof ConfigApiError && requestError.problems.length ? (
+          {requestError instanceof ApiError && requestError.problems.length ? (
             <ul>
               {requestError.problems.map((p, i) => (
                 <li key={i}>

@@ -3,7 +3,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type {
   ApplyResult,
-  ConfigConflictBody,
   ConfigHistory,
   ConfigPreview,
   ConfigResponse,
@@ -11,52 +10,7 @@ import type {
   RestartResult,
   RolloutProgress,
 } from "@/lib/api-types";
-import type { ErrorBody } from "@/lib/errors";
-
-/** An error answer of the config API, with its whole body: a 409 carries both Corefile versions. */
-export class ConfigApiError extends Error {
-  override readonly name = "ConfigApiError";
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly body: Partial<ErrorBody> & Partial<Omit<ConfigConflictBody, "error">>,
-  ) {
-    super(message);
-  }
-  /** The 409 body, when this is a conflict. */
-  get conflict(): ConfigConflictBody | null {
-    return this.status === 409 && this.body.current && this.body.yours
-      ? (this.body as ConfigConflictBody)
-      : null;
-  }
-  /** CoreDNS's problems with a refused Corefile (422), if any. */
-  get problems(): { line: number; message: string }[] {
-    const p = this.body.error?.details?.["problems"];
-    return Array.isArray(p) ? (p as { line: number; message: string }[]) : [];
-  }
-}
-
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      ...init,
-      headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
-    });
-  } catch {
-    throw new ConfigApiError(0, "cannot reach the dashboard server — is it still running?", {});
-  }
-  const body = (await res.json().catch(() => ({}))) as unknown;
-  if (!res.ok) {
-    const b = (body ?? {}) as ConfigApiError["body"];
-    throw new ConfigApiError(
-      res.status,
-      b.error?.message ?? `the dashboard server answered ${res.status}`,
-      b,
-    );
-  }
-  return body as T;
-}
+import { fetchJson as call } from "@/lib/client/fetch-json";
 
 /** Query keys of the Config page, next to their hooks. */
 export const configKeys = {

@@ -1,4 +1,4 @@
-import type { ApiServerProblem } from "@/lib/k8s/types";
+import type { ApiServerProblem } from "@/lib/api-types";
 import { formatAgo } from "@/lib/format";
 
 /** Shown while the Kubernetes API server cannot be read: what is wrong, since when, and what still works. */

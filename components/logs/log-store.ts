@@ -1,7 +1,6 @@
 "use client";
 
-import type { LogNotice } from "@/lib/logs/hub";
-import type { LogLineEvent } from "@/lib/logs/sse";
+import type { LogLineEvent, LogNotice } from "@/lib/api-types";
 import type { LogRow } from "@/lib/logs/summary";
 
 export const MAX_ROWS = 20_000;

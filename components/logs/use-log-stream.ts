@@ -1,8 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useSyncExternalStore } from "react";
-import type { LogNotice } from "@/lib/logs/hub";
-import type { LogLineEvent } from "@/lib/logs/sse";
+import type { LogLineEvent, LogNotice } from "@/lib/api-types";
 import { LogStore } from "./log-store";
 
 /** Subscribe to GET /api/logs/stream with the given filter query; a new query opens a new stream. */

@@ -1,4 +1,4 @@
-import type { Reachability } from "@/lib/metrics/reachability";
+import type { Reachability } from "@/lib/coredns/reachability";
 import { formatPercent, formatRate } from "@/lib/format";
 
 const VERDICT: Record<Reachability["verdict"], { tone: string; text: string }> = {

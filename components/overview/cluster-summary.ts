@@ -1,5 +1,5 @@
 import type { NodeRow } from "@/lib/api-types";
-import { cacheHitRatio } from "@/lib/metrics/node-record";
+import { cacheHitRatio } from "@/lib/coredns/node-record";
 
 /** Whole-cluster numbers for the overview cards, from the node rows. Pure. */
 export interface ClusterSummary {

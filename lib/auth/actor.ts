@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/config-service/deps";
+import type { Actor } from "@/lib/config/deps";
 import { kubeConfigFor, requestIdentity, requireWriter } from "./index";
 
 /**

@@ -1,32 +1,57 @@
+import type { ConfigConflictBody, CorefileProblem } from "@/lib/api-types";
 import type { ErrorBody } from "@/lib/errors";
 
-/** An error response from the dashboard's own API, with the server's operator-facing message. */
+/** Everything an error answer of the dashboard's API may carry: a 409 on the Corefile has both versions. */
+export type ApiErrorBody = Partial<ErrorBody> & Partial<Omit<ConfigConflictBody, "error">>;
+
+/**
+ * The one error the browser's API calls throw: the HTTP status (0 when the server could not be
+ * reached), the server's operator-facing message, and the whole error body.
+ */
 export class ApiError extends Error {
   override readonly name = "ApiError";
   constructor(
     readonly status: number,
     message: string,
+    readonly body: ApiErrorBody = {},
   ) {
     super(message);
   }
+  /** The 409 body, when someone else changed the Corefile underneath. */
+  get conflict(): ConfigConflictBody | null {
+    return this.status === 409 && this.body.current && this.body.yours
+      ? (this.body as ConfigConflictBody)
+      : null;
+  }
+  /** CoreDNS's problems with a refused Corefile (422), if any. */
+  get problems(): Pick<CorefileProblem, "line" | "message">[] {
+    const p = this.body.error?.details?.["problems"];
+    return Array.isArray(p) ? (p as CorefileProblem[]) : [];
+  }
 }
 
+/** The one fetch helper of the browser: JSON in, JSON out, an ApiError for anything but 2xx. */
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
+    res = await fetch(url, {
+      ...init,
+      headers: {
+        accept: "application/json",
+        ...(init?.body ? { "content-type": "application/json" } : {}),
+        ...init?.headers,
+      },
+    });
   } catch {
     throw new ApiError(0, "cannot reach the dashboard server — is it still running?");
   }
   if (!res.ok) {
-    let message = `the dashboard server answered ${res.status}`;
-    try {
-      const body = (await res.json()) as Partial<ErrorBody>;
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(res.status, message);
+    const body = ((await res.json().catch(() => null)) ?? {}) as ApiErrorBody;
+    throw new ApiError(
+      res.status,
+      body.error?.message ?? `the dashboard server answered ${res.status}`,
+      body,
+    );
   }
   return (await res.json()) as T;
 }

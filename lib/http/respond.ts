@@ -1,14 +1,23 @@
 import "server-only";
 import { asDashboardError, kubeErrorInfo, type ErrorBody } from "@/lib/errors";
 
-/** Map anything a route handler caught to a JSON error response; never leaks stack traces or raw objects. */
+/**
+ * Map anything a route handler caught to a JSON error response; never leaks stack traces or raw
+ * objects. A Corefile conflict (409) carries both versions' text at the top level
+ * (`{ error, current: { resourceVersion, corefile }, yours: { corefile, resourceVersion } }`) so the
+ * editor can show what changed underneath and re-apply on top.
+ */
 export function errorResponse(err: unknown): Response {
   const known = asDashboardError(err);
   if (known) {
-    return json(
-      { error: { status: known.status, message: known.message, details: known.details } },
-      known.status,
-    );
+    const error = { status: known.status, message: known.message, details: known.details };
+    if (known.status === 409 && isConflictLike(known)) {
+      return json({ error, current: known.current, yours: known.yours }, 409);
+    }
+    const headers: Record<string, string> = {};
+    const retryAfter = known.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
+    return json({ error }, known.status, headers);
   }
   const kube = kubeErrorInfo(err);
   if (kube) {
@@ -19,11 +28,26 @@ export function errorResponse(err: unknown): Response {
   return json({ error: { status: 500, message: "internal error: see the dashboard's server log" } }, 500);
 }
 
-export function json(body: unknown, status = 200): Response {
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...headers,
+    },
   });
+}
+
+interface ConflictLike {
+  current: { resourceVersion: string; corefile: string };
+  yours: { corefile: string; resourceVersion: string };
+}
+
+// By shape, not class: errors cross Next.js route bundles (see asDashboardError).
+function isConflictLike(err: unknown): err is ConflictLike {
+  const c = err as Partial<ConflictLike>;
+  return typeof c.current?.corefile === "string" && typeof c.yours?.corefile === "string";
 }
 
 export type { ErrorBody };

@@ -2,16 +2,9 @@ import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
 import { PodLogFollower, type FollowedLine, type FollowerState } from "./follower";
+import type { LogNotice } from "./types";
 
 /** Something the log viewer should show besides log lines: a pod joining or leaving, a stream problem. */
-export interface LogNotice {
-  node: string;
-  pod: string;
-  kind: "following" | "left" | "reconnecting" | "failed";
-  message: string;
-  time: string;
-}
-
 export interface LogSubscriber {
   /** Nodes to follow; null = every node. */
   nodes: ReadonlySet<string> | null;

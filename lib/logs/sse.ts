@@ -2,18 +2,11 @@ import "server-only";
 import { BoundedQueue } from "./bounded-queue";
 import type { CompiledLogFilter } from "./filter";
 import type { FollowedLine } from "./follower";
-import type { LogNotice, LogSource } from "./hub";
+import type { LogSource } from "./hub";
 import { parseCorednsLogLine } from "./parse";
-import type { CorednsLogLine } from "./types";
+import type { LogLineEvent, LogNotice } from "./types";
 
 /** One SSE `line` event: where and when the line came from, the parsed line (with `raw` kept). */
-export interface LogLineEvent {
-  node: string;
-  pod: string;
-  time: string | null;
-  line: CorednsLogLine;
-}
-
 type Outgoing = { event: "line"; data: LogLineEvent } | { event: "notice"; data: LogNotice };
 
 const HEARTBEAT_MS = 15_000;

@@ -147,3 +147,20 @@ export interface OtherLogLine {
 
 /** One parsed line of node-local-dns output. */
 export type CorednsLogLine = QueryLogLine | ErrorLogLine | ErrorSummaryLogLine | OtherLogLine;
+
+/** A change in which pods' logs are followed, sent to the browser as an SSE `notice`. */
+export interface LogNotice {
+  node: string;
+  pod: string;
+  kind: "following" | "left" | "reconnecting" | "failed";
+  message: string;
+  time: string;
+}
+
+/** One parsed query-log line, sent to the browser as an SSE `line`. */
+export interface LogLineEvent {
+  node: string;
+  pod: string;
+  time: string | null;
+  line: CorednsLogLine;
+}

@@ -4,11 +4,11 @@ import type { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod } from "@/lib/k8s/types";
 import { HistoryRing, SeriesRing, ZONE_SIGNALS, type HistoryPoint, type ZoneSignal } from "./history";
-import { aggregateCluster, clusterHistoryPoint } from "./aggregate";
+import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
-import { buildNodeScrape, type NodeScrape } from "./node-record";
-import { parsePrometheusText } from "./parse";
-import { nodeRates, serverRates, zoneRates, type NodeRates, type ZoneRates } from "./rates";
+import { buildNodeScrape, type NodeScrape } from "../coredns/node-record";
+import { parsePrometheusText } from "../prometheus-text/parse";
+import { nodeRates, serverRates, zoneRates, type NodeRates, type ZoneRates } from "../coredns/rates";
 import { TRANSPORT_KINDS, type FetchLimits, type MetricsFetcher, type TransportKind } from "./transports";
 
 export interface CollectorOptions {

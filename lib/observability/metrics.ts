@@ -4,7 +4,7 @@ import "server-only";
  * process, kept on globalThis like lib/dashboard.ts's state so dev-server reloads and separately
  * bundled routes all count into the same registry.
  */
-import { formatPrometheusText } from "@/lib/metrics/format";
+import { formatPrometheusText } from "@/lib/prometheus-text/format";
 import { Counter, Gauge, Histogram, Registry, SECONDS_BUCKETS } from "./registry";
 
 /** Live values read when /metrics is scraped. */

@@ -3,8 +3,8 @@
  * labels, printed as MetricFamily records so lib/metrics/format.ts writes the exposition text.
  * Pure (no I/O, no globals): lib/observability/metrics.ts owns the one instance per process.
  */
-import { formatGoFloat } from "@/lib/metrics/format-float";
-import type { MetricFamily, MetricType, Sample } from "@/lib/metrics/samples";
+import { formatGoFloat } from "@/lib/prometheus-text/format-float";
+import type { MetricFamily, MetricType, Sample } from "@/lib/prometheus-text/samples";
 
 type Labels = Record<string, string>;
 

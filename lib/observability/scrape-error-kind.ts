@@ -3,7 +3,7 @@
  * per node and per byte count).
  */
 import { FetchTextError } from "@/lib/http/get-text";
-import { PrometheusParseError, ScrapeLimitError } from "@/lib/metrics/parse-errors";
+import { PrometheusParseError, ScrapeLimitError } from "@/lib/prometheus-text/parse-errors";
 
 /** The `kind` label of nodelocaldns_dashboard_scrape_errors_total. */
 export type ScrapeErrorKind =

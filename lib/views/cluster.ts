@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClusterResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
-import { aggregateCluster } from "@/lib/metrics/aggregate";
+import { aggregateCluster } from "@/lib/coredns/aggregate";
 import { nodeRows } from "./nodes";
 
 /** GET /api/cluster: cluster-wide aggregates now, and their history. */

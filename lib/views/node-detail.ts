@@ -2,7 +2,7 @@ import "server-only";
 import type { NodeDetailResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
-import { reachability } from "@/lib/metrics/reachability";
+import { reachability } from "@/lib/coredns/reachability";
 import { nodeRows } from "./nodes";
 
 /** GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and address. */

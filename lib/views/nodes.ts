@@ -3,9 +3,9 @@ import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
 import { recentMedian, type HistorySignal } from "@/lib/metrics/history";
-import { cacheHitRatio } from "@/lib/metrics/node-record";
-import { findOutliers, type OutlierSignal } from "@/lib/metrics/outliers";
-import { reachability } from "@/lib/metrics/reachability";
+import { cacheHitRatio } from "@/lib/coredns/node-record";
+import { findOutliers, type OutlierSignal } from "@/lib/coredns/outliers";
+import { reachability } from "@/lib/coredns/reachability";
 
 /** A node as the odd-one-out check sees it: its row and its recent history (noisy signals are smoothed). */
 interface OddCandidate {

@@ -9,8 +9,8 @@ import { ClusterInventory } from "@/lib/k8s/inventory";
 import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { podForNode } from "@/lib/k8s/reshape";
 import { MetricsCollector } from "@/lib/metrics/collector";
-import { buildNodeScrape } from "@/lib/metrics/node-record";
-import { parsePrometheusText } from "@/lib/metrics/parse";
+import { buildNodeScrape } from "@/lib/coredns/node-record";
+import { parsePrometheusText } from "@/lib/prometheus-text/parse";
 import {
   directFetcher,
   metricsFetchers,

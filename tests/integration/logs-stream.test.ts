@@ -13,7 +13,8 @@ import { ClusterInventory } from "@/lib/k8s/inventory";
 import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { compileLogFilter, logFilterSchema } from "@/lib/logs/filter";
 import { LogHub } from "@/lib/logs/hub";
-import { logEventStream, type LogLineEvent } from "@/lib/logs/sse";
+import { logEventStream } from "@/lib/logs/sse";
+import type { LogLineEvent } from "@/lib/logs/types";
 import { waitFor } from "../support/ports";
 import { deployRbacObjects } from "../support/deploy-rbac";
 

@@ -15,7 +15,8 @@ import { ALL_RESOURCES, RESOURCES } from "../../sim/k8s/store";
 import type { KubeObject } from "../../sim/k8s/types";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
-import { LogHub, type LogNotice } from "@/lib/logs/hub";
+import { LogHub } from "@/lib/logs/hub";
+import type { LogNotice } from "@/lib/logs/types";
 import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
 import { waitFor } from "../support/ports";
 

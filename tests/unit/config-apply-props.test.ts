@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describeCorefile, parseCorefile, type CorefileServerBlock } from "@/lib/corefile";
-import { applyEdits } from "@/lib/config/apply";
+import { applyEdits } from "@/lib/config/propose";
 import { diffLines } from "@/lib/config/diff";
 import type { Edit } from "@/lib/config/intents";
 

@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { describeCorefile, parseCorefile } from "@/lib/corefile";
 import { DashboardError } from "@/lib/errors";
-import { applyEdits, blocksApply, ConfigEditError, proposeCorefile, resolveBlocks } from "@/lib/config/apply";
+import {
+  applyEdits,
+  blocksApply,
+  ConfigEditError,
+  proposeCorefile,
+  resolveBlocks,
+} from "@/lib/config/propose";
 
 const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");

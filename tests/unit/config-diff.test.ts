@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyEdits } from "@/lib/config/apply";
+import { applyEdits } from "@/lib/config/propose";
 import { applyHunks, diffLines, PatchConflictError, structuredDiff, unifiedDiff } from "@/lib/config/diff";
 import { shortestEditScript } from "@/lib/config/myers";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildNodeScrape, cacheHitRatio, histogramQuantile } from "@/lib/metrics/node-record";
-import { parsePrometheusText } from "@/lib/metrics/parse";
+import { buildNodeScrape, cacheHitRatio, histogramQuantile } from "@/lib/coredns/node-record";
+import { parsePrometheusText } from "@/lib/prometheus-text/parse";
 
 const fixtures = path.resolve(__dirname, "../../../shared/fixtures/coredns");
 const scrapeOf = (file: string) =>

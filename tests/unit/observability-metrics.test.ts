@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FetchTextError } from "@/lib/http/get-text";
-import { formatPrometheusText } from "@/lib/metrics/format";
-import { parsePrometheusText, PrometheusParseError, ScrapeLimitError } from "@/lib/metrics/parse";
+import { formatPrometheusText } from "@/lib/prometheus-text/format";
+import { parsePrometheusText, PrometheusParseError, ScrapeLimitError } from "@/lib/prometheus-text/parse";
 import { createDashboardMetrics, renderMetrics } from "@/lib/observability/metrics";
 import { Counter, Histogram, Registry } from "@/lib/observability/registry";
 import { withRequestMetrics } from "@/lib/observability/request-metrics";

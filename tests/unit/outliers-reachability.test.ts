@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { aggregateCluster, median } from "@/lib/metrics/aggregate";
-import { findOutliers } from "@/lib/metrics/outliers";
-import { reachability, serverAddress } from "@/lib/metrics/reachability";
+import { aggregateCluster, median } from "@/lib/coredns/aggregate";
+import { findOutliers } from "@/lib/coredns/outliers";
+import { reachability, serverAddress } from "@/lib/coredns/reachability";
 
 describe("findOutliers", () => {
   const nodes = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText, PrometheusParseError } from "@/lib/metrics/parse";
+import { parsePrometheusText, PrometheusParseError } from "@/lib/prometheus-text/parse";
 
 /** The error `text` raises; fails the test if it parses. */
 function parseError(text: string): PrometheusParseError {

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatPrometheusText, sampleToJsonLine, sortSamples } from "@/lib/metrics/format";
-import { parsePrometheusText } from "@/lib/metrics/parse";
+import { formatPrometheusText, sampleToJsonLine, sortSamples } from "@/lib/prometheus-text/format";
+import { parsePrometheusText } from "@/lib/prometheus-text/parse";
 
 // shared/ sits beside the checkout (in CI too); COREDNS_FIXTURES overrides.
 const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parsePrometheusText, ScrapeLimitError } from "@/lib/metrics/parse";
+import { parsePrometheusText, ScrapeLimitError } from "@/lib/prometheus-text/parse";
 
 function limitError(text: string, opts: Parameters<typeof parsePrometheusText>[1]): ScrapeLimitError {
   try {

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatGoFloat } from "@/lib/metrics/format-float";
-import { formatPrometheusText, sampleToJsonLine } from "@/lib/metrics/format";
-import { parsePrometheusText, PrometheusParseError } from "@/lib/metrics/parse";
-import { parseGoFloat } from "@/lib/metrics/parse-float";
-import type { MetricFamily, MetricType, Sample } from "@/lib/metrics/samples";
+import { formatGoFloat } from "@/lib/prometheus-text/format-float";
+import { formatPrometheusText, sampleToJsonLine } from "@/lib/prometheus-text/format";
+import { parsePrometheusText, PrometheusParseError } from "@/lib/prometheus-text/parse";
+import { parseGoFloat } from "@/lib/prometheus-text/parse-float";
+import type { MetricFamily, MetricType, Sample } from "@/lib/prometheus-text/samples";
 
 /** Any Unicode text, with the characters the format escapes (and its delimiters) made common. */
 const anyText = fc.string({

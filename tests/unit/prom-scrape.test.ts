@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePrometheusText, ScrapeLimitError } from "@/lib/metrics/parse";
-import { ExpositionSourceError, scrapeSource } from "@/lib/metrics/parse-source";
+import { parsePrometheusText, ScrapeLimitError } from "@/lib/prometheus-text/parse";
+import { ExpositionSourceError, scrapeSource } from "@/lib/prometheus-text/parse-source";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");

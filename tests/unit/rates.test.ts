@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Histogram, NodeScrape } from "@/lib/metrics/node-record";
-import { counterIncrease, histogramIncrease, nodeRates } from "@/lib/metrics/rates";
+import type { Histogram, NodeScrape } from "@/lib/coredns/node-record";
+import { counterIncrease, histogramIncrease, nodeRates } from "@/lib/coredns/rates";
 
 function scrape(over: Partial<NodeScrape["counters"]> = {}, latency: Histogram | null = null): NodeScrape {
   return {

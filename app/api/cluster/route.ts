@@ -1,21 +1,19 @@
 import { z } from "zod";
 import { startDashboard } from "@/lib/dashboard";
-import { DashboardError } from "@/lib/errors";
-import { errorResponse, json } from "@/lib/http/respond";
-import { timedRoute } from "@/lib/observability";
+import { apiRoute, parseQuery } from "@/lib/http/route";
 import { clusterView } from "@/lib/views/cluster";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({ since: z.coerce.number().int().min(0).optional() });
+const query = z.object({
+  since: z.coerce
+    .number({ error: "must be a time in milliseconds since the epoch" })
+    .int("must be a whole number of milliseconds since the epoch")
+    .min(0, "must be a time in milliseconds since the epoch")
+    .optional(),
+});
 
-export const GET = timedRoute("/api/cluster", async (request: Request): Promise<Response> => {
-  try {
-    const parsed = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!parsed.success)
-      throw new DashboardError(400, "`since` must be a time in milliseconds since the epoch");
-    return json(clusterView(await startDashboard(), parsed.data.since));
-  } catch (err) {
-    return errorResponse(err);
-  }
+export const GET = apiRoute("/api/cluster", async (request: Request) => {
+  const { since } = parseQuery(request, query);
+  return clusterView(await startDashboard(), since);
 });

@@ -1,14 +1,7 @@
 import { startDashboard } from "@/lib/dashboard";
-import { errorResponse, json } from "@/lib/http/respond";
-import { timedRoute } from "@/lib/observability";
+import { apiRoute } from "@/lib/http/route";
 import { nodesView } from "@/lib/views/nodes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = timedRoute("/api/nodes", async (): Promise<Response> => {
-  try {
-    return json(nodesView(await startDashboard()));
-  } catch (err) {
-    return errorResponse(err);
-  }
-});
+export const GET = apiRoute("/api/nodes", async () => nodesView(await startDashboard()));

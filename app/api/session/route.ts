@@ -10,7 +10,9 @@ import {
   sessionCookie,
 } from "@/lib/auth/session";
 import { DashboardError } from "@/lib/errors";
-import { errorResponse, json } from "@/lib/http/respond";
+import { readJsonBody } from "@/lib/http/body";
+import { json } from "@/lib/http/respond";
+import { apiRoute } from "@/lib/http/route";
 import { log } from "@/lib/observability";
 import { settings } from "@/lib/settings";
 
@@ -19,17 +21,13 @@ export const dynamic = "force-dynamic";
 const body = z.object({ token: z.string().max(16_384, "that is too long to be a Kubernetes token") });
 
 /** GET /api/session — who is logged in (never the token). */
-export function GET(request: Request): Response {
-  try {
-    const id = requestIdentity(request);
-    return json({ mode: authConfig().mode, user: id?.user ?? null, groups: id?.groups ?? [] });
-  } catch (err) {
-    return errorResponse(err);
-  }
-}
+export const GET = apiRoute("/api/session", (request: Request) => {
+  const id = requestIdentity(request);
+  return { mode: authConfig().mode, user: id?.user ?? null, groups: id?.groups ?? [] };
+});
 
 /** POST /api/session `{ token }` — token mode: check the token with the API server, then set the session cookie. */
-export async function POST(request: Request): Promise<Response> {
+export const POST = apiRoute("/api/session", async (request: Request) => {
   try {
     if (authConfig().mode !== "token") {
       throw new DashboardError(
@@ -37,7 +35,7 @@ export async function POST(request: Request): Promise<Response> {
         `logging in with a token is only for DASHBOARD_AUTH=token (this dashboard runs with ${authConfig().mode})`,
       );
     }
-    const parsed = body.safeParse(await request.json().catch(() => null));
+    const parsed = body.safeParse(await readJsonBody(request, 64 * 1024));
     if (!parsed.success) {
       throw new DashboardError(422, 'send JSON like {"token": "<your Kubernetes bearer token>"}');
     }
@@ -55,12 +53,12 @@ export async function POST(request: Request): Promise<Response> {
   } catch (err) {
     if (err instanceof DashboardError && err.status === 401)
       log.warn("login refused", { reason: "token not accepted" });
-    return errorResponse(err);
+    throw err;
   }
-}
+});
 
 /** DELETE /api/session — log out: forget the session server-side and clear the cookie. */
-export function DELETE(request: Request): Response {
+export const DELETE = apiRoute("/api/session", (request: Request) => {
   const id = cookieValue(request.headers.get("cookie"), SESSION_COOKIE);
   const user = id ? sessionStore().get(id)?.user : undefined;
   if (id) sessionStore().delete(id);
@@ -68,4 +66,4 @@ export function DELETE(request: Request): Response {
   const res = json({ loggedOut: true });
   res.headers.append("set-cookie", clearedSessionCookie({ secure: requestIsHttps(request) }));
   return res;
-}
+});

@@ -1,16 +1,12 @@
 import { readerActor } from "@/lib/auth/actor";
 import { startDashboard } from "@/lib/dashboard";
-import { configErrorResponse, readJsonBody } from "@/lib/config-service/http";
-import { json } from "@/lib/http/respond";
+import { readJsonBody } from "@/lib/http/body";
+import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** An edit → the new text, unified diff, CoreDNS's problems and the API server's dry-run verdict. */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const body = await readJsonBody(request);
-    return json(await (await startDashboard()).config.preview(body, readerActor(request)));
-  } catch (err) {
-    return configErrorResponse(err);
-  }
-}
+export const POST = apiRoute("/api/config/preview", async (request: Request) => {
+  const body = await readJsonBody(request);
+  return (await startDashboard()).config.preview(body, readerActor(request));
+});

@@ -1,17 +1,13 @@
 import { writerActor } from "@/lib/auth/actor";
 import { startDashboard } from "@/lib/dashboard";
-import { configErrorResponse, readJsonBody } from "@/lib/config-service/http";
-import { json } from "@/lib/http/respond";
+import { readJsonBody } from "@/lib/http/body";
+import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** `{ id }` → restores the Corefile from before that change and restarts the DaemonSet. */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const actor = writerActor(request);
-    const body = await readJsonBody(request);
-    return json(await (await startDashboard()).config.rollback(body, actor));
-  } catch (err) {
-    return configErrorResponse(err);
-  }
-}
+export const POST = apiRoute("/api/config/rollback", async (request: Request) => {
+  const actor = writerActor(request);
+  const body = await readJsonBody(request);
+  return (await startDashboard()).config.rollback(body, actor);
+});

@@ -12,8 +12,9 @@ import { readCorefileConfigMap, replaceCorefile, CorefileConflictError } from "@
 import type { MemoryEstimate } from "@/lib/config/memory";
 import { readDaemonSet } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
-import { memoryFor } from "./memory";
-import { blocksApply, proposeForCluster, staleChangeError } from "./propose";
+import { memoryFor } from "./memory-limit";
+import { staleChangeError } from "./conflict";
+import { blocksApply, proposeForCluster } from "./propose";
 
 /** What the API server said about the write when asked to dry-run it. */
 export type DryRunResult =

@@ -7,10 +7,11 @@ import type { CorefileProblem } from "@/lib/corefile";
 import { DashboardError, describeError } from "@/lib/errors";
 import { readCorefileConfigMap, replaceCorefile } from "@/lib/k8s/configmap";
 import { cmRef, runningCorednsVersions, type ConfigDeps } from "./deps";
-import { createConfigMapEvent } from "./events";
-import { blocksApply, proposeForCluster, staleChangeError } from "./propose";
-import { restartDaemonSet, type RestartResult } from "./restart";
-import { refreshBeforeWrite, takeBaseline, type WriteBaseline } from "./rollout";
+import { createConfigMapEvent } from "./history-events";
+import { staleChangeError } from "./conflict";
+import { blocksApply, proposeForCluster } from "./propose";
+import { restartDaemonSet, type RestartResult } from "./restart-daemonset";
+import { refreshBeforeWrite, takeBaseline, type WriteBaseline } from "./rollout-progress";
 import { summarizeChange } from "./summary";
 
 /** CoreDNS would refuse the Corefile: nothing was written. `details.problems` has each with its line. */
@@ -97,7 +98,14 @@ export async function writeChange(
     at: at.toISOString(),
     user: req.user,
     action: req.action,
-    summary: req.summary ?? summarizeChange(req.change, current.corefile, proposed.text, req.logForMinutes),
+    summary:
+      req.summary ??
+      summarizeChange(
+        req.change,
+        current.corefile,
+        proposed.text,
+        req.logForMinutes ? { minutes: req.logForMinutes } : undefined,
+      ),
     diff: unifiedDiff(current.corefile, proposed.text),
     resourceVersionBefore: current.resourceVersion,
     resourceVersionAfter: written.resourceVersion,

@@ -2,7 +2,7 @@
  * Cluster-wide numbers from every node's latest scrape and rates. Pure. Rates add up across nodes;
  * latency quantiles do not, so the cluster shows the worst node's p99 and the median node's.
  */
-import type { HistoryPoint } from "./history";
+import type { HistoryPoint } from "../metrics/history";
 import { cacheHitRatio, type NodeScrape } from "./node-record";
 import type { NodeRates } from "./rates";
 

@@ -149,3 +149,37 @@ export function proposeCorefile(
   if ("edits" in change) return applyEdits(currentText, change.edits, opts);
   return { text: change.corefile, problems: checkCorefile(change.corefile, opts) };
 }
+
+/**
+ * The proposed Corefile, validated against every CoreDNS version the pods run (mid-upgrade nodes
+ * differ, and a file one version accepts can crash-loop another). A problem only some versions have
+ * names them. With no versions known (no scrape yet) the newest modelled version is used.
+ */
+export function proposeForCluster(
+  currentText: string,
+  change: ConfigChange,
+  versions: readonly string[],
+): ProposedCorefile {
+  if (versions.length <= 1) {
+    return proposeCorefile(currentText, change, versions[0] ? { corednsVersion: versions[0] } : {});
+  }
+  const results = versions.map((v) => ({
+    v,
+    r: proposeCorefile(currentText, change, { corednsVersion: v }),
+  }));
+  const seen = new Map<string, { problem: CorefileProblem; versions: string[] }>();
+  for (const { v, r } of results) {
+    for (const p of r.problems) {
+      const key = `${p.line}\u0000${p.kind ?? ""}\u0000${p.message}`;
+      const entry = seen.get(key);
+      if (entry) entry.versions.push(v);
+      else seen.set(key, { problem: p, versions: [v] });
+    }
+  }
+  const problems = [...seen.values()].map(({ problem, versions: vs }) =>
+    vs.length === versions.length
+      ? problem
+      : { ...problem, message: `${problem.message} (CoreDNS ${vs.join(", ")})` },
+  );
+  return { text: results[0]?.r.text ?? currentText, problems };
+}

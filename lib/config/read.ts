@@ -5,7 +5,7 @@ import { checkCorefile, type CorefileProblem, type CorefileServerBlock } from "@
 import { readCorefileConfigMap } from "@/lib/k8s/configmap";
 import { readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
-import { memoryFor } from "./memory";
+import { memoryFor } from "./memory-limit";
 import { editAccess, type EditAccess } from "./permissions";
 import { describeOrNull } from "./preview";
 import { actingUser } from "./who";

@@ -4,12 +4,12 @@
  */
 export type { ConfigSnapshot } from "./read";
 export type { ConfigPreview, DryRunResult } from "./preview";
-export type { RolloutProgress, NodeRolloutRow } from "./rollout";
+export type { RolloutProgress, NodeRolloutRow } from "./rollout-progress";
 export type { EditAccess, EditPermission } from "./permissions";
-export type { ApplyResult } from "./apply";
+export type { ApplyResult } from "./write";
 export type { ConfigHistory } from "./service";
-export type { LogOffState } from "./log-timer";
-export type { RestartResult } from "./restart";
+export type { LogOffState } from "./log-off-timer";
+export type { RestartResult } from "./restart-daemonset";
 export type { ChangeRecord } from "@/lib/config/history";
 export type { MemoryEstimate } from "@/lib/config/memory";
 export type { ApplyWarning } from "@/lib/config/warnings";
