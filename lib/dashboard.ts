@@ -117,3 +117,20 @@ export function startDashboard(): Promise<Dashboard> {
 export function currentDashboard(): Dashboard | undefined {
   return holder.dashboard;
 }
+
+/**
+ * Stops everything the dashboard runs in this process — the inventory's watches, the metrics
+ * source (aborting scrapes or queries in flight), the log hub's pod log streams and the Config
+ * page's timers — and forgets it, so the next request starts afresh. For shutdown (SIGTERM) and tests.
+ */
+export async function stopDashboard(): Promise<void> {
+  const starting = holder.starting;
+  holder.starting = undefined;
+  const d = holder.dashboard ?? (await starting?.catch(() => undefined));
+  holder.dashboard = undefined;
+  if (!d) return;
+  d.config.stop();
+  d.logs.stop();
+  await Promise.all([d.metrics.stop(), d.inventory.stop()]);
+  log.info("dashboard stopped", { context: d.context });
+}

@@ -138,12 +138,3 @@ function pendingReason(
   }
   return "waiting for the kubelet to refresh the mounted ConfigMap and CoreDNS's reload to pick it up (usually within 2 minutes)";
 }
-
-/** Every node's verdict, in the order given. */
-export function corefileLivenessByNode(
-  writtenAt: Date,
-  nodes: readonly NodeConfigEvidence[],
-  nowTime?: Date,
-): NodeLiveness[] {
-  return nodes.map((n) => corefileLiveness(writtenAt, n, nowTime));
-}

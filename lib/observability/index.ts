@@ -9,7 +9,7 @@ import { withRequestMetrics } from "./request-metrics";
 import { countSseStream } from "./sse-counter";
 
 export { log, type Logger } from "./log";
-export { dashboardMetrics, renderMetrics, type GaugeSources } from "./metrics";
+export { dashboardMetrics, metricsContentType, renderMetrics, type GaugeSources } from "./metrics";
 export { scrapeObserver } from "./scrape-observer";
 
 /** A route handler timed into nodelocaldns_dashboard_http_request_duration_seconds{route=...}. */

@@ -63,7 +63,7 @@ describe("structured logs", () => {
     ]);
   });
 
-  it("an API server problem is logged once per run of failing rounds, and on recovery; rounds are counted", () => {
+  it("an API server problem is logged once per run of failing rounds, and on recovery; rounds are counted", async () => {
     const { parsed, obs, metrics } = setup();
     obs.round({ durationMs: 100, nodes: 3, pods: 3, apiProblem: null });
     obs.round({ durationMs: 100, nodes: 3, pods: 3, apiProblem: "cannot list/watch nodes: refused" });
@@ -73,14 +73,14 @@ describe("structured logs", () => {
       ["error", "API server problem"],
       ["info", "API server recovered"],
     ]);
-    expect(renderMetrics(metrics)).toContain("nodelocaldns_dashboard_scrape_rounds_total 4\n");
+    expect(await renderMetrics(metrics)).toContain("nodelocaldns_dashboard_scrape_rounds_total 4\n");
   });
 
-  it("attempts are counted by transport, result and error kind", () => {
+  it("attempts are counted by transport, result and error kind", async () => {
     const { obs, metrics } = setup();
     obs.attempt("n1", "direct", new FetchTextError("t", "timeout"));
     obs.attempt("n1", "proxy", null);
-    const text = renderMetrics(metrics);
+    const text = await renderMetrics(metrics);
     expect(text).toContain('nodelocaldns_dashboard_scrapes_total{transport="direct",result="failure"} 1');
     expect(text).toContain('nodelocaldns_dashboard_scrapes_total{transport="proxy",result="success"} 1');
     expect(text).toContain('nodelocaldns_dashboard_scrape_errors_total{kind="timeout"} 1');
