@@ -4,7 +4,8 @@ import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
-import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
+import { StreamSlots } from "@/lib/logs/stream-slots";
+import { apiServerUrl, processKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import type { MetricsStore } from "@/lib/metrics/store";
 import { dashboardMetrics, log, scrapeObserver } from "@/lib/observability";
@@ -20,6 +21,8 @@ export interface Dashboard {
   /** Where every page's numbers come from (the scrape collector, or a metrics engine). */
   metrics: MetricsStore;
   logs: LogHub;
+  /** Log streams open now, in all and per person (the cap answers 429). */
+  logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
   startedAt: string;
@@ -36,7 +39,7 @@ export function startDashboard(): Promise<Dashboard> {
     const s = settings();
     let kc;
     try {
-      kc = loadKubeConfig(s.DASHBOARD_CONTEXT);
+      kc = processKubeConfig(s.DASHBOARD_CONTEXT);
     } catch (err) {
       holder.failure = err instanceof DashboardError ? err : new DashboardError(500, describeError(err));
       log.error("cannot configure cluster access", { error: holder.failure.message });
@@ -75,6 +78,7 @@ export function startDashboard(): Promise<Dashboard> {
         container: s.DASHBOARD_CONTAINER,
         tailLines: 20,
       }),
+      logStreams: new StreamSlots(s.DASHBOARD_LOG_STREAMS_MAX, s.DASHBOARD_LOG_STREAMS_PER_USER),
       config: new ConfigService(
         configDeps(
           kc,

@@ -41,4 +41,3 @@ export function apiServerHost(base: number): string {
   return `127.${base + 3}.0.1`;
 }
 
-export const MAX_NODES = NODES_PER_OCTET * 256;

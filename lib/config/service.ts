@@ -94,14 +94,17 @@ export class ConfigService {
     return result;
   }
 
-  rollout(): Promise<RolloutProgress> {
-    return rolloutProgress(this.deps, this.baseline, {
+  /** Read as `actor` when given (the DaemonSet is read with their permissions). */
+  rollout(actor?: Actor): Promise<RolloutProgress> {
+    return rolloutProgress(actingAs(this.deps, actor), this.baseline, {
       readyDeadlineSeconds: this.opts.readyDeadlineSeconds,
     });
   }
 
-  async history(): Promise<ConfigHistory> {
-    const events = await listConfigMapEvents(this.deps.core, cmRef(this.deps));
+  /** Read as `actor` when given (the Events are read with their permissions). */
+  async history(actor?: Actor): Promise<ConfigHistory> {
+    const deps = actingAs(this.deps, actor);
+    const events = await listConfigMapEvents(deps.core, cmRef(deps));
     const { records, unreadable } = historyFromEvents(events);
     return {
       changes: records,

@@ -17,7 +17,7 @@ import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } fro
 import { canonical } from "./canonical";
 
 export { StoreError } from "./errors";
-export { RESOURCES, ALL_RESOURCES, findResource } from "./resources";
+export { RESOURCES, ALL_RESOURCES } from "./resources";
 export type { KubeObject, ObjectMeta, ResourceType, WatchEvent, OwnerReference } from "./types";
 
 /** Selectors in the API's query-string syntax. */

@@ -119,7 +119,7 @@ async function followLogs(inv: ClusterInventory): Promise<{ linesFrom: Set<strin
   const failures: LogNotice[] = [];
   const unsubscribe = hub.subscribe({
     nodes: null,
-    onLine: (l) => linesFrom.add(l.pod),
+    onLine: (l) => linesFrom.add(l.event.pod),
     onNotice: (n) => {
       if (n.kind === "failed" || n.kind === "reconnecting") failures.push(n);
     },

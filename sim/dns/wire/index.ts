@@ -6,8 +6,6 @@ export {
   decodeMessage,
   clientBufferSize,
   buildQuery,
-  MAX_MESSAGE_SIZE,
-  MIN_UDP_SIZE,
 } from "./message";
 export { frameTcp, TcpFrameReader } from "./tcp";
 export { formatIpv6 } from "./rdata";
