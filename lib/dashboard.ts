@@ -106,6 +106,8 @@ export function startDashboard(): Promise<Dashboard> {
     });
     // Don't block on the API server: the inventory retries and reports its problem on the page.
     void inventory.start().then(() => collector.start());
+    // Outside edits into the history, and a timed log-off set by any replica (or a previous process).
+    void dashboard.config.start();
     return dashboard;
   })();
   return holder.starting;
