@@ -154,7 +154,7 @@ export class ConfigService {
       ...(plan ? { annotations: { [LOG_OFF_ANNOTATION]: encodeLogOffPlan(plan) } } : {}),
     });
     if (plan) this.logOff.sync(plan);
-    return result;
+    return { ...result, logOffAt: this.logOff.pending()?.at ?? null };
   }
 
   /** `POST /api/rollout/restart`: the restart offered again after "restart later". */
