@@ -287,6 +287,53 @@ describe.skipIf(!fs.existsSync(KUBECTL))("edits made outside the dashboard", () 
     await Promise.all([a.stop(), b.stop()]);
   });
 
+  it("kubectl edit and kubectl apply are recorded under their own field managers", async () => {
+    const s = newService();
+    await s.start();
+    const original = storedCorefile();
+    // kubectl edit runs $EDITOR on a temporary file, then patches what changed.
+    const editor = path.join(cluster.kubeconfigPath, "..", "editor.sh");
+    fs.writeFileSync(
+      editor,
+      '#!/bin/sh\nsed -i "s/prometheus :9253/prometheus :9253\\n    # via kubectl edit/" "$1"\n',
+      {
+        mode: 0o755,
+      },
+    );
+    await run(
+      KUBECTL,
+      ["--kubeconfig", cluster.kubeconfigPath, "-n", NS, "edit", "configmap", "node-local-dns"],
+      {
+        timeout: 30_000,
+        env: { ...process.env, HOME: "/tmp/sim-kubectl-home", KUBE_EDITOR: editor },
+      },
+    );
+    const edited = await waitFor("the kubectl edit in the history", async () =>
+      (await s.history()).changes.find((c) => c.diff.includes("# via kubectl edit")),
+    );
+    expect(edited.fieldManager).toBe("kubectl-edit");
+
+    const file = path.join(cluster.kubeconfigPath, "..", "apply.yaml");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "node-local-dns", namespace: NS },
+        data: { Corefile: original.replace(/prometheus :9253/, "prometheus :9253\n    # via kubectl apply") },
+      }),
+    );
+    await kubectl(["apply", "-f", file]);
+    const applied = await waitFor("the kubectl apply in the history", async () =>
+      (await s.history()).changes.find((c) => c.diff.includes("# via kubectl apply")),
+    );
+    expect(applied.fieldManager).toBe("kubectl-client-side-apply");
+    expect(applied.corefileBefore).toContain("# via kubectl edit");
+    await s.rollback({ id: edited.id });
+    expect(storedCorefile()).toBe(original);
+    await s.stop();
+  });
+
   it("an edit made while no dashboard ran is recorded when one starts", async () => {
     const before = storedCorefile();
     const cm = stored();
