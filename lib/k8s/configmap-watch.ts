@@ -33,7 +33,12 @@ export class ConfigMapWatch {
     kc: KubeConfig,
     private readonly ref: { namespace: string; name: string },
     private readonly handlers: ConfigMapWatchHandlers,
-    private readonly opts: { retryBaseMs?: number; retryMaxMs?: number } = {},
+    private readonly opts: {
+      retryBaseMs?: number;
+      retryMaxMs?: number;
+      /** Ask the server to end each watch after this long (it resumes from the last version seen). */
+      watchTimeoutSeconds?: number;
+    } = {},
   ) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.watch = new Watch(kc);
@@ -80,7 +85,12 @@ export class ConfigMapWatch {
     try {
       this.request = await this.watch.watch(
         `/api/v1/namespaces/${encodeURIComponent(this.ref.namespace)}/configmaps`,
-        { fieldSelector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+        {
+          fieldSelector,
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: this.opts.watchTimeoutSeconds,
+        },
         (phase, obj: V1ConfigMap & { code?: number }) => this.onEvent(phase, obj),
         (err: unknown) => this.onDone(err),
       );

@@ -49,7 +49,7 @@ const stops: (() => Promise<void> | void)[] = [];
 beforeAll(async () => {
   cluster = await startSimCluster({
     nodes: 2,
-    addressBase: 70,
+    addressBase: 74,
     apiPort: 0,
     dnsPort: 0,
     qps: 0,
