@@ -123,9 +123,15 @@ export class ConfigService {
     return snapshot;
   }
 
-  /** Validates the body (422 listing every problem), then previews it. */
-  preview(body: unknown, actor?: Actor): Promise<ConfigPreview> {
-    return previewChange(actingAs(this.deps, actor), parsePreviewBody(body));
+  /** Validates the body (422 listing every problem), then previews it; a 409 names who wrote since. */
+  async preview(body: unknown, actor?: Actor): Promise<ConfigPreview> {
+    const req = parsePreviewBody(body);
+    try {
+      return await previewChange(actingAs(this.deps, actor), req);
+    } catch (err) {
+      if (err instanceof CorefileConflictError) await this.nameWriters(err, req.resourceVersion);
+      throw err;
+    }
   }
 
   /** `PUT /api/config`: validate, write, record, optionally restart; a timed log goes on the ConfigMap. */

@@ -203,6 +203,15 @@ describe("the history is kept in the cluster", () => {
         (err: unknown) => err,
       );
     expect(stale).toBeInstanceOf(CorefileConflictError);
+    const stalePreview = await b
+      .preview({ resourceVersion: base, edits: [{ op: "setCacheTtl", block: ".:53", ttl: 43 }] })
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect((stalePreview as CorefileConflictError).changedBy).toEqual(
+      (stale as CorefileConflictError).changedBy,
+    );
     expect((stale as CorefileConflictError).changedBy).toEqual(
       [
         retried.change,
