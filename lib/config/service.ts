@@ -100,8 +100,9 @@ export class ConfigService {
     this.watch = new ConfigMapWatch(this.deps.kc, cmRef(this.deps), {
       onObject: (cm) => this.observe(cm),
       onProblem: (message) => {
+        // Once per distinct problem: a watch that keeps failing retries with back-off, quietly.
+        if (message !== this.watchProblem) log.warn("config watch problem", { error: message });
         this.watchProblem = message;
-        log.warn("config watch problem", { error: message });
       },
     });
     await this.watch.start();
@@ -273,15 +274,17 @@ export class ConfigService {
         : { resourceVersion: cm.resourceVersion, corefile: cm.corefile };
     }
     const change = outsideChange(this.seen, cm, DASHBOARD_FIELD_MANAGER, this.deps.now());
+    // The watch delivered: whatever went wrong before is over, unless recording fails now.
+    let problem: string | null = null;
     if (change) {
       try {
         await this.store.append(change, (records) => alreadyRecorded(records, change));
-        this.watchProblem = null;
       } catch (err) {
-        this.watchProblem = `an outside change could not be recorded: ${describeError(err)}`;
-        log.warn("outside change not recorded", { error: this.watchProblem });
+        problem = `an outside change could not be recorded: ${describeError(err)}`;
+        log.warn("outside change not recorded", { error: problem });
       }
     }
+    this.watchProblem = problem;
     this.seen = { resourceVersion: cm.resourceVersion, corefile: cm.corefile };
     this.logOff.sync(logOffPlanOf(cm.annotations).plan);
   }
