@@ -1,4 +1,5 @@
 import type { V1ContainerStatus, V1DaemonSet, V1Node, V1Pod } from "@kubernetes/client-node";
+import { parseMemoryBytes } from "@/lib/config/quantity";
 import type { CachePod, ClusterNode, DaemonSetSummary } from "./types";
 
 export function reshapeNode(node: V1Node): ClusterNode {
@@ -63,7 +64,17 @@ export function reshapeDaemonSet(ds: V1DaemonSet, container: string): DaemonSetS
     image: spec?.image ?? null,
     maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? "1"),
     updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
+    memoryLimitBytes: memoryBytesOrNull(spec?.resources?.limits?.["memory"]),
   };
+}
+
+function memoryBytesOrNull(quantity: string | undefined): number | null {
+  if (!quantity) return null;
+  try {
+    return parseMemoryBytes(quantity);
+  } catch {
+    return null;
+  }
 }
 
 /**
