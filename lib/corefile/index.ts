@@ -13,6 +13,17 @@ export {
 } from "./describe";
 export { parseServerKey, type ServerKey } from "./keys";
 export { tokenize } from "./lexer";
-export { directiveTable, DEFAULT_COREDNS_VERSION, type KnownCorednsVersion } from "./directives";
-export { validateCorefile, checkCorefile, type CorefileProblem, type ValidateOptions } from "./validate";
+export {
+  directiveTable,
+  DEFAULT_COREDNS_VERSION,
+  KNOWN_COREDNS_VERSIONS,
+  type KnownCorednsVersion,
+} from "./directives";
+export {
+  validateCorefile,
+  checkCorefile,
+  corednsRefuses,
+  type CorefileProblem,
+  type ValidateOptions,
+} from "./validate";
 export { setLog, setCacheTtl, setCacheTier, CorefileEditError, type CacheTierChange } from "./edit";

@@ -1,0 +1,49 @@
+/** What the plugin checks share: how they fail, and what they tell the operator besides CoreDNS's text. */
+import { CorefileError } from "./errors";
+
+/** A plugin's own error (CoreDNS prints it after `plugin/<name>: `), with an optional note of ours. */
+export class SetupFail extends Error {
+  constructor(
+    message: string,
+    /** Why, when CoreDNS's text alone would puzzle: e.g. the option exists in a newer CoreDNS. */
+    readonly note?: string,
+  ) {
+    super(message);
+    this.name = "SetupFail";
+  }
+}
+
+export function fail(message: string, note?: string): never {
+  throw new SetupFail(message, note);
+}
+
+/** Attaches our note to a caddy-style error without changing CoreDNS's text. */
+export function withNote(e: CorefileError, note: string | undefined): CorefileError {
+  if (note) (e as CorefileError & { note?: string }).note = note;
+  return e;
+}
+
+/** The note on an error thrown by a check, if any. */
+export function noteOf(e: unknown): string | undefined {
+  const note = (e as { note?: unknown }).note;
+  return typeof note === "string" ? note : undefined;
+}
+
+/** "serve_stale_policy arrived in CoreDNS 1.14.7; this node runs CoreDNS 1.13.1". */
+export function newerThan(what: string, addedIn: string, version: string): string {
+  return `${what} arrived in CoreDNS ${addedIn}; this node runs CoreDNS ${version}`;
+}
+
+/** Something a check could not verify from the dashboard (a file or interface on the node): advice. */
+export interface SetupNote {
+  line: number;
+  message: string;
+}
+
+/**
+ * node-cache's own placeholders (`__PILLAR__LOCAL__DNS__`, ...): it substitutes them before CoreDNS
+ * reads the file, so in the ConfigMap they stand for values we cannot check and must not refuse.
+ */
+export function isPillarPlaceholder(s: string): boolean {
+  return /__PILLAR__[A-Z_]+__/.test(s);
+}
