@@ -63,7 +63,8 @@ function hostPortOrFile(to: string[], version: string, line: number, notes: Setu
     const split = goSplitHostPort(host);
     const addr = "error" in split ? host : split.host;
     if (goParseIP(stripZone(addr))) {
-      servers.push(h);
+      // A bare IP gets its transport's default port (net.JoinHostPort), which later messages show.
+      servers.push("error" in split ? withDefaultPort(trans, host) : h);
       continue;
     }
     if (host.includes("/")) {
@@ -81,6 +82,19 @@ function hostPortOrFile(to: string[], version: string, line: number, notes: Setu
     fail(`not an IP address or file: ${JSON.stringify(host)}`);
   }
   return servers;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = {
+  dns: "53",
+  tls: "853",
+  quic: "853",
+  grpc: "443",
+  https: "443",
+};
+
+function withDefaultPort(trans: string, host: string): string {
+  const joined = `${host.includes(":") ? `[${host}]` : host}:${DEFAULT_PORTS[trans] ?? "53"}`;
+  return trans === "dns" ? joined : `${trans}://${joined}`;
 }
 
 function stripZone(host: string): string {

@@ -10,6 +10,7 @@ export {
   CACHE_DEFAULTS,
   DEFAULT_HEALTH_ADDRESS,
   DEFAULT_PROMETHEUS_ADDRESS,
+  tiersWithOwnTtl,
 } from "./describe";
 export { parseServerKey, type ServerKey } from "./keys";
 export { tokenize } from "./lexer";
