@@ -37,5 +37,6 @@ export function nodeDetailView(d: Dashboard, nodeName: string, sinceMs = 0): Nod
         }
       : null,
     configHash: m?.scrape?.configHash ?? null,
+    setupErrors: m?.scrape?.setupErrors ?? null,
   };
 }
