@@ -2,6 +2,7 @@ import "server-only";
 import { structuredDiff, formatUnifiedDiff, type DiffHunk } from "@/lib/config/diff";
 import type { PreviewBody } from "@/lib/config/intents";
 import {
+  corednsRefuses,
   describeCorefile,
   parseCorefile,
   type CorefileProblem,
@@ -73,9 +74,15 @@ export async function previewChange(d: ConfigDeps, body: PreviewBody): Promise<C
   const blocked = blocksApply(proposed.problems);
   let dryRun: DryRunResult;
   if (!changed) dryRun = { outcome: "skipped", message: "nothing to write: the Corefile would not change" };
-  else if (blocked)
-    dryRun = { outcome: "skipped", message: "not sent: CoreDNS would refuse this Corefile (see problems)" };
-  else {
+  else if (blocked) {
+    const corednsToo = proposed.problems.some(corednsRefuses);
+    dryRun = {
+      outcome: "skipped",
+      message: corednsToo
+        ? "not sent: CoreDNS would refuse this Corefile (see problems)"
+        : "not sent: the dashboard refuses this Corefile, stricter than CoreDNS (see problems)",
+    };
+  } else {
     try {
       await replaceCorefile(d.core, cmRef(d), {
         corefile: proposed.text,

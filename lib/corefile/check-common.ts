@@ -41,9 +41,10 @@ export interface SetupNote {
 }
 
 /**
- * node-cache's own placeholders (`__PILLAR__LOCAL__DNS__`, ...): it substitutes them before CoreDNS
+ * node-cache's own placeholders (`__PILLAR__LOCAL__DNS__`, ..., and node-local-dns's newer
+ * `__PROMETHEUS__ENDPOINT__`, its -prometheus-listen-address): it substitutes them before CoreDNS
  * reads the file, so in the ConfigMap they stand for values we cannot check and must not refuse.
  */
 export function isPillarPlaceholder(s: string): boolean {
-  return /__PILLAR__[A-Z_]+__/.test(s);
+  return /__PILLAR__[A-Z_]+__|__PROMETHEUS__ENDPOINT__/.test(s);
 }

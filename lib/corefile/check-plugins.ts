@@ -121,7 +121,7 @@ const checks: Record<string, Check> = {
       i++;
       const args = d.remainingArgs();
       if (args.length > 1) throw d.argErr();
-      if (args.length === 1) {
+      if (args.length === 1 && !isPillarPlaceholder(args[0] as string)) {
         const e = splitHostPortError(args[0] as string);
         if (e) fail(e);
       }
