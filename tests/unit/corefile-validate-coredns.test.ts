@@ -184,6 +184,13 @@ describe("forward TO (plugin/pkg/parse HostPortOrFile: net.ParseIP, else tryFile
     expect(problems[0]?.message).toMatch(/^forward \/etc\/custom-resolv\.conf: a file on the node/);
   });
 
+  it("node-local-dns's __PROMETHEUS__ENDPOINT__ (its -prometheus-listen-address) is not refused by prometheus' net.SplitHostPort", () => {
+    expect(refusals(block("prometheus __PROMETHEUS__ENDPOINT__"), "1.13.1")).toEqual([]);
+    expect(refusals(block("prometheus 9253"), "1.13.1")).toEqual([
+      [3, "plugin/prometheus: address 9253: missing port in address"],
+    ]);
+  });
+
   it("node-cache's placeholders (__PILLAR__CLUSTER__DNS__, __PILLAR__UPSTREAM__SERVERS__) are not refused: node-cache fills them in first", () => {
     expect(refusals(block("forward . __PILLAR__CLUSTER__DNS__"), "1.13.1")).toEqual([]);
   });
@@ -206,6 +213,16 @@ describe("forward properties (plugin/forward/setup.go parseBlock)", () => {
         [4, "plugin/forward: Corefile:4 - Error during parsing: unknown policy 'bogus'"],
       ]);
       expect(refusals(fwd("policy sequential"), v)).toEqual([]);
+    },
+  );
+
+  it.each(VERSIONS)(
+    "refuses the one-line `forward . 127.0.0.3 { policy bogus }` on %s (NextBlock opens on the same line)",
+    (v) => {
+      expect(refusals(block("forward . 127.0.0.3 { policy bogus }"), v)).toEqual([
+        [3, "plugin/forward: Corefile:3 - Error during parsing: unknown policy 'bogus'"],
+      ]);
+      expect(refusals(block("forward . 127.0.0.3 { policy random }"), v)).toEqual([]);
     },
   );
 
