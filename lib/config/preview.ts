@@ -11,7 +11,7 @@ import {
 import { describeError } from "@/lib/errors";
 import { readCorefileConfigMap, replaceCorefile, CorefileConflictError } from "@/lib/k8s/configmap";
 import type { MemoryEstimate } from "@/lib/config/memory";
-import { readDaemonSet } from "@/lib/k8s/daemonset";
+import { containerEnv, readDaemonSet } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { memoryFor } from "./memory-limit";
 import { staleChangeError } from "./conflict";
@@ -68,7 +68,10 @@ export async function previewChange(d: ConfigDeps, body: PreviewBody): Promise<C
     throw staleChangeError(current, body);
   }
   const versions = runningCorednsVersions(d);
-  const proposed = proposeForCluster(current.corefile, body, versions);
+  // `{$VAR}` as the node-cache container will see it: the DaemonSet's env.
+  const proposed = proposeForCluster(current.corefile, body, versions, {
+    env: containerEnv(ds, d.targets.container),
+  });
   const diff = structuredDiff(current.corefile, proposed.text);
   const changed = proposed.text !== current.corefile;
   const blocked = blocksApply(proposed.problems);

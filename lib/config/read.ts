@@ -3,7 +3,7 @@ import type { MemoryEstimate } from "@/lib/config/memory";
 import { applyWarnings, type ApplyWarning } from "@/lib/config/warnings";
 import type { CorefileProblem, CorefileServerBlock } from "@/lib/corefile";
 import { readCorefileConfigMap } from "@/lib/k8s/configmap";
-import { readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
+import { containerEnv, readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { memoryFor } from "./memory-limit";
 import { editAccess, type EditAccess } from "./permissions";
@@ -51,7 +51,9 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     corefile: cm.corefile,
     blocks: describeOrNull(cm.corefile),
     // Every version the nodes run: mid-upgrade, a file one accepts can crash-loop another.
-    problems: proposeForCluster(cm.corefile, { corefile: cm.corefile }, versions).problems,
+    problems: proposeForCluster(cm.corefile, { corefile: cm.corefile }, versions, {
+      env: containerEnv(ds, d.targets.container),
+    }).problems,
     memory: memoryFor(cm.corefile, ds, d.targets.container),
     memoryLimit: containerMemoryLimit(ds, d.targets.container),
     labels: cm.labels,

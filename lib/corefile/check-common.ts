@@ -1,4 +1,5 @@
 /** What the plugin checks share: how they fail, and what they tell the operator besides CoreDNS's text. */
+import { UNKNOWN_ENV_VALUE } from "./env";
 import { CorefileError } from "./errors";
 
 /** A plugin's own error (CoreDNS prints it after `plugin/<name>: `), with an optional note of ours. */
@@ -43,8 +44,9 @@ export interface SetupNote {
 /**
  * node-cache's own placeholders (`__PILLAR__LOCAL__DNS__`, ..., and node-local-dns's newer
  * `__PROMETHEUS__ENDPOINT__`, its -prometheus-listen-address): it substitutes them before CoreDNS
- * reads the file, so in the ConfigMap they stand for values we cannot check and must not refuse.
+ * reads the file, so in the ConfigMap they stand for values we cannot check and must not refuse. The
+ * same goes for a `{$VAR}` the pod spec sets with valueFrom (UNKNOWN_ENV_VALUE).
  */
 export function isPillarPlaceholder(s: string): boolean {
-  return /__PILLAR__[A-Z_]+__|__PROMETHEUS__ENDPOINT__/.test(s);
+  return /__PILLAR__[A-Z_]+__|__PROMETHEUS__ENDPOINT__/.test(s) || s.includes(UNKNOWN_ENV_VALUE);
 }

@@ -10,7 +10,7 @@ import { checkPlugin } from "./check-plugins";
 import { tiersWithOwnTtl } from "./describe";
 import { DEFAULT_COREDNS_VERSION, DIRECTIVE_ADDED_IN, directiveTable, versionAtLeast } from "./directives";
 import { Dispenser } from "./dispenser";
-import { replaceEnvVars } from "./env";
+import { replaceEnvVars, type ContainerEnv } from "./env";
 import { CorefileError, parsingError } from "./errors";
 import { goAtoi } from "./go-values";
 import { parseServerKey } from "./keys";
@@ -49,9 +49,11 @@ export interface ValidateOptions {
   filename?: string;
   /**
    * The node-cache container's environment, for `{$NAME}` (caddy substitutes it while parsing; an
-   * unset variable becomes ""). Default: none set, as in node-local-dns's manifest.
+   * unset variable becomes ""): the pod spec's `env`, null for a `valueFrom` one (set, value unknown:
+   * not refused), or "unknown" when `envFrom` could set any name. Default: none set, as in
+   * node-local-dns's manifest.
    */
-  env?: Readonly<Record<string, string>>;
+  env?: ContainerEnv;
 }
 
 /** Every problem CoreDNS would have with the document, in CoreDNS's order; ours (stricter, advice) after. */

@@ -338,6 +338,11 @@ describe('{$ENV} (caddy replaceEnvVars: os.Getenv, so an unset variable becomes 
     expect(checkCorefile(block("forward . {%UP%}"), { env: { UP: "10.0.0.1" } })).toEqual([]);
   });
 
+  it("a variable the pod spec sets with valueFrom (value unknown) or any name under envFrom is not refused", () => {
+    expect(checkCorefile(text, { env: { NOPE_UNSET: null } })).toEqual([]);
+    expect(checkCorefile(text, { env: "unknown" })).toEqual([]);
+  });
+
   it("expands variables in server block keys too (addresses: replaceEnvVars(p.Val()))", () => {
     expect(checkCorefile("{$ZONE}:53 {\n    errors\n}\n", { env: { ZONE: "cluster.local" } })).toEqual([]);
   });
