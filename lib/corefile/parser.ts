@@ -213,6 +213,17 @@ class Parser {
     if (pattern === "") throw this.errf("Import requires a non-empty filepath");
     if (this.nextArg()) throw this.errf("Import takes only one argument (glob pattern or file)");
     const body = this.defined.get(pattern);
+    if (!body) {
+      // Relative to the Corefile's directory: node-cache runs CoreDNS with -conf /etc/Corefile.
+      const dir = this.filename.includes("/")
+        ? this.filename.slice(0, this.filename.lastIndexOf("/"))
+        : "/etc";
+      const glob = pattern.startsWith("/") ? pattern : `${dir}/${pattern}`;
+      const count = (c: string) => glob.split(c).length - 1;
+      if (count("*") > 1 || count("?") > 1 || (glob.includes("[") && glob.includes("]"))) {
+        throw this.errf(`Glob pattern may only contain one wildcard (*), but has others: ${glob}`);
+      }
+    }
     let imported: CorefileToken[] = [];
     if (body) {
       if (++this.expansions > MAX_SNIPPET_EXPANSIONS) {

@@ -105,6 +105,15 @@ describe("import and snippets (coredns/caddy parse.go doImport, isSnippet, snipp
     ]);
   });
 
+  it('refuses a glob with more than one wildcard (doImport: strings.Count(globPattern, "*") > 1, caddy issue #2096)', () => {
+    expect(refusals(block("import custom/*/*.conf"), "1.13.1")).toEqual([
+      [
+        3,
+        "Corefile:3 - Error during parsing: Glob pattern may only contain one wildcard (*), but has others: /etc/custom/*/*.conf",
+      ],
+    ]);
+  });
+
   it("the editor refuses to edit a directive that comes from a snippet (its lines are shared by every importer)", () => {
     const doc = parseCorefile(withSnippet.replace("    errors\n    cache 30", "    log\n    cache 30"));
     expect(() => setCacheTier(doc, 0, "success", { capacity: 5000 })).toThrow(CorefileEditError);
