@@ -91,7 +91,7 @@ export function checkCache(d: Dispenser, version: string): SetupFailure | null {
           if (d.remainingArgs().length !== 0) throw d.argErr();
         } else {
           const added = CACHE_ADDED_IN[sub];
-          throw withNote(d.argErr(), added ? newerThan(`cache's ${sub}`, added, version) : undefined);
+          throw withNote(d.argErr(), added ? newerThan(`cache's ${sub}`, added) : undefined);
         }
       }
       if (policy && !serveStale) fail("serve_stale_policy requires serve_stale");
@@ -126,10 +126,7 @@ function serveStaleArgs(a: string[], version: string, d: Dispenser): void {
       "serve_stale's stale TTL",
     ];
     const added = ["", "1.9.2", "1.14.4", "1.14.7", "1.14.7"][max];
-    throw withNote(
-      d.argErr(),
-      added ? newerThan(what[max] ?? "serve_stale's RECHECK", added, version) : undefined,
-    );
+    throw withNote(d.argErr(), added ? newerThan(what[max] ?? "serve_stale's RECHECK", added) : undefined);
   }
   if (a.length > 0 && must(goParseDuration(a[0] as string)) < 0)
     fail("invalid negative duration for serve_stale");

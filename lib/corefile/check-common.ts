@@ -30,9 +30,13 @@ export function noteOf(e: unknown): string | undefined {
   return typeof note === "string" ? note : undefined;
 }
 
-/** "serve_stale_policy arrived in CoreDNS 1.14.7; this node runs CoreDNS 1.13.1". */
-export function newerThan(what: string, addedIn: string, version: string): string {
-  return `${what} arrived in CoreDNS ${addedIn}; this node runs CoreDNS ${version}`;
+/**
+ * "cache's serve_stale_policy arrived in CoreDNS 1.14.7: older versions refuse it". Only called when
+ * the node's CoreDNS is older; the text leaves its version out so a mid-upgrade cluster's problems merge
+ * (proposeForCluster names the versions a problem concerns when it is not all of them).
+ */
+export function newerThan(what: string, addedIn: string): string {
+  return `${what} arrived in CoreDNS ${addedIn}: older versions refuse it`;
 }
 
 /** Something a check could not verify from the dashboard (a file or interface on the node): advice. */

@@ -142,7 +142,7 @@ function forwardProperty(d: Dispenser, version: string): void {
   };
   const added = FORWARD_ADDED_IN[prop];
   if (added && !versionAtLeast(version, added)) {
-    throw withNote(d.err(`unknown property '${prop}'`), newerThan(`forward's ${prop}`, added, version));
+    throw withNote(d.err(`unknown property '${prop}'`), newerThan(`forward's ${prop}`, added));
   }
   switch (prop) {
     case "except":
@@ -163,7 +163,7 @@ function forwardProperty(d: Dispenser, version: string): void {
           if (name === "" || name.includes("..")) fail(`health_check: invalid domain name ${name}`);
           continue;
         }
-        const note = opt === "domain" ? newerThan("health_check's domain", "1.9.2", version) : undefined;
+        const note = opt === "domain" ? newerThan("health_check's domain", "1.9.2") : undefined;
         fail(`health_check: unknown option ${opt}`, note);
       }
       return;

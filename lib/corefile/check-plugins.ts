@@ -60,7 +60,7 @@ const checks: Record<string, Check> = {
         const sub = d.val();
         if (!versionAtLeast(version, "1.9.3")) {
           if (sub !== "consolidate") {
-            const note = sub === "stacktrace" ? newerThan("errors stacktrace", "1.9.3", version) : undefined;
+            const note = sub === "stacktrace" ? newerThan("errors stacktrace", "1.9.3") : undefined;
             throw withNote(d.syntaxErr("consolidate"), note);
           }
         } else if (sub === "stacktrace") {
@@ -72,7 +72,7 @@ const checks: Record<string, Check> = {
         // The optional LEVEL (third argument) arrived with 1.8.5.
         const max = versionAtLeast(version, "1.8.5") ? 3 : 2;
         if (a.length < 2 || a.length > max) {
-          const note = a.length === 3 ? newerThan("consolidate's LEVEL", "1.8.5", version) : undefined;
+          const note = a.length === 3 ? newerThan("consolidate's LEVEL", "1.8.5") : undefined;
           throw withNote(d.argErr(), note);
         }
         const r = goParseDuration(a[0] as string);

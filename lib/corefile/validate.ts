@@ -5,7 +5,7 @@
  * "parse" or "setup" is what a real start or reload would fail with.
  */
 import { checkCache } from "./check-cache";
-import type { SetupNote } from "./check-common";
+import { newerThan, type SetupNote } from "./check-common";
 import { checkPlugin } from "./check-plugins";
 import { tiersWithOwnTtl } from "./describe";
 import { DEFAULT_COREDNS_VERSION, DIRECTIVE_ADDED_IN, directiveTable, versionAtLeast } from "./directives";
@@ -32,7 +32,7 @@ export interface CorefileProblem {
    * "advice": CoreDNS starts, but not as the operator likely meant, or we could not check something.
    */
   kind?: "parse" | "setup" | "stricter" | "advice";
-  /** Ours, beside CoreDNS's text: e.g. "serve_stale_policy arrived in CoreDNS 1.14.7; this node runs 1.13.1". */
+  /** Ours, beside CoreDNS's text: e.g. "cache's serve_stale_policy arrived in CoreDNS 1.14.7: older versions refuse it". */
   note?: string;
 }
 
@@ -80,10 +80,7 @@ export function validateCorefile(doc: CorefileDocument, opts: ValidateOptions = 
       if (!known.has(dir.name)) {
         const e = parsingError(filename, dir.line, `Unknown directive '${dir.name}'`);
         const added = DIRECTIVE_ADDED_IN[dir.name];
-        const note =
-          added && !versionAtLeast(version, added)
-            ? `${dir.name} arrived in CoreDNS ${added}; this node runs CoreDNS ${version}`
-            : undefined;
+        const note = added && !versionAtLeast(version, added) ? newerThan(dir.name, added) : undefined;
         problems.push({
           line: dir.line,
           message: e.message,
@@ -94,7 +91,7 @@ export function validateCorefile(doc: CorefileDocument, opts: ValidateOptions = 
       }
     }
     // caddy reads a '}' left over after the last block as the key of one more block (see strayBrace).
-    if (b.keys.includes("}")) ours.push(strayBrace(b, version));
+    if (b.keys.includes("}")) ours.push(strayBrace(b));
   }
 
   // InspectServerBlocks: every key must be a zone CoreDNS can normalise, before any plugin runs.
@@ -172,12 +169,12 @@ export function validateCorefile(doc: CorefileDocument, opts: ValidateOptions = 
  * answers nothing useful. The dashboard refuses it: the brace is almost always a slip (a block closed
  * twice), and that listener can take port 53 on the node from another resolver.
  */
-function strayBrace(b: CorefileServerBlockNode, version: string): CorefileProblem {
+function strayBrace(b: CorefileServerBlockNode): CorefileProblem {
   const line = b.keyTokens[0]?.line ?? b.line;
   return {
     line,
     message:
-      `Unexpected '}' on line ${line} with no matching '{'. Stricter than CoreDNS: CoreDNS ${version} would ` +
+      `Unexpected '}' on line ${line} with no matching '{'. Stricter than CoreDNS: CoreDNS would ` +
       "start and serve an extra server block '}.:53' with no plugins on port 53 of every interface; the " +
       "dashboard refuses it because such a brace is almost always a slip. Remove it.",
     block: b.keys.join(" "),

@@ -143,7 +143,7 @@ describe("a stray '}' on the last line (caddy parseAll: it becomes the key of on
     expect(problems.filter(corednsRefuses)).toEqual([]);
     expect(blocksApply(problems)).toBe(true);
     expect(problems[0]?.message).toContain(
-      `Stricter than CoreDNS: CoreDNS ${v} would start and serve an extra server block '}.:53'`,
+      "Stricter than CoreDNS: CoreDNS would start and serve an extra server block '}.:53'",
     );
   });
 
@@ -246,7 +246,7 @@ describe("forward properties (plugin/forward/setup.go parseBlock)", () => {
     );
     expect(problem?.note).toMatch(
       new RegExp(
-        `^forward's ${prop.split(" ")[0]} arrived in CoreDNS 1\\.1[123]\\.[0-9]; this node runs CoreDNS ${before.replaceAll(".", "\\.")}$`,
+        `^forward's ${prop.split(" ")[0]} arrived in CoreDNS 1\\.1[123]\\.[0-9]: older versions refuse it$`,
       ),
     );
     expect(refusals(fwd(prop), from)).toEqual([]);
@@ -400,7 +400,7 @@ describe("directive lists per version (core/dnsserver/zdirectives.go at each tag
       line: 3,
       kind: "parse",
       message: "Corefile:3 - Error during parsing: Unknown directive 'timeouts'",
-      note: "timeouts arrived in CoreDNS 1.10.1; this node runs CoreDNS 1.10.0",
+      note: "timeouts arrived in CoreDNS 1.10.1: older versions refuse it",
     });
   });
 
@@ -436,9 +436,7 @@ describe("cache options per version (plugin/cache/setup.go cacheParse: default â
       expect(p?.message).toBe(
         "plugin/cache: Corefile:4 - Error during parsing: Wrong argument count or unexpected line ending after 'serve_stale_policy'",
       );
-      expect(p?.note).toBe(
-        `cache's serve_stale_policy arrived in CoreDNS 1.14.7; this node runs CoreDNS ${v}`,
-      );
+      expect(p?.note).toBe(`cache's serve_stale_policy arrived in CoreDNS 1.14.7: older versions refuse it`);
     },
   );
 
@@ -453,15 +451,13 @@ describe("cache options per version (plugin/cache/setup.go cacheParse: default â
     const [p] = checkCorefile(cache("serve_stale 1h verify 2s"), { corednsVersion: "1.13.1" }).filter(
       corednsRefuses,
     );
-    expect(p?.note).toBe(
-      "serve_stale's verify timeout arrived in CoreDNS 1.14.4; this node runs CoreDNS 1.13.1",
-    );
+    expect(p?.note).toBe("serve_stale's verify timeout arrived in CoreDNS 1.14.4: older versions refuse it");
     expect(refusals(cache("serve_stale 1h verify 2s"), "1.14.4")).toEqual([]);
   });
 
   it("keepttl arrived in 1.10.1: refused on 1.10.0 with the version, accepted on 1.11.3", () => {
     const [p] = checkCorefile(cache("keepttl"), { corednsVersion: "1.10.0" }).filter(corednsRefuses);
-    expect(p?.note).toBe("cache's keepttl arrived in CoreDNS 1.10.1; this node runs CoreDNS 1.10.0");
+    expect(p?.note).toBe("cache's keepttl arrived in CoreDNS 1.10.1: older versions refuse it");
     expect(refusals(cache("keepttl"), "1.11.3")).toEqual([]);
   });
 
@@ -481,7 +477,7 @@ describe("errors (plugin/errors/setup.go errorsParse)", () => {
     expect(p?.message).toBe(
       "plugin/errors: Corefile:3 - Syntax error: Unexpected token 'stacktrace', expecting 'consolidate'",
     );
-    expect(p?.note).toBe("errors stacktrace arrived in CoreDNS 1.9.3; this node runs CoreDNS 1.7.0");
+    expect(p?.note).toBe("errors stacktrace arrived in CoreDNS 1.9.3: older versions refuse it");
     expect(refusals(errs("stacktrace"), "1.10.0")).toEqual([]);
   });
 
