@@ -4,6 +4,7 @@
  * node-cache's setup errors per node, and the Corefile validated against every version running.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { configDeps, type ConfigDeps } from "@/lib/config/deps";
 import { previewChange } from "@/lib/config/preview";
@@ -74,6 +75,23 @@ describe("newer node-cache in the simulated cluster", () => {
   it("reports the CoreDNS version per node from coredns_build_info", () => {
     const versions = cluster.description.nodes.map((n) => collector.node(n.name)?.scrape?.corednsVersion);
     expect(versions).toEqual(["1.13.1", "1.12.2"]);
+  });
+
+  it("each pod logs its node-cache image, automaxprocs' line and its CoreDNS banner", async () => {
+    const core = loadKubeConfig("").makeApiClient(CoreV1Api);
+    const pods = inventory.snapshot().pods;
+    const expected: Record<string, [string, string]> = {
+      "1.13.1": ["1.26.7", "go1.24.8"],
+      "1.12.2": ["1.26.5", "go1.23.7"],
+    };
+    for (const n of cluster.description.nodes) {
+      const pod = pods.find((p) => p.nodeName === n.name)!;
+      const log = await core.readNamespacedPodLog({ name: pod.name, namespace: NS, container: "node-cache" });
+      const [image, go] = expected[n.corednsVersion]!;
+      expect(log).toContain(`[INFO] Starting node-cache image: ${image}`);
+      expect(log).toContain("\nmaxprocs: Leaving GOMAXPROCS=2: CPU quota undefined\n");
+      expect(log).toContain(`\nCoreDNS-${n.corednsVersion}\nlinux/amd64, ${go}, `);
+    }
   });
 
   it("reads node-cache's setup errors per node (default registry: on the CoreDNS port too)", () => {
