@@ -80,6 +80,8 @@ export interface NodeDetailResponse {
     brokenTotal: number | null;
   } | null;
   configHash: string | null;
+  /** node-cache's setup errors by errortype since the pod started; null when this port does not export them. */
+  setupErrors: Record<string, number> | null;
 }
 
 export interface ClusterResponse {

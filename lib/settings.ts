@@ -13,7 +13,10 @@ const schema = z.object({
   DASHBOARD_DAEMONSET: z.string().min(1).default("node-local-dns"),
   DASHBOARD_CONFIGMAP: z.string().min(1).default("node-local-dns"),
   DASHBOARD_CONTAINER: z.string().min(1).default("node-cache"),
-  /** The `prometheus :9253` port; a container port named "metrics" on the pod wins when present. */
+  /**
+   * The `prometheus :9253` port; a container port named "metrics" on the pod wins when present, then
+   * node-cache's `-prometheus-listen-address` argument.
+   */
   DASHBOARD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9253),
   /** How metrics are read: straight from podIP:9253, through the API server's pod proxy, or a port-forward. */
   DASHBOARD_SCRAPE_TRANSPORT: z.enum(["auto", "direct", "proxy", "portforward"]).default("auto"),

@@ -271,6 +271,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
               {requestError.problems.map((p, i) => (
                 <li key={i}>
                   line {p.line}: {p.message}
+                  {p.note ? <span className="muted"> — {p.note}</span> : null}
                 </li>
               ))}
             </ul>
