@@ -62,7 +62,7 @@ export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
       ),
     );
     const full = await cpuAndWall(() => collector.round());
-    const failed = collector.allNodes().filter((n) => n.error).length;
+    const failed = collector.allLatest().filter((n) => n.error).length;
 
     // Memory: fill every ring to its capacity (1 h at 5 s) and measure what the history holds.
     const cap = collector.historyCapacity;

@@ -5,6 +5,7 @@
 import type { ApiServerProblem, DaemonSetSummary } from "@/lib/k8s/types";
 import type { ClusterAggregate } from "@/lib/coredns/aggregate";
 import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
+import type { MetricsTransport } from "@/lib/metrics/store";
 import type { NodeRates, ZoneRates } from "@/lib/coredns/rates";
 import type { Reachability } from "@/lib/coredns/reachability";
 
@@ -27,7 +28,8 @@ export interface NodeRow {
   internalIP: string | null;
   /** The node-local-dns pod on this node, null when the node has none (e.g. a taint keeps it off). */
   pod: string | null;
-  ready: boolean;
+  /** The node-local-dns pod is Ready (false when there is none). */
+  podReady: boolean;
   podStatus: string | null;
   restarts: number;
   corednsVersion: string | null;
@@ -35,7 +37,7 @@ export interface NodeRow {
   cache: NodeCacheNumbers | null;
   rates: NodeRates | null;
   memoryBytes: number | null;
-  transport: "direct" | "proxy" | "portforward" | null;
+  transport: MetricsTransport | null;
   lastScrapeAt: string | null;
   error: { message: string; at: string } | null;
   /** Signals on which this node stands out from the others (e.g. "hit ratio", "p99 latency"). */
@@ -64,9 +66,9 @@ export interface NodeDetailResponse {
   generatedAt: string;
   node: NodeRow;
   scrapeIntervalMs: number;
-  zones: (ZoneRates & { history: ({ t: number } & Record<ZoneSignal, number | null>)[] })[];
+  serverBlocks: (ZoneRates & { history: ({ t: number } & Record<ZoneSignal, number | null>)[] })[];
   reachability: Reachability | null;
-  servers: { server: string; history: { t: number; queriesPerSecond: number | null }[] }[];
+  listenAddresses: { server: string; history: { t: number; queriesPerSecond: number | null }[] }[];
   history: HistoryPointJson[];
   upstream: {
     requestsPerSecond: number | null;

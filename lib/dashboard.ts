@@ -6,6 +6,7 @@ import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
 import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
+import type { MetricsStore } from "@/lib/metrics/store";
 import { dashboardMetrics, log, scrapeObserver } from "@/lib/observability";
 import { metricsFetchers } from "@/lib/metrics/transports";
 import { settings, type Settings } from "@/lib/settings";
@@ -16,7 +17,8 @@ export interface Dashboard {
   apiServer: string;
   context: string;
   inventory: ClusterInventory;
-  collector: MetricsCollector;
+  /** Where every page's numbers come from (the scrape collector, or a metrics engine). */
+  metrics: MetricsStore;
   logs: LogHub;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
@@ -67,7 +69,7 @@ export function startDashboard(): Promise<Dashboard> {
       apiServer: apiServerUrl(kc),
       context: kc.getCurrentContext(),
       inventory,
-      collector,
+      metrics: collector,
       logs: new LogHub(kc, inventory, {
         namespace: s.DASHBOARD_NAMESPACE,
         container: s.DASHBOARD_CONTAINER,

@@ -4,20 +4,24 @@ import { PALETTE, TimeSeriesChart } from "@/components/charts/time-series-chart"
 import type { NodeDetailResponse } from "@/lib/api-types";
 import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from "@/lib/format";
 
-/** Every signal of one node over time; the per-zone charts break it down by server block. */
+/** Every signal of one node over time; the per-block charts break it down by server block, the per-address chart by listen address. */
 export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
   const h = detail.history as unknown as ({ t: number } & Record<string, number | null>)[];
-  const zoneSeries = detail.zones.map((z, i) => ({
+  const blockSeries = detail.serverBlocks.map((z, i) => ({
     key: z.zone,
     label: z.zone,
     color: PALETTE[i % PALETTE.length] ?? "#000",
   }));
-  const byZone = (signal: "queriesPerSecond" | "hitRatio" | "entries") =>
-    mergeByTime(detail.zones.map((z) => ({ key: z.zone, points: z.history, signal })));
-  const byServer = mergeByTime(
-    detail.servers.map((s) => ({ key: s.server, points: s.history, signal: "queriesPerSecond" as const })),
+  const byBlock = (signal: "queriesPerSecond" | "hitRatio" | "entries") =>
+    mergeByTime(detail.serverBlocks.map((z) => ({ key: z.zone, points: z.history, signal })));
+  const byAddress = mergeByTime(
+    detail.listenAddresses.map((s) => ({
+      key: s.server,
+      points: s.history,
+      signal: "queriesPerSecond" as const,
+    })),
   );
-  const serverSeries = detail.servers.map((s, i) => ({
+  const addressSeries = detail.listenAddresses.map((s, i) => ({
     key: s.server,
     label: s.server,
     color: PALETTE[i % PALETTE.length] ?? "#000",
@@ -26,14 +30,14 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
     <div className="chart-grid">
       <TimeSeriesChart
         title="Queries per second by server block"
-        points={byZone("queriesPerSecond")}
-        series={zoneSeries}
+        points={byBlock("queriesPerSecond")}
+        series={blockSeries}
         format={formatRate}
       />
       <TimeSeriesChart
         title="Cache hit ratio by server block"
-        points={byZone("hitRatio")}
-        series={zoneSeries}
+        points={byBlock("hitRatio")}
+        series={blockSeries}
         format={(v) => formatPercent(v, 0)}
         domain={[0, 1]}
       />
@@ -48,8 +52,8 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
       />
       <TimeSeriesChart
         title="Cache entries by server block"
-        points={byZone("entries")}
-        series={zoneSeries}
+        points={byBlock("entries")}
+        series={blockSeries}
         format={formatCount}
       />
       <TimeSeriesChart
@@ -103,8 +107,8 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
       />
       <TimeSeriesChart
         title="Queries per second by listen address"
-        points={byServer}
-        series={serverSeries}
+        points={byAddress}
+        series={addressSeries}
         format={formatRate}
       />
       <TimeSeriesChart

@@ -42,8 +42,8 @@ export function NodeDetail({ node }: { node: string }) {
       <div className="detail-head">
         <h1>{r.node}</h1>
         {r.pod ? (
-          <span className={`badge ${r.ready ? "badge-ok" : "badge-bad"}`}>
-            {r.ready ? "Ready" : (r.podStatus ?? "NotReady")}
+          <span className={`badge ${r.podReady ? "badge-ok" : "badge-bad"}`}>
+            {r.podReady ? "Ready" : (r.podStatus ?? "NotReady")}
           </span>
         ) : (
           <span className="badge badge-muted">no cache pod</span>
@@ -102,7 +102,7 @@ export function NodeDetail({ node }: { node: string }) {
       <ReachabilityPanel reachability={data.reachability} />
 
       <h2>Server blocks</h2>
-      {data.zones.length === 0 ? (
+      {data.serverBlocks.length === 0 ? (
         <p className="muted">
           No per-block numbers yet (CoreDNS 1.7.0 does not label its cache metrics by zone).
         </p>
@@ -130,7 +130,7 @@ export function NodeDetail({ node }: { node: string }) {
               </tr>
             </thead>
             <tbody>
-              {data.zones.map((z) => (
+              {data.serverBlocks.map((z) => (
                 <tr key={z.zone}>
                   <th scope="row">
                     <code>{z.zone}</code>

@@ -135,8 +135,8 @@ function PodCell({ row }: { row: NodeRow }) {
     );
   return (
     <span className="pod-cell">
-      <span className={`badge ${row.ready ? "badge-ok" : "badge-bad"}`}>
-        {row.ready ? "Ready" : (row.podStatus ?? "NotReady")}
+      <span className={`badge ${row.podReady ? "badge-ok" : "badge-bad"}`}>
+        {row.podReady ? "Ready" : (row.podStatus ?? "NotReady")}
       </span>
       <code title={row.image ?? undefined}>{row.pod}</code>
       {row.restarts > 0 && (

@@ -26,7 +26,7 @@ export function summarizeCluster(rows: readonly NodeRow[]): ClusterSummary {
   return {
     nodes: rows.length,
     nodesWithPod: rows.filter((r) => r.pod).length,
-    podsReady: rows.filter((r) => r.ready).length,
+    podsReady: rows.filter((r) => r.podReady).length,
     queriesPerSecond: qps,
     hitRatio: cacheHitRatio(hits, misses),
     entries,

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
-import type { MetricsCollector } from "@/lib/metrics/collector";
+import type { MetricsStore } from "@/lib/metrics/store";
 
 /** Where node-local-dns lives, from the dashboard's settings. */
 export interface ConfigTargets {
@@ -19,7 +19,7 @@ export interface ConfigDeps {
   authz: AuthorizationV1Api;
   targets: ConfigTargets;
   inventory: ClusterInventory;
-  collector: MetricsCollector;
+  metrics: MetricsStore;
   /** The clock; tests may pin it. */
   now: () => Date;
   /** Who the calls are made for, when not the kubeconfig's own user (see who.ts). */
@@ -50,7 +50,7 @@ export function configDeps(
   kc: KubeConfig,
   targets: ConfigTargets,
   inventory: ClusterInventory,
-  collector: MetricsCollector,
+  metrics: MetricsStore,
 ): ConfigDeps {
   return {
     kc,
@@ -59,7 +59,7 @@ export function configDeps(
     authz: kc.makeApiClient(AuthorizationV1Api),
     targets,
     inventory,
-    collector,
+    metrics,
     now: () => new Date(),
   };
 }
@@ -73,7 +73,7 @@ export const dsRef = (d: ConfigDeps) => ({ namespace: d.targets.namespace, name:
  */
 export function runningCorednsVersions(d: ConfigDeps): string[] {
   const versions = new Set<string>();
-  for (const n of d.collector.allNodes()) {
+  for (const n of d.metrics.allLatest()) {
     const v = n.scrape?.corednsVersion;
     if (v) versions.add(v);
   }

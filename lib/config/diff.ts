@@ -2,7 +2,7 @@
  * Line diffs of two Corefiles: the unified text (`--- a/Corefile`, `+++ b/Corefile`, `@@` hunks),
  * exactly as `diff -u` / `git diff` print it, and the same hunks as data for the UI.
  */
-import { shortestEditScript } from "./myers";
+import { diffArrays } from "diff";
 
 /** One line of a hunk: context (" "), removed ("-") or added ("+"). */
 export interface DiffLine {
@@ -77,6 +77,40 @@ export function diffLines(oldText: string, newText: string): DiffLine[] {
     if (s.kind === "insert") return toDiffLine("+", b[s.b] as SourceLine);
     return toDiffLine(s.kind === "equal" ? " " : "-", a[s.a] as SourceLine);
   });
+}
+
+/** One step of an edit script over two sequences: keep a[i] (= b[j]), delete a[i], or insert b[j]. */
+export type EditStep =
+  { kind: "equal"; a: number; b: number } | { kind: "delete"; a: number } | { kind: "insert"; b: number };
+
+/**
+ * A shortest edit script turning `a` into `b` (elements compared with ===), from jsdiff's Myers
+ * implementation (`diffArrays`). Within each run of changes, deletions come before insertions, as
+ * diff(1) and git print them.
+ */
+export function shortestEditScript<T>(a: readonly T[], b: readonly T[]): EditStep[] {
+  const steps: EditStep[] = [];
+  let i = 0;
+  let j = 0;
+  let deletes: EditStep[] = [];
+  let inserts: EditStep[] = [];
+  const flush = () => {
+    steps.push(...deletes, ...inserts);
+    deletes = [];
+    inserts = [];
+  };
+  for (const change of diffArrays(a as T[], b as T[])) {
+    for (let k = 0; k < change.count; k++) {
+      if (change.removed) deletes.push({ kind: "delete", a: i++ });
+      else if (change.added) inserts.push({ kind: "insert", b: j++ });
+      else {
+        flush();
+        steps.push({ kind: "equal", a: i++, b: j++ });
+      }
+    }
+  }
+  flush();
+  return steps;
 }
 
 /** The hunks of a diff with `context` lines around changes; changes closer than 2×context share a hunk. */

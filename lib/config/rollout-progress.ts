@@ -9,7 +9,7 @@ import {
 } from "@/lib/config/rollout";
 import { currentRevisionHash, readDaemonSet } from "@/lib/k8s/daemonset";
 import { reshapeDaemonSet } from "@/lib/k8s/reshape";
-import type { MetricsCollector } from "@/lib/metrics/collector";
+import type { MetricsStore } from "@/lib/metrics/store";
 import { dsRef, type ConfigDeps } from "./deps";
 
 /** What the nodes said about their configuration just before a write: liveness compares against it. */
@@ -49,8 +49,8 @@ export interface RolloutProgress {
 }
 
 /** The config-relevant part of a node's newest scrape. */
-export function configScrapeOf(collector: MetricsCollector, node: string): ConfigScrape | null {
-  const scrape = collector.node(node)?.scrape;
+export function configScrapeOf(metrics: MetricsStore, node: string): ConfigScrape | null {
+  const scrape = metrics.latest(node)?.scrape;
   return scrape ? { configHash: scrape.configHash, reloadFailed: scrape.counters.reloadFailed } : null;
 }
 
@@ -68,7 +68,7 @@ export async function refreshBeforeWrite(d: ConfigDeps): Promise<void> {
     timer = setTimeout(resolve, BASELINE_SCRAPE_WAIT_MS);
   });
   try {
-    await Promise.race([d.collector.round(), timeout]);
+    await Promise.race([d.metrics.refresh(), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -77,8 +77,8 @@ export async function refreshBeforeWrite(d: ConfigDeps): Promise<void> {
 /** Every node's configuration evidence now, to compare with after a write. */
 export function takeBaseline(d: ConfigDeps, changeId: string, writtenAt: Date): WriteBaseline {
   const before = new Map<string, ConfigScrape>();
-  for (const n of d.collector.allNodes()) {
-    const s = configScrapeOf(d.collector, n.node);
+  for (const n of d.metrics.allLatest()) {
+    const s = configScrapeOf(d.metrics, n.node);
     if (s) before.set(n.node, s);
   }
   return { changeId, writtenAt, before, restartedAt: null };
@@ -122,7 +122,7 @@ export async function rolloutProgress(
               containerStartedAt: afterWrite(pod?.startedAt ?? null),
               podCreatedAt: afterWrite(pod?.createdAt ?? null),
               before: baseline.before.get(st.node) ?? null,
-              now: configScrapeOf(d.collector, st.node),
+              now: configScrapeOf(d.metrics, st.node),
             },
             now,
           )

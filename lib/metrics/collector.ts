@@ -3,12 +3,30 @@ import { describeError } from "@/lib/errors";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod } from "@/lib/k8s/types";
-import { HistoryRing, SeriesRing, ZONE_SIGNALS, type HistoryPoint, type ZoneSignal } from "./history";
+import {
+  HistoryRing,
+  recentMedian,
+  SeriesRing,
+  ZONE_SIGNALS,
+  type HistoryPoint,
+  type HistorySignal,
+  type ZoneSignal,
+} from "./history";
 import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
 import { buildNodeScrape, type NodeScrape } from "../coredns/node-record";
 import { parsePrometheusText } from "../prometheus-text/parse";
-import { nodeRates, serverRates, zoneRates, type NodeRates, type ZoneRates } from "../coredns/rates";
+import { nodeRates, serverRates, zoneRates, type NodeRates } from "../coredns/rates";
+import type {
+  ListenAddressHistory,
+  MetricsSourceInfo,
+  MetricsStatus,
+  MetricsStore,
+  NodeMetrics,
+  ScrapeFailure,
+  ServerBlockHistory,
+  Timed,
+} from "./store";
 import { TRANSPORT_KINDS, type FetchLimits, type MetricsFetcher, type TransportKind } from "./transports";
 
 export interface CollectorOptions {
@@ -22,12 +40,7 @@ export interface CollectorOptions {
   transport: TransportKind | "auto";
 }
 
-export interface ScrapeFailure {
-  message: string;
-  /** ISO time of the failed attempt. */
-  at: string;
-  transport: TransportKind | null;
-}
+export type { ScrapeFailure };
 
 /**
  * Hooks for the dashboard's own metrics and logs (lib/observability/scrape-observer.ts). Called
@@ -42,31 +55,24 @@ export interface CollectorObserver {
   round(info: { durationMs: number; nodes: number; pods: number; apiProblem: string | null }): void;
 }
 
-/** What the collector knows about one node. */
-export interface NodeMetricsState {
-  node: string;
-  pod: string;
-  podStartedAt: string | null;
+/** What the collector knows about one node: the latest numbers, and the rings of its history. */
+interface NodeState extends NodeMetrics {
   transport: TransportKind | null;
-  lastScrapeAt: string | null;
-  scrape: NodeScrape | null;
-  rates: NodeRates | null;
-  zoneRates: ZoneRates[];
-  serverRates: Record<string, number>;
-  error: ScrapeFailure | null;
   history: HistoryRing;
   /** Per server block (zone), e.g. "cluster.local.". */
-  zoneHistory: Map<string, SeriesRing<ZoneSignal>>;
+  serverBlockHistory: Map<string, SeriesRing<ZoneSignal>>;
   /** Queries per second per listen address (`server` label). */
-  serverHistory: Map<string, SeriesRing<"queriesPerSecond">>;
+  listenAddressHistory: Map<string, SeriesRing<"queriesPerSecond">>;
 }
 
 /**
  * The one background loop per server process that scrapes every node-local-dns pod each interval,
  * keeps rates and a bounded history, and never lets one node's failure affect another's.
  */
-export class MetricsCollector {
-  private readonly nodes = new Map<string, NodeMetricsState>();
+export class MetricsCollector implements MetricsStore {
+  private readonly nodes = new Map<string, NodeState>();
+  /** Aborts every scrape in flight when the collector stops. */
+  private abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private roundInFlight: Promise<void> | null = null;
@@ -75,7 +81,8 @@ export class MetricsCollector {
   private lastWorking: TransportKind | null = null;
   readonly historyCapacity: number;
   /** Cluster-wide aggregates, one point per round. */
-  readonly clusterHistory: HistoryRing;
+  private readonly clusterRing: HistoryRing;
+  readonly source: MetricsSourceInfo;
 
   constructor(
     private readonly inventory: ClusterInventory,
@@ -84,12 +91,17 @@ export class MetricsCollector {
     private readonly observer?: CollectorObserver,
   ) {
     this.historyCapacity = Math.max(2, Math.ceil((opts.retentionMinutes * 60_000) / opts.intervalMs));
-    this.clusterHistory = new HistoryRing(this.historyCapacity);
+    this.clusterRing = new HistoryRing(this.historyCapacity);
+    this.source = {
+      kind: "scrape",
+      description: `scraping every node-local-dns pod every ${opts.intervalMs / 1000} s (${opts.transport})`,
+    };
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     const tick = async () => {
       if (!this.running) return;
       const started = Date.now();
@@ -100,10 +112,17 @@ export class MetricsCollector {
     void tick();
   }
 
+  /** Stops the loop and aborts the scrapes in flight; resolves when the round has ended. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.abort.abort();
     await this.roundInFlight;
+  }
+
+  refresh(): Promise<void> {
+    return this.round();
   }
 
   /** One scrape of every node's pod. Exposed for tests and benchmarks. */
@@ -132,7 +151,7 @@ export class MetricsCollector {
     this.lastRoundMs = Date.now() - started;
     const latest = [...this.nodes.values()].filter((n) => live.has(n.node) && !n.error);
     if (latest.some((n) => n.rates))
-      this.clusterHistory.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
+      this.clusterRing.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
     this.observer?.round({
       durationMs: this.lastRoundMs,
       nodes: nodes.length,
@@ -141,7 +160,7 @@ export class MetricsCollector {
     });
   }
 
-  private stateFor(node: string, pod: CachePod): NodeMetricsState {
+  private stateFor(node: string, pod: CachePod): NodeState {
     let state = this.nodes.get(node);
     if (!state) {
       state = {
@@ -152,12 +171,12 @@ export class MetricsCollector {
         lastScrapeAt: null,
         scrape: null,
         rates: null,
-        zoneRates: [],
-        serverRates: {},
+        serverBlockRates: [],
+        listenAddressRates: {},
         error: null,
         history: new HistoryRing(this.historyCapacity),
-        zoneHistory: new Map(),
-        serverHistory: new Map(),
+        serverBlockHistory: new Map(),
+        listenAddressHistory: new Map(),
       };
       this.nodes.set(node, state);
     }
@@ -176,7 +195,11 @@ export class MetricsCollector {
       this.observer?.nodeResult(node, state.error);
       return;
     }
-    const limits: FetchLimits = { timeoutMs: this.opts.timeoutMs, maxBytes: this.opts.maxBytes };
+    const limits: FetchLimits = {
+      timeoutMs: this.opts.timeoutMs,
+      maxBytes: this.opts.maxBytes,
+      signal: this.abort.signal,
+    };
     const order = this.transportOrder(state);
     const failures: string[] = [];
     for (const kind of order) {
@@ -191,6 +214,7 @@ export class MetricsCollector {
         this.observer?.nodeResult(node, null);
         return;
       } catch (err) {
+        if (this.abort.signal.aborted) return;
         this.observer?.attempt(node, kind, err);
         failures.push(order.length > 1 ? `${kind}: ${describeError(err)}` : describeError(err));
       }
@@ -207,7 +231,7 @@ export class MetricsCollector {
    * In "auto" mode a node starts with what worked for it last, else with what last worked for any node
    * (run locally, pod IPs are usually unreachable: one node learning that spares the rest a timeout each).
    */
-  private transportOrder(state: NodeMetricsState): TransportKind[] {
+  private transportOrder(state: NodeState): TransportKind[] {
     if (this.opts.transport !== "auto") return [this.opts.transport];
     const first = state.transport ?? this.lastWorking;
     if (!first) return [...TRANSPORT_KINDS];
@@ -215,7 +239,7 @@ export class MetricsCollector {
   }
 
   private record(
-    state: NodeMetricsState,
+    state: NodeState,
     pod: CachePod,
     scrape: NodeScrape,
     at: Date,
@@ -227,13 +251,14 @@ export class MetricsCollector {
       const seconds = (at.getTime() - previousAt) / 1000;
       const rates = nodeRates(state.scrape, scrape, seconds, podChanged);
       state.rates = rates;
-      state.zoneRates = zoneRates(state.scrape, scrape, seconds, rates.reset);
-      state.serverRates = serverRates(state.scrape, scrape, seconds, rates.reset);
+      state.serverBlockRates = zoneRates(state.scrape, scrape, seconds, rates.reset);
+      state.listenAddressRates = serverRates(state.scrape, scrape, seconds, rates.reset);
       const t = at.getTime();
       state.history.push(t, historyPoint(rates, scrape));
-      for (const z of state.zoneRates) this.ring(state.zoneHistory, z.zone, ZONE_SIGNALS).push(t, z);
-      for (const [server, qps] of Object.entries(state.serverRates)) {
-        this.ring(state.serverHistory, server, ["queriesPerSecond"] as const).push(t, {
+      for (const z of state.serverBlockRates)
+        this.ring(state.serverBlockHistory, z.zone, ZONE_SIGNALS).push(t, z);
+      for (const [server, qps] of Object.entries(state.listenAddressRates)) {
+        this.ring(state.listenAddressHistory, server, ["queriesPerSecond"] as const).push(t, {
           queriesPerSecond: qps,
         });
       }
@@ -257,26 +282,60 @@ export class MetricsCollector {
     return ring;
   }
 
-  node(name: string): NodeMetricsState | undefined {
+  latest(name: string): NodeMetrics | undefined {
     return this.nodes.get(name);
   }
 
-  allNodes(): NodeMetricsState[] {
+  allLatest(): NodeMetrics[] {
     return [...this.nodes.values()];
   }
 
-  status(): { lastRoundAt: string | null; lastRoundMs: number; intervalMs: number; historyBytes: number } {
-    let historyBytes = this.clusterHistory.bytes;
+  recentMedian(node: string, signal: HistorySignal, points: number): number | null {
+    const ring = this.nodes.get(node)?.history;
+    return ring ? recentMedian(ring, signal, points) : null;
+  }
+
+  nodeHistory(node: string, sinceMs: number): Promise<Timed<HistoryPoint>[]> {
+    return Promise.resolve(this.nodes.get(node)?.history.points(sinceMs) ?? []);
+  }
+
+  serverBlockHistory(node: string, sinceMs: number): Promise<ServerBlockHistory[]> {
+    const state = this.nodes.get(node);
+    return Promise.resolve(
+      (state?.serverBlockRates ?? []).map((z) => ({
+        zone: z.zone,
+        history: state?.serverBlockHistory.get(z.zone)?.points(sinceMs) ?? [],
+      })),
+    );
+  }
+
+  listenAddressHistory(node: string, sinceMs: number): Promise<ListenAddressHistory[]> {
+    const state = this.nodes.get(node);
+    return Promise.resolve(
+      [...(state?.listenAddressHistory.entries() ?? [])].map(([server, ring]) => ({
+        server,
+        history: ring.points(sinceMs),
+      })),
+    );
+  }
+
+  clusterHistory(sinceMs: number): Promise<Timed<HistoryPoint>[]> {
+    return Promise.resolve(this.clusterRing.points(sinceMs));
+  }
+
+  status(): MetricsStatus {
+    let historyBytes = this.clusterRing.bytes;
     for (const s of this.nodes.values()) {
       historyBytes += s.history.bytes;
-      for (const r of s.zoneHistory.values()) historyBytes += r.bytes;
-      for (const r of s.serverHistory.values()) historyBytes += r.bytes;
+      for (const r of s.serverBlockHistory.values()) historyBytes += r.bytes;
+      for (const r of s.listenAddressHistory.values()) historyBytes += r.bytes;
     }
     return {
       lastRoundAt: this.lastRoundAt,
       lastRoundMs: this.lastRoundMs,
       intervalMs: this.opts.intervalMs,
       historyBytes,
+      problem: null,
     };
   }
 }

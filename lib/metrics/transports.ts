@@ -12,6 +12,8 @@ export const TRANSPORT_KINDS: readonly TransportKind[] = ["direct", "proxy", "po
 export interface FetchLimits {
   timeoutMs: number;
   maxBytes: number;
+  /** Aborts the read (the collector stopping). */
+  signal?: AbortSignal;
 }
 
 /** Reads the exposition text of one pod's metrics port. Throws FetchTextError with an operator-facing reason. */
@@ -78,6 +80,13 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
             new FetchTextError(`timed out after ${limits.timeoutMs} ms over the port-forward`, "timeout"),
           ),
         limits.timeoutMs,
+      );
+      if (limits.signal?.aborted)
+        return finish(new FetchTextError("scrape cancelled: the collector stopped", "aborted"));
+      limits.signal?.addEventListener(
+        "abort",
+        () => finish(new FetchTextError("scrape cancelled: the collector stopped", "aborted")),
+        { once: true },
       );
       const tryComplete = (ended: boolean) => {
         const buf = Buffer.concat(chunks);

@@ -5,17 +5,18 @@ import { aggregateCluster } from "@/lib/coredns/aggregate";
 import { nodeRows } from "./nodes";
 
 /** GET /api/cluster: cluster-wide aggregates now, and their history. */
-export function clusterView(d: Dashboard, sinceMs = 0): ClusterResponse {
+export async function clusterView(d: Dashboard, sinceMs = 0): Promise<ClusterResponse> {
   const rows = nodeRows(d);
-  const live = d.collector.allNodes().filter((n) => !n.error && rows.some((r) => r.node === n.node));
+  const shown = new Set(rows.map((r) => r.node));
+  const live = d.metrics.allLatest().filter((n) => !n.error && shown.has(n.node));
   return {
     generatedAt: new Date().toISOString(),
     nodes: rows.length,
     nodesWithPod: rows.filter((r) => r.pod).length,
-    podsReady: rows.filter((r) => r.ready).length,
+    podsReady: rows.filter((r) => r.podReady).length,
     scrapeErrors: rows.filter((r) => r.error).length,
     aggregate: aggregateCluster(live),
-    history: d.collector.clusterHistory.points(sinceMs),
-    historyBytes: d.collector.status().historyBytes,
+    history: await d.metrics.clusterHistory(sinceMs),
+    historyBytes: d.metrics.status().historyBytes,
   };
 }

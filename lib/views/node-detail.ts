@@ -6,7 +6,11 @@ import { reachability } from "@/lib/coredns/reachability";
 import { nodeRows } from "./nodes";
 
 /** GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and address. */
-export function nodeDetailView(d: Dashboard, nodeName: string, sinceMs = 0): NodeDetailResponse {
+export async function nodeDetailView(
+  d: Dashboard,
+  nodeName: string,
+  sinceMs = 0,
+): Promise<NodeDetailResponse> {
   const row = nodeRows(d).find((r) => r.node === nodeName);
   if (!row) {
     throw new DashboardError(
@@ -14,21 +18,21 @@ export function nodeDetailView(d: Dashboard, nodeName: string, sinceMs = 0): Nod
       `node "${nodeName}" not found in the cluster — it may have been removed; go back to the node list`,
     );
   }
-  const m = d.collector.node(nodeName);
+  const m = d.metrics.latest(nodeName);
+  const [blockHistory, addressHistory, history] = await Promise.all([
+    d.metrics.serverBlockHistory(nodeName, sinceMs),
+    d.metrics.listenAddressHistory(nodeName, sinceMs),
+    d.metrics.nodeHistory(nodeName, sinceMs),
+  ]);
+  const historyOf = new Map(blockHistory.map((b) => [b.zone, b.history]));
   return {
     generatedAt: new Date().toISOString(),
     node: row,
-    scrapeIntervalMs: d.collector.status().intervalMs,
-    zones: (m?.zoneRates ?? []).map((z) => ({
-      ...z,
-      history: m?.zoneHistory.get(z.zone)?.points(sinceMs) ?? [],
-    })),
-    reachability: m?.rates ? reachability(m.serverRates) : null,
-    servers: [...(m?.serverHistory.entries() ?? [])].map(([server, ring]) => ({
-      server,
-      history: ring.points(sinceMs),
-    })),
-    history: m?.history.points(sinceMs) ?? [],
+    scrapeIntervalMs: d.metrics.status().intervalMs,
+    serverBlocks: (m?.serverBlockRates ?? []).map((z) => ({ ...z, history: historyOf.get(z.zone) ?? [] })),
+    reachability: m?.rates ? reachability(m.listenAddressRates) : null,
+    listenAddresses: addressHistory,
+    history,
     upstream: m?.rates
       ? {
           requestsPerSecond: m.rates.upstreamPerSecond,

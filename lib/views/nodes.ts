@@ -2,7 +2,7 @@ import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
-import { recentMedian, type HistorySignal } from "@/lib/metrics/history";
+import type { HistorySignal } from "@/lib/metrics/history";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { findOutliers, type OutlierSignal } from "@/lib/coredns/outliers";
 import { reachability } from "@/lib/coredns/reachability";
@@ -36,7 +36,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
   const inv = d.inventory.snapshot();
   const nodes: NodeRow[] = inv.nodes.map((n) => {
     const pod = podForNode(inv.pods, n.name);
-    const m = d.collector.node(n.name);
+    const m = d.metrics.latest(n.name);
     const scrape = m?.scrape ?? null;
     const c = scrape?.counters;
     return {
@@ -44,7 +44,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
       nodeReady: n.ready,
       internalIP: n.internalIP,
       pod: pod?.name ?? null,
-      ready: pod?.ready ?? false,
+      podReady: pod?.ready ?? false,
       podStatus: pod?.status ?? null,
       restarts: pod?.restarts ?? 0,
       corednsVersion: scrape?.corednsVersion ?? null,
@@ -67,16 +67,13 @@ export function nodeRows(d: Dashboard): NodeRow[] {
       lastScrapeAt: m?.lastScrapeAt ?? null,
       error: m?.error ? { message: m.error.message, at: m.error.at } : null,
       oddOneOut: [],
-      reachability: m?.rates ? reachability(m.serverRates).verdict : null,
+      reachability: m?.rates ? reachability(m.listenAddressRates).verdict : null,
     };
   });
-  const candidates = nodes.map((row) => {
-    const history = d.collector.node(row.node)?.history;
-    return {
-      row,
-      recent: (signal: HistorySignal) => (history ? recentMedian(history, signal, SMOOTH_POINTS) : null),
-    };
-  });
+  const candidates = nodes.map((row) => ({
+    row,
+    recent: (signal: HistorySignal) => d.metrics.recentMedian(row.node, signal, SMOOTH_POINTS),
+  }));
   const odd = findOutliers(candidates, (c) => c.row.node, ODD_SIGNALS);
   for (const r of nodes) r.oddOneOut = odd.get(r.node) ?? [];
   return nodes;
@@ -85,7 +82,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
 /** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
 export function nodesView(d: Dashboard): NodesResponse {
   const inv = d.inventory.snapshot();
-  const status = d.collector.status();
+  const status = d.metrics.status();
   const nodes = nodeRows(d);
   return {
     generatedAt: new Date().toISOString(),

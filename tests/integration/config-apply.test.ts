@@ -70,7 +70,7 @@ beforeAll(async () => {
   service = new ConfigService(deps, { readyDeadlineSeconds: 20 });
   stops.push(() => service.stop());
   await waitFor("every node scraped", () =>
-    cluster.description.nodes.every((n) => collector.node(n.name)?.scrape) ? true : undefined,
+    cluster.description.nodes.every((n) => collector.latest(n.name)?.scrape) ? true : undefined,
   );
 });
 
@@ -130,7 +130,9 @@ describe("apply → rollout restart → live everywhere", () => {
     });
     expect(result.restart?.restartedAt).toMatch(/Z$/);
     expect(result.recordError).toBeNull();
-    expect(result.change.summary).toBe("log on in every block; success cache in cluster.local:53: capacity 5000");
+    expect(result.change.summary).toBe(
+      "log on in every block; success cache in cluster.local:53: capacity 5000",
+    );
     expect(result.change.user).toBe("admin (context sim)");
     expect(storedCorefile()).toContain("success 5000 30");
 
@@ -160,7 +162,7 @@ describe("apply → rollout restart → live everywhere", () => {
     // And the metrics come from the new pods.
     await waitFor("every node scraped from its new pod", () =>
       cluster.description.nodes.every(
-        (n) => deps.collector.node(n.name)?.pod === n.pod && deps.collector.node(n.name)?.scrape,
+        (n) => deps.metrics.latest(n.name)?.pod === n.pod && deps.metrics.latest(n.name)?.scrape,
       )
         ? true
         : undefined,
@@ -240,7 +242,7 @@ describe("a change without a restart", () => {
         const log = await podLog(n.pod!);
         const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
         if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
-        if (!running || running !== deps.collector.node(n.name)?.scrape?.configHash) return undefined;
+        if (!running || running !== deps.metrics.latest(n.name)?.scrape?.configHash) return undefined;
       }
       return true;
     });

@@ -124,11 +124,11 @@ describe("scraping", () => {
       transport: "auto",
     });
     await collector.round();
-    const versions = cluster.description.nodes.map((n) => collector.node(n.name)?.scrape?.corednsVersion);
+    const versions = cluster.description.nodes.map((n) => collector.latest(n.name)?.scrape?.corednsVersion);
     expect(versions).toEqual(["1.11.3", "1.10.0", "1.7.0"]);
     for (const n of cluster.description.nodes) {
-      expect(collector.node(n.name)?.error).toBeNull();
-      expect(collector.node(n.name)?.transport).toBe("direct");
+      expect(collector.latest(n.name)?.error).toBeNull();
+      expect(collector.latest(n.name)?.transport).toBe("direct");
     }
   });
 

@@ -105,7 +105,7 @@ describe("bad /metrics bodies", () => {
       "two good rounds",
       async () => {
         await collector.round();
-        return collector.node(badNode)?.history.length ? true : undefined;
+        return (await collector.nodeHistory(badNode, 0)).length ? true : undefined;
       },
       30_000,
     );
@@ -118,22 +118,22 @@ describe("bad /metrics bodies", () => {
     const other = cluster.description.nodes[1]!.name;
     for (const [m, reason] of expectations) {
       mode.current = m;
-      const otherBefore = collector.node(other)!.lastScrapeAt;
+      const otherBefore = collector.latest(other)!.lastScrapeAt;
       await collector.round();
-      const state = collector.node(badNode)!;
+      const state = collector.latest(badNode)!;
       expect(state.error?.message, m).toMatch(reason);
       // The other node was scraped in the same round.
-      expect(collector.node(other)!.error).toBeNull();
-      expect(collector.node(other)!.lastScrapeAt).not.toBe(otherBefore);
+      expect(collector.latest(other)!.error).toBeNull();
+      expect(collector.latest(other)!.lastScrapeAt).not.toBe(otherBefore);
     }
     // History holds only good points: no negative or non-finite rates crept in.
-    for (const p of collector.node(badNode)!.history.points()) {
+    for (const p of await collector.nodeHistory(badNode, 0)) {
       for (const [k, v] of Object.entries(p))
         if (v !== null) expect(Number.isFinite(v) && v >= 0, `${k}=${v}`).toBe(true);
     }
     // And it recovers.
     mode.current = "good";
     await collector.round();
-    expect(collector.node(badNode)!.error).toBeNull();
+    expect(collector.latest(badNode)!.error).toBeNull();
   });
 });

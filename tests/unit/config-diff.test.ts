@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyEdits } from "@/lib/config/propose";
 import { applyHunks, diffLines, PatchConflictError, structuredDiff, unifiedDiff } from "@/lib/config/diff";
-import { shortestEditScript } from "@/lib/config/myers";
+import { shortestEditScript } from "@/lib/config/diff";
 
 const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");

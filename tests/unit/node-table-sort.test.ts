@@ -7,7 +7,7 @@ const row = (node: string, hitRatio: number | null, pod = true): NodeRow => ({
   nodeReady: true,
   internalIP: null,
   pod: pod ? `p-${node}` : null,
-  ready: pod,
+  podReady: pod,
   podStatus: pod ? "Running" : null,
   restarts: 0,
   corednsVersion: null,
