@@ -3,6 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import { ApiProblemBanner } from "@/components/layout/api-problem-banner";
+import { MetricsSourceLabel, MetricsSourceProblemBanner } from "@/components/layout/metrics-source";
 import { NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
 import { useNodes } from "@/components/nodes/use-nodes";
@@ -52,6 +53,7 @@ export function Overview() {
   return (
     <>
       {data.apiProblem && <ApiProblemBanner problem={data.apiProblem} apiServer={data.apiServer} now={now} />}
+      <MetricsSourceProblemBanner source={data.metricsSource} now={now} />
       {error && (
         <div className="banner banner-warn" role="status">
           Showing data from {new Date(data.generatedAt).toLocaleTimeString()}: {error.message}
@@ -91,6 +93,7 @@ export function Overview() {
           detail={`every ${Math.round(data.scrapeIntervalMs / 1000)} s`}
         />
       </section>
+      <MetricsSourceLabel source={data.metricsSource} />
       {!data.synced && !data.apiProblem && (
         <p className="muted" role="status">
           Listing the cluster…

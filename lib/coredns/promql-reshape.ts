@@ -53,6 +53,8 @@ export interface EngineNode {
   up: number | null;
   /** When the engine last scraped it, ms since the epoch. */
   scrapedAt: number | null;
+  /** Queries per second per listen address (`server` label). */
+  listenAddressRates: Record<string, number>;
 }
 
 /** Reshape one overview refresh (counters, rates, latency answers) into one EngineNode per node key. */
@@ -135,7 +137,11 @@ export function reshapeOverview(
       };
     }
     const scrapedAt = v("scrapedAt");
+    const listenAddressRates: Record<string, number> = {};
+    for (const { labels, value } of g.labelled.get("serverQueriesPerSecond") ?? [])
+      if (labels.server !== undefined && Number.isFinite(value)) listenAddressRates[labels.server] = value;
     return {
+      listenAddressRates,
       key: g.key,
       scrape,
       rates,

@@ -143,7 +143,7 @@ export function combinedQuery(signals: Record<string, Expr>, scope: QueryScope, 
 export function overviewQueries(scope: QueryScope): { counters: string; rates: string; latency: string } {
   return {
     counters: combinedQuery(COUNTER_SIGNALS, scope),
-    rates: combinedQuery(RATE_SIGNALS, scope),
+    rates: combinedQuery({ ...RATE_SIGNALS, ...SERVER_SIGNALS }, scope),
     latency: combinedQuery(LATENCY_SIGNALS, scope),
   };
 }

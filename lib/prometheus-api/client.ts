@@ -53,10 +53,10 @@ export class PrometheusClient {
   }
 
   /** An instant query at `atMs` (now by default). */
-  async query(expr: string, atMs?: number): Promise<InstantSample[]> {
+  async query(expr: string, atMs?: number, signal?: AbortSignal): Promise<InstantSample[]> {
     const params = new URLSearchParams({ query: expr });
     if (atMs !== undefined) params.set("time", String(atMs / 1000));
-    return (await this.get("/api/v1/query", params, "vector")) as InstantSample[];
+    return (await this.get("/api/v1/query", params, "vector", signal)) as InstantSample[];
   }
 
   /** A range query over [startMs, endMs] every `stepSeconds`. */
@@ -65,6 +65,7 @@ export class PrometheusClient {
     startMs: number,
     endMs: number,
     stepSeconds: number,
+    signal?: AbortSignal,
   ): Promise<RangeSeries[]> {
     const params = new URLSearchParams({
       query: expr,
@@ -72,7 +73,7 @@ export class PrometheusClient {
       end: String(endMs / 1000),
       step: String(stepSeconds),
     });
-    return (await this.get("/api/v1/query_range", params, "matrix")) as RangeSeries[];
+    return (await this.get("/api/v1/query_range", params, "matrix", signal)) as RangeSeries[];
   }
 
   stats(): PrometheusClientStats {
@@ -88,6 +89,7 @@ export class PrometheusClient {
     path: string,
     params: URLSearchParams,
     want: "vector" | "matrix",
+    signal?: AbortSignal,
   ): Promise<InstantSample[] | RangeSeries[]> {
     const deadline = Date.now() + this.opts.timeoutMs;
     try {
@@ -100,6 +102,7 @@ export class PrometheusClient {
           timeoutMs: remaining,
           maxBytes: this.opts.maxBytes ?? 64 * 1024 * 1024,
           requestOptions: await this.requestOptions(),
+          signal,
         }).catch((err: unknown) => {
           throw transportError(err, this.baseUrl, this.opts.timeoutMs);
         });
@@ -187,6 +190,8 @@ function transportError(err: unknown, url: string, timeoutMs: number): Prometheu
         return new PrometheusError(`${url} did not answer within ${timeoutMs} ms`, "timeout");
       case "refused":
         return new PrometheusError(`${url} refused the connection (is the engine running?)`, "refused");
+      case "aborted":
+        return new PrometheusError(`query to ${url} cancelled`, "network");
       case "too-large":
         return new PrometheusError(`${url} answered more than the size limit: ${err.message}`, "too-large");
       default:
