@@ -112,8 +112,8 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
     ? total("coredns_proxy_request_duration_seconds_count", (l) => (l.proxy_name ?? "forward") === "forward")
     : total("coredns_forward_requests_total");
 
-  const entriesSuccess = total("coredns_cache_entries", (l) => l.type === "success");
-  const entriesDenial = total("coredns_cache_entries", (l) => l.type === "denial");
+  const entriesSuccess = cacheEntries(all("coredns_cache_entries"), "success");
+  const entriesDenial = cacheEntries(all("coredns_cache_entries"), "denial");
 
   const requestsByServer: Record<string, number> = {};
   for (const s of all("coredns_dns_requests_total")) {
@@ -167,6 +167,22 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
   };
 }
 
+/**
+ * Entries of every cache once. A server block bound to several addresses has one cache, reported under
+ * each listen address (`server` label) it serves: the copies are the same cache, so take the largest
+ * per (zones, type) and sum over caches. Before 1.9.1 there is no `zones` label and all blocks share one
+ * series per address and type.
+ */
+function cacheEntries(samples: readonly SampleLike[], type: "success" | "denial"): number {
+  const perCache = new Map<string, number>();
+  for (const s of samples) {
+    if (s.labels.type !== type || !Number.isFinite(s.value)) continue;
+    const zones = s.labels.zones ?? "";
+    perCache.set(zones, Math.max(perCache.get(zones) ?? 0, s.value));
+  }
+  return sum(perCache.values());
+}
+
 /** Sum all series of a histogram family by `le` into one cumulative histogram. */
 function histogram(
   buckets: readonly SampleLike[],
@@ -211,8 +227,14 @@ function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters
     for (const s of all("coredns_cache_misses_total"))
       if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
   }
-  for (const s of all("coredns_cache_entries"))
-    if (s.labels.zones !== undefined) get(s.labels.zones).entries += s.value;
+  // The same cache appears under each listen address: the largest copy per (zones, type), as cacheEntries.
+  const entries = new Map<string, number>();
+  for (const s of all("coredns_cache_entries")) {
+    if (s.labels.zones === undefined || !Number.isFinite(s.value)) continue;
+    const k = `${s.labels.zones}\u0000${s.labels.type ?? ""}`;
+    entries.set(k, Math.max(entries.get(k) ?? 0, s.value));
+  }
+  for (const [k, n] of entries) get(k.slice(0, k.indexOf("\u0000"))).entries += n;
   return [...zones.values()].sort(
     (a, b) => zoneOrder(a.zone) - zoneOrder(b.zone) || a.zone.localeCompare(b.zone),
   );
