@@ -413,3 +413,54 @@ describe.each(ENGINES)("%s", (kind) => {
     90_000,
   );
 });
+
+describe.skipIf(!installed.get("prometheus"))(
+  "the dashboard with DASHBOARD_METRICS_SOURCE=prometheus",
+  () => {
+    it("serves /api/nodes, /api/cluster and a node's page from the engine, saying so", async () => {
+      Object.assign(process.env, {
+        DASHBOARD_CONTEXT: "dashboard",
+        DASHBOARD_METRICS_SOURCE: "prometheus",
+        DASHBOARD_PROMETHEUS_URL: `http://127.0.0.1:${ports.get("prometheus")}`,
+        DASHBOARD_PROMETHEUS_RATE_WINDOW: "5s",
+        DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
+      });
+      const { startDashboard } = await import("@/lib/dashboard");
+      const { nodesView } = await import("@/lib/views/nodes");
+      const { clusterView } = await import("@/lib/views/cluster");
+      const { nodeDetailView } = await import("@/lib/views/node-detail");
+      const d = await startDashboard();
+      try {
+        const [n1, , , n4] = cluster.description.nodes;
+        const nodes = await waitFor(
+          "rows with numbers from the engine",
+          () => {
+            const v = nodesView(d);
+            return v.nodes.find((r) => r.node === n1!.name)?.cache ? v : undefined;
+          },
+          60_000,
+        );
+        expect(nodes.metricsSource).toEqual({
+          kind: "prometheus",
+          description: `from the metrics engine at http://127.0.0.1:${ports.get("prometheus")} (series ${SELECTOR}, rates over 5 s)`,
+          problem: null,
+        });
+        const row = nodes.nodes.find((r) => r.node === n1!.name)!;
+        expect(row.transport).toBe("prometheus");
+        expect(row.reachability).toBe("transparent");
+        expect(nodes.nodes.find((r) => r.node === n4!.name)?.error?.message).toMatch(/^no series for pod IP/);
+        const c = await clusterView(d, Date.now() - 60_000);
+        expect(c.metricsSource.kind).toBe("prometheus");
+        expect(c.aggregate.nodesReporting).toBe(3);
+        expect(c.history.length).toBeGreaterThan(0);
+        const detail = await nodeDetailView(d, n1!.name, Date.now() - 60_000);
+        expect(detail.serverBlocks.map((b) => b.zone)).toContain("cluster.local.");
+        expect(detail.listenAddresses.length).toBe(2);
+        expect(detail.history.length).toBeGreaterThan(0);
+      } finally {
+        await d.metrics.stop();
+        await d.inventory.stop();
+      }
+    }, 90_000);
+  },
+);
