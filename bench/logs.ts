@@ -14,6 +14,7 @@ import type { BenchResult } from "./parse";
 import { compileLogFilter, logFilterSchema } from "../lib/logs/filter";
 import type { LogSource, LogSubscriber } from "../lib/logs/hub";
 import { parseCorednsLogLine } from "../lib/logs/parse";
+import { SharedLogLine } from "../lib/logs/shared-line";
 import { logEventStream } from "../lib/logs/sse";
 
 const PODS = 100;
@@ -49,12 +50,13 @@ class ReplaySource implements LogSource {
         const due = Math.min(rate * seconds, Math.round((rate * (performance.now() - begin)) / 1000));
         for (; this.offered < due; i++) {
           const pod = i % PODS;
-          const line = {
+          // As the hub does: parsed once, whoever listens.
+          const line = new SharedLogLine({
             node: `node-${pod}`,
             pod: `node-local-dns-${pod}`,
             time,
             text: this.lines[i % this.lines.length] as string,
-          };
+          });
           for (const s of this.subs) s.onLine(line);
           this.offered++;
         }
@@ -102,7 +104,7 @@ export async function benchLogs(): Promise<BenchResult[]> {
   const fast = new ReplaySource(lines);
   const ac = new AbortController();
   const fastCount = { events: 0, dropped: 0 };
-  const reading = consume(logEventStream(fast, filter, ac.signal, 50_000), 0, fastCount);
+  const reading = consume(logEventStream(fast, filter, ac.signal, { capacity: 50_000 }), 0, fastCount);
   const start = performance.now();
   await fast.run(RATE, SECONDS);
   while (

@@ -4,7 +4,8 @@ import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
-import { apiServerUrl, loadKubeConfig } from "@/lib/k8s/kubeconfig";
+import { StreamSlots } from "@/lib/logs/stream-slots";
+import { apiServerUrl, processKubeConfig } from "@/lib/k8s/kubeconfig";
 import { metricsStoreFor } from "@/lib/metrics/source";
 import type { MetricsStore } from "@/lib/metrics/store";
 import { dashboardMetrics, log } from "@/lib/observability";
@@ -19,6 +20,8 @@ export interface Dashboard {
   /** Where every page's numbers come from (the scrape collector, or a metrics engine). */
   metrics: MetricsStore;
   logs: LogHub;
+  /** Log streams open now, in all and per person (the cap answers 429). */
+  logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
   startedAt: string;
@@ -35,7 +38,7 @@ export function startDashboard(): Promise<Dashboard> {
     const s = settings();
     let kc;
     try {
-      kc = loadKubeConfig(s.DASHBOARD_CONTEXT);
+      kc = processKubeConfig(s.DASHBOARD_CONTEXT);
     } catch (err) {
       holder.failure = err instanceof DashboardError ? err : new DashboardError(500, describeError(err));
       log.error("cannot configure cluster access", { error: holder.failure.message });
@@ -61,6 +64,7 @@ export function startDashboard(): Promise<Dashboard> {
         container: s.DASHBOARD_CONTAINER,
         tailLines: 20,
       }),
+      logStreams: new StreamSlots(s.DASHBOARD_LOG_STREAMS_MAX, s.DASHBOARD_LOG_STREAMS_PER_USER),
       config: new ConfigService(
         configDeps(
           kc,
@@ -95,6 +99,8 @@ export function startDashboard(): Promise<Dashboard> {
     });
     // Don't block on the API server: the inventory retries and reports its problem on the page.
     void inventory.start().then(() => collector.start());
+    // Outside edits into the history, and a timed log-off set by any replica (or a previous process).
+    void dashboard.config.start();
     return dashboard;
   })();
   return holder.starting;
@@ -103,4 +109,21 @@ export function startDashboard(): Promise<Dashboard> {
 /** The dashboard if started, without starting it (for health checks). */
 export function currentDashboard(): Dashboard | undefined {
   return holder.dashboard;
+}
+
+/**
+ * Stops everything the dashboard runs in this process — the inventory's watches, the metrics
+ * source (aborting scrapes or queries in flight), the log hub's pod log streams and the Config
+ * page's timers — and forgets it, so the next request starts afresh. For shutdown (SIGTERM) and tests.
+ */
+export async function stopDashboard(): Promise<void> {
+  const starting = holder.starting;
+  holder.starting = undefined;
+  const d = holder.dashboard ?? (await starting?.catch(() => undefined));
+  holder.dashboard = undefined;
+  if (!d) return;
+  await d.config.stop();
+  d.logs.stop();
+  await Promise.all([d.metrics.stop(), d.inventory.stop()]);
+  log.info("dashboard stopped", { context: d.context });
 }

@@ -55,6 +55,20 @@ const schema = z.object({
     .transform((v) => v === "true"),
   /** proxy mode: the value the ingress puts in X-Dashboard-Proxy-Secret; user headers are trusted only with it. */
   DASHBOARD_PROXY_SECRET: z.string().default(""),
+  /** Host names the dashboard answers to besides loopback names (DNS-rebinding protection, lib/auth/hosts.ts). */
+  DASHBOARD_ALLOWED_HOSTS: z.string().default(""),
+  /** Log streams (SSE) open at once, all people together; the next one is answered 429. */
+  DASHBOARD_LOG_STREAMS_MAX: z.coerce.number().int().min(1).default(1000),
+  /** Log streams one person may have open at once. */
+  DASHBOARD_LOG_STREAMS_PER_USER: z.coerce.number().int().min(1).default(50),
+  /** Lines buffered per log stream for a browser that reads slower than lines arrive. */
+  DASHBOARD_LOG_STREAM_BUFFER: z.coerce.number().int().min(1).default(5000),
+  /** Login attempts one client (the last X-Forwarded-For address, else all direct callers together) may make per minute. */
+  DASHBOARD_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Logins one person may make per hour (a session is 8 h). */
+  DASHBOARD_LOGINS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** Sessions one person may hold at once: a new login past it ends that person's oldest session. */
+  DASHBOARD_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
 
   /** Where the numbers come from: scrape every pod ourselves, or ask the cluster's Prometheus-API engine. */
   DASHBOARD_METRICS_SOURCE: z.enum(["scrape", "prometheus"]).default("scrape"),

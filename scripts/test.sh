@@ -25,6 +25,7 @@ status=0
 step() { echo; echo "== $*"; "$@" || { echo "!! failed: $*"; status=1; }; }
 
 step npx eslint --max-warnings 0 .
+step npx knip
 step npx prettier --check .
 step npx tsc --noEmit -p .
 step npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile="$results/vitest.json"

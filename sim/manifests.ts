@@ -8,9 +8,7 @@ import { nodeObject } from "./objects/nodes";
 import { rbacObjects } from "./objects/rbac";
 import { NAMESPACES, namespaceObject, serviceObjects } from "./objects/services";
 
-export { ADDON_NAME, ADDON_NAMESPACE, addonCorefile } from "./objects/addon";
 export { nodeName } from "./objects/nodes";
-export { VIEWER_USER } from "./objects/rbac";
 
 /** The initial objects in creation order (namespaces before what lives in them). */
 export function initialObjects(opts: { addressBase: number; nodes: number; now?: Date }): KubeObject[] {

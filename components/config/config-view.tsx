@@ -107,9 +107,11 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
     );
   const reapplyOnTop = async () => {
     const current = conflict?.current.corefile;
-    setConflict(null);
     preview.reset();
+    // The conflict card (and with it a disabled Preview) stays until the current version is loaded:
+    // a preview sent before that would be based on the old version again.
     await reload();
+    setConflict(null);
     if (raw && current !== undefined) {
       // Raw text: replay the operator's own hunks onto the new text; if they no longer fit, keep
       // their text for a manual merge (the preview then shows what would be overwritten).
@@ -121,11 +123,11 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
     }
   };
   const discard = async () => {
-    setConflict(null);
     setTouched({});
     setRaw(null);
     preview.reset();
     await reload();
+    setConflict(null);
   };
   const setAllLogs = (on: boolean) =>
     setTouched((t) => Object.fromEntries(blocks.map((b) => [blockKey(b), { ...t[blockKey(b)], log: on }])));
@@ -144,11 +146,16 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
           {w.message}
         </p>
       ))}
-      {config.logOff ? (
+      {config.logOff?.at ? (
         <p className="banner banner-warn" data-testid="log-off">
-          Query logging will be turned off at {new Date(config.logOff.at).toLocaleTimeString()} (requested by{" "}
-          {config.logOff.requestedBy}; remembered only while this dashboard server runs).
+          Query logging will be turned off at {new Date(config.logOff.at).toLocaleTimeString()} in{" "}
+          {config.logOff.blocks.join(", ")} (requested by {config.logOff.requestedBy}; kept on the ConfigMap,
+          so whichever dashboard runs then turns it off).
           {config.logOff.error ? ` Last attempt failed: ${config.logOff.error}` : null}
+        </p>
+      ) : config.logOff?.error ? (
+        <p className="banner banner-warn" data-testid="log-off">
+          {config.logOff.error}
         </p>
       ) : null}
       <MemoryBar estimate={config.memory} title="Cache memory when full" />
@@ -168,6 +175,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
       {conflict ? (
         <ConflictPanel
           conflict={conflict}
+          base={{ resourceVersion: config.resourceVersion, corefile: config.corefile }}
           onReapply={() => void reapplyOnTop()}
           onDiscard={() => void discard()}
         />
@@ -242,7 +250,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
             type="button"
             className="primary"
             onClick={onPreview}
-            disabled={nothingToPreview || preview.isPending}
+            disabled={nothingToPreview || preview.isPending || conflict !== null}
           >
             {preview.isPending ? "Previewing…" : "Preview"}
           </button>

@@ -6,7 +6,7 @@ import "server-only";
  */
 import { KubeConfig } from "@kubernetes/client-node";
 import { DashboardError } from "@/lib/errors";
-import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
+import { processKubeConfig } from "@/lib/k8s/kubeconfig";
 import { settings } from "@/lib/settings";
 import { bearerTokenOf, resolveIdentity, type AuthConfig, type Identity } from "./identity";
 import { ImpersonatingKubeConfig } from "./impersonation";
@@ -14,14 +14,14 @@ import { kubeConfigWithToken } from "./login";
 import { SessionStore } from "./session";
 
 export type { AuthMode, Identity, AuthConfig } from "./identity";
-export { PROXY_SECRET_HEADER, SESSION_COOKIE } from "./identity";
-export { ImpersonatingKubeConfig } from "./impersonation";
+export { SESSION_COOKIE } from "./identity";
 
-let base: KubeConfig | undefined;
-/** The dashboard's own KubeConfig (its ServiceAccount, or the local kubeconfig's user). */
+/**
+ * The dashboard's own KubeConfig (its ServiceAccount, or the local kubeconfig's user): the same
+ * object lib/dashboard.ts reads the cluster with, so a person's writes go to the cluster shown.
+ */
 export function baseKubeConfig(): KubeConfig {
-  base ??= loadKubeConfig(settings().DASHBOARD_CONTEXT);
-  return base;
+  return processKubeConfig(settings().DASHBOARD_CONTEXT);
 }
 
 // One session store per process, on globalThis so every route bundle and dev reload shares it.
@@ -31,7 +31,7 @@ const sessionHolder = ((
 
 /** Token-mode sessions (POST/DELETE /api/session). */
 export function sessionStore(): SessionStore {
-  sessionHolder.store ??= new SessionStore();
+  sessionHolder.store ??= new SessionStore(undefined, undefined, settings().DASHBOARD_SESSIONS_PER_USER);
   return sessionHolder.store;
 }
 

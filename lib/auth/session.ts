@@ -24,18 +24,23 @@ export class SessionStore {
 
   constructor(
     private readonly ttlMs = SESSION_TTL_MS,
-    /** A bound on memory: the oldest session is dropped past it. */
+    /** A bound on memory: past it, new logins are refused (nobody else is logged out for them). */
     private readonly maxSessions = 10_000,
+    /** Sessions one person may hold: a new login past it ends that person's own oldest session. */
+    private readonly perUser = 10,
   ) {}
 
-  /** A new session for a validated token; returns its id (256 random bits, base64url). */
-  create(s: Omit<Session, "expiresAt">, now = Date.now()): string {
+  /**
+   * A new session for a validated token; returns its id (256 random bits, base64url), or null when
+   * the store is full of other people's live sessions.
+   */
+  create(s: Omit<Session, "expiresAt">, now = Date.now()): string | null {
     this.prune(now);
-    while (this.sessions.size >= this.maxSessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.sessions.delete(oldest);
-    }
+    const own = [...this.sessions].filter(([, v]) => v.user === s.user);
+    // Insertion order is creation order: the first ones are the oldest.
+    for (const [oldId] of own.slice(0, Math.max(0, own.length - this.perUser + 1)))
+      this.sessions.delete(oldId);
+    if (this.sessions.size >= this.maxSessions) return null;
     const id = randomBytes(32).toString("base64url");
     this.sessions.set(id, { ...s, groups: [...s.groups], expiresAt: now + this.ttlMs });
     return id;

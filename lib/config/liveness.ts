@@ -25,7 +25,12 @@ export interface NodeConfigEvidence {
    * is sure to have the new file; without this field a container start after the write is trusted.
    */
   podCreatedAt?: string | Date | null;
-  /** The last scrape taken before the write, and the newest one (null when not scraped). */
+  /**
+   * Whether the pod is Ready. A pod that is not cannot be serving any Corefile, whatever its metrics
+   * last said (they may be its predecessor's): it is never shown as live. Default true.
+   */
+  podReady?: boolean;
+  /** The last scrape taken before the write, and the newest one of this pod (null when not scraped). */
   before: ConfigScrape | null;
   now: ConfigScrape | null;
 }
@@ -78,6 +83,9 @@ export function corefileLiveness(writtenAt: Date, e: NodeConfigEvidence, nowTime
     reason,
   });
 
+  if (e.podReady === false) {
+    return verdict("pending", "the pod is not ready yet: it serves no Corefile until it is");
+  }
   if (started !== null && started > written && (created === null || created > written)) {
     return verdict(
       "live-restarted",
@@ -137,13 +145,4 @@ function pendingReason(
     );
   }
   return "waiting for the kubelet to refresh the mounted ConfigMap and CoreDNS's reload to pick it up (usually within 2 minutes)";
-}
-
-/** Every node's verdict, in the order given. */
-export function corefileLivenessByNode(
-  writtenAt: Date,
-  nodes: readonly NodeConfigEvidence[],
-  nowTime?: Date,
-): NodeLiveness[] {
-  return nodes.map((n) => corefileLiveness(writtenAt, n, nowTime));
 }

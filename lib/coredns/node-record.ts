@@ -112,8 +112,9 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
     ? total("coredns_proxy_request_duration_seconds_count", (l) => (l.proxy_name ?? "forward") === "forward")
     : total("coredns_forward_requests_total");
 
-  const entriesSuccess = cacheEntries(all("coredns_cache_entries"), "success");
-  const entriesDenial = cacheEntries(all("coredns_cache_entries"), "denial");
+  const entries = cacheEntries(all("coredns_cache_entries"));
+  const entriesSuccess = sum(entries.filter((e) => e.type === "success").map((e) => e.value));
+  const entriesDenial = sum(entries.filter((e) => e.type === "denial").map((e) => e.value));
 
   const requestsByServer: Record<string, number> = {};
   for (const s of all("coredns_dns_requests_total")) {
@@ -159,28 +160,12 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
           all("coredns_forward_request_duration_seconds_sum"),
           all("coredns_forward_request_duration_seconds_count"),
         ),
-    zones: zoneBreakdown(all),
+    zones: zoneBreakdown(all, entries),
     requestsByServer,
     memoryBytes: all("process_resident_memory_bytes")[0]?.value ?? null,
     configHash: all("coredns_reload_version_info")[0]?.labels.value ?? null,
     sampleCount: samples.length,
   };
-}
-
-/**
- * Entries of every cache once. A server block bound to several addresses has one cache, reported under
- * each listen address (`server` label) it serves: the copies are the same cache, so take the largest
- * per (zones, type) and sum over caches. Before 1.9.1 there is no `zones` label and all blocks share one
- * series per address and type.
- */
-function cacheEntries(samples: readonly SampleLike[], type: "success" | "denial"): number {
-  const perCache = new Map<string, number>();
-  for (const s of samples) {
-    if (s.labels.type !== type || !Number.isFinite(s.value)) continue;
-    const zones = s.labels.zones ?? "";
-    perCache.set(zones, Math.max(perCache.get(zones) ?? 0, s.value));
-  }
-  return sum(perCache.values());
 }
 
 /** Sum all series of a histogram family by `le` into one cumulative histogram. */
@@ -205,7 +190,31 @@ function histogram(
   };
 }
 
-function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters[] {
+/**
+ * The size of each cache, once. `coredns_cache_entries` is a gauge of one cache per server block, but
+ * CoreDNS exports it under every listen address of the block (`server="dns://169.254.20.10:53"` and
+ * `server="dns://10.96.0.10:53"` carry the same cache): summing over `server` would count every
+ * entry once per address. Counters are per listen address and do add up; gauges of a cache do not.
+ * Before CoreDNS labelled caches by `zones` (1.7.0) every block's cache wrote the same series, so
+ * the largest value seen stands for them.
+ */
+function cacheEntries(
+  samples: readonly SampleLike[],
+): { zones: string | undefined; type: string; value: number }[] {
+  const caches = new Map<string, { zones: string | undefined; type: string; value: number }>();
+  for (const s of samples) {
+    const key = `${s.labels.zones ?? ""}\u0000${s.labels.view ?? ""}\u0000${s.labels.type ?? ""}`;
+    const c = caches.get(key);
+    if (!c) caches.set(key, { zones: s.labels.zones, type: s.labels.type ?? "", value: s.value });
+    else if (s.value > c.value) c.value = s.value;
+  }
+  return [...caches.values()];
+}
+
+function zoneBreakdown(
+  all: (name: string) => SampleLike[],
+  entries: readonly { zones: string | undefined; value: number }[],
+): ServerBlockCounters[] {
   const zones = new Map<string, ServerBlockCounters>();
   const get = (zone: string) => {
     let z = zones.get(zone);
@@ -227,14 +236,7 @@ function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters
     for (const s of all("coredns_cache_misses_total"))
       if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
   }
-  // The same cache appears under each listen address: the largest copy per (zones, type), as cacheEntries.
-  const entries = new Map<string, number>();
-  for (const s of all("coredns_cache_entries")) {
-    if (s.labels.zones === undefined || !Number.isFinite(s.value)) continue;
-    const k = `${s.labels.zones}\u0000${s.labels.type ?? ""}`;
-    entries.set(k, Math.max(entries.get(k) ?? 0, s.value));
-  }
-  for (const [k, n] of entries) get(k.slice(0, k.indexOf("\u0000"))).entries += n;
+  for (const e of entries) if (e.zones !== undefined) get(e.zones).entries += e.value;
   return [...zones.values()].sort(
     (a, b) => zoneOrder(a.zone) - zoneOrder(b.zone) || a.zone.localeCompare(b.zone),
   );

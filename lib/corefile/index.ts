@@ -3,16 +3,9 @@ export type * from "./types";
 export { CorefileError } from "./errors";
 export { parseCorefile, type ParseOptions } from "./parser";
 export { printCorefile } from "./print";
-export {
-  describeCorefile,
-  describeServerBlock,
-  effectiveCapacity,
-  CACHE_DEFAULTS,
-  DEFAULT_HEALTH_ADDRESS,
-  DEFAULT_PROMETHEUS_ADDRESS,
-} from "./describe";
+export { describeCorefile, describeServerBlock, effectiveCapacity } from "./describe";
 export { parseServerKey, type ServerKey } from "./keys";
 export { tokenize } from "./lexer";
-export { directiveTable, DEFAULT_COREDNS_VERSION, type KnownCorednsVersion } from "./directives";
+export type { KnownCorednsVersion } from "./directives";
 export { validateCorefile, checkCorefile, type CorefileProblem, type ValidateOptions } from "./validate";
 export { setLog, setCacheTtl, setCacheTier, CorefileEditError, type CacheTierChange } from "./edit";

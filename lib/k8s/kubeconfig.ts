@@ -49,3 +49,25 @@ const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/tok
 export function apiServerUrl(kc: KubeConfig): string {
   return kc.getCurrentCluster()?.server ?? "(no server in kubeconfig)";
 }
+
+const kcHolder = ((
+  globalThis as { __nodelocalDnsKubeConfig?: { kc?: KubeConfig; context?: string } }
+).__nodelocalDnsKubeConfig ??= {});
+
+/**
+ * The process's one KubeConfig, loaded on first use and never again: everything the dashboard reads
+ * and writes — the inventory, the scrapes, the log streams and every person's requests — goes to
+ * the cluster it loaded, even if the kubeconfig file changes on disk later (restart the dashboard
+ * to follow such a change). Kept on globalThis: Next.js bundles modules per route.
+ */
+export function processKubeConfig(context: string): KubeConfig {
+  if (kcHolder.kc) {
+    if (kcHolder.context !== context)
+      throw new DashboardError(500, `the kubeconfig was loaded for context "${kcHolder.context}" already`);
+    return kcHolder.kc;
+  }
+  const kc = loadKubeConfig(context);
+  kcHolder.kc = kc;
+  kcHolder.context = context;
+  return kc;
+}

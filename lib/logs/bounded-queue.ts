@@ -9,11 +9,16 @@ export class BoundedQueue<T> {
   private dropped = 0;
   private waiter: (() => void) | null = null;
 
-  constructor(readonly capacity: number) {}
+  /** `onDrop` is told of each item dropped, when it is dropped (not when the marker is read). */
+  constructor(
+    readonly capacity: number,
+    private readonly onDrop?: (n: number) => void,
+  ) {}
 
   push(item: T): void {
     if (this.items.length - this.head >= this.capacity) {
       this.dropped++;
+      this.onDrop?.(1);
     } else {
       this.items.push(item);
     }

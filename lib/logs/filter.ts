@@ -2,6 +2,7 @@
  * The log viewer's filters, applied on the server so only matching lines cross the network. Pure.
  * The same names are the query parameters of GET /api/logs/stream and the page's URL.
  */
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import type { CorednsLogLine } from "./types";
 
@@ -20,7 +21,10 @@ const list = z
 export const logFilterSchema = z.object({
   /** Comma-separated node names; empty = all nodes. */
   node: list,
-  /** Substring of the query name, or a regex written /like this/i. */
+  /**
+   * Substring of the query name, or a regular expression written /like this/i in RE2 syntax (linear
+   * time whatever the pattern: no backreferences or lookarounds).
+   */
   name: z.string().max(500).optional(),
   /** Comma-separated query types: A,AAAA,PTR... */
   type: list,
@@ -42,6 +46,11 @@ export type LogFilter = z.output<typeof logFilterSchema>;
 
 export interface CompiledLogFilter {
   nodes: ReadonlySet<string> | null;
+  /**
+   * The filter in canonical form: two streams with the same key match the same lines, so the log
+   * hub tests each line once per distinct filter, not once per browser.
+   */
+  key: string;
   matches(line: CorednsLogLine): boolean;
 }
 
@@ -53,8 +62,18 @@ export function compileLogFilter(f: LogFilter): CompiledLogFilter {
   const client = f.client?.trim() ?? "";
   const minSeconds = (f.minDuration ?? 0) / 1000;
   const queryOnly = nameTest !== null || types.size > 0 || rcodes.size > 0 || client !== "" || minSeconds > 0;
+  const nodes = f.node.length ? new Set(f.node) : null;
   return {
-    nodes: f.node.length ? new Set(f.node) : null,
+    nodes,
+    key: JSON.stringify([
+      nodes ? [...nodes].sort() : null,
+      f.name ?? "",
+      [...types].sort(),
+      [...rcodes].sort(),
+      client,
+      minSeconds,
+      f.errors,
+    ]),
     matches(line) {
       if (f.errors && !isError(line)) return false;
       switch (line.kind) {
@@ -90,15 +109,35 @@ export function isError(line: CorednsLogLine): boolean {
   }
 }
 
+const REGEX_FLAGS: Record<string, number> = {
+  i: RE2JS.CASE_INSENSITIVE,
+  s: RE2JS.DOTALL,
+  m: RE2JS.MULTILINE,
+  // RE2 matches Unicode code points already.
+  u: 0,
+};
+
+/**
+ * A name filter: a case-insensitive substring, or a /regex/flags run by RE2JS, a linear-time engine
+ * (RE2 semantics), so no pattern from a request can take the server's one thread for longer than
+ * the name is long. JavaScript's backtracking RegExp is never built from request input.
+ */
 function compileName(name: string | undefined): ((n: string) => boolean) | null {
   if (!name) return null;
   const re = /^\/(.+)\/([imsu]*)$/.exec(name);
   if (re) {
-    let regex: RegExp;
+    let flags = 0;
+    for (const c of re[2] as string) flags |= REGEX_FLAGS[c] ?? 0;
+    let regex: RE2JS;
     try {
-      regex = new RegExp(re[1] as string, re[2]);
+      regex = RE2JS.compile(re[1] as string, flags);
     } catch (err) {
-      throw new Error(`name filter ${name} is not a valid regular expression: ${(err as Error).message}`);
+      const reason = (err as Error).message.replace(/^error parsing regexp: /, "");
+      throw new Error(
+        `name filter ${name} is not a regular expression this filter runs: ${reason}. ` +
+          "Filters use RE2 syntax, which runs in linear time: no backreferences (\\1) or lookarounds ((?=…), (?!…)); " +
+          "use a plain substring, or rewrite the pattern without them",
+      );
     }
     return (n) => regex.test(n);
   }

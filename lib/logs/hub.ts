@@ -1,14 +1,16 @@
 import "server-only";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
-import { PodLogFollower, type FollowedLine, type FollowerState } from "./follower";
+import { PodLogFollower, type FollowerState } from "./follower";
+import { SharedLogLine } from "./shared-line";
 import type { LogNotice } from "./types";
 
 /** Something the log viewer should show besides log lines: a pod joining or leaving, a stream problem. */
 export interface LogSubscriber {
   /** Nodes to follow; null = every node. */
   nodes: ReadonlySet<string> | null;
-  onLine(line: FollowedLine): void;
+  /** A line, parsed once for every subscriber (do not mutate it). */
+  onLine(line: SharedLogLine): void;
   onNotice(notice: LogNotice): void;
 }
 
@@ -97,7 +99,11 @@ export class LogHub implements LogSource {
         // A pod that appeared while we were streaming (a rollout) is read from its first line, so
         // nothing it logged before we connected is lost; pods that were there already show a tail.
         this.known?.has(pod) ? this.opts.tailLines : "all",
-        (line) => this.broadcast(node, (s) => s.onLine(line)),
+        (line) => {
+          if (!this.subscribers.size) return;
+          const shared = new SharedLogLine(line);
+          this.broadcast(node, (s) => s.onLine(shared));
+        },
         (state) => this.onState(pod, node, state),
       );
       this.followed.set(pod, { follower, node });

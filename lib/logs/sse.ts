@@ -1,55 +1,86 @@
 import "server-only";
 import { BoundedQueue } from "./bounded-queue";
 import type { CompiledLogFilter } from "./filter";
-import type { FollowedLine } from "./follower";
 import type { LogSource } from "./hub";
-import { parseCorednsLogLine } from "./parse";
-import type { LogLineEvent, LogNotice } from "./types";
+import type { SharedLogLine } from "./shared-line";
+import type { LogNotice } from "./types";
 
-/** One SSE `line` event: where and when the line came from, the parsed line (with `raw` kept). */
-type Outgoing = { event: "line"; data: LogLineEvent } | { event: "notice"; data: LogNotice };
+type Outgoing = SharedLogLine | { notice: LogNotice };
+
+/** What a stream reports about itself (lib/observability counts it; tests and benchmarks may too). */
+export interface LogStreamHooks {
+  /** `lines` line events were handed to the response. */
+  sent?(lines: number): void;
+  /**
+   * `lines` lines matched but were dropped, because this browser read slower than they arrived (or
+   * stopped reading): counted when dropped, and reported to the browser when it reads again.
+   */
+  dropped?(lines: number): void;
+  /** The stream ended (the browser went away or the server stopped it); once. */
+  closed?(): void;
+}
+
+export interface LogStreamOptions {
+  /** Events buffered for a browser that reads slower than lines arrive (default 5,000). */
+  capacity?: number;
+  hooks?: LogStreamHooks;
+}
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * Lines are sent at most this often per stream, in one chunk: a browser cannot read faster than it
+ * paints, and one write per line per stream is what made hundreds of streams stall the server.
+ */
+const FLUSH_MS = 100;
 const encoder = new TextEncoder();
 
 /**
- * A Server-Sent Events body for one browser (or `curl -N`): filtered on the server, buffered per client
- * up to `capacity` events (then "N lines dropped" markers), heartbeats, and unsubscribed from the hub —
- * which aborts upstream streams nobody needs any more — when the client goes away.
+ * A Server-Sent Events body for one browser (or `curl -N`). The hub parses each line once for all
+ * browsers; here each line is matched against this browser's filter (the verdict shared by every
+ * stream with the same filter), queued by reference in a bounded buffer (then "N lines dropped"
+ * markers), and sent as its once-encoded SSE frame. Heartbeats keep proxies from closing an idle
+ * stream; the hub subscription (which aborts upstream streams nobody needs any more) ends when the
+ * client goes away.
  */
 export function logEventStream(
   hub: LogSource,
   filter: CompiledLogFilter,
   signal: AbortSignal,
-  capacity = 5000,
+  opts: LogStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const queue = new BoundedQueue<Outgoing>(capacity);
+  const hooks = opts.hooks ?? {};
+  const queue = new BoundedQueue<Outgoing>(opts.capacity ?? 5000, (n) => hooks.dropped?.(n));
   let unsubscribe: (() => void) | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
   let closed = false;
+  let lastFlush = 0;
   const close = () => {
     if (closed) return;
     closed = true;
     unsubscribe?.();
     unsubscribe = null;
     if (heartbeat) clearInterval(heartbeat);
+    // Lines still queued were never received: the browser went away before reading them.
+    const undelivered = queue.drain().items.filter((o) => !("notice" in o)).length;
+    if (undelivered) hooks.dropped?.(undelivered);
     queue.wake();
+    hooks.closed?.();
   };
+  if (signal.aborted) close();
   signal.addEventListener("abort", close, { once: true });
 
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(encoder.encode(`retry: 2000\n: connected\n\n`));
+        if (closed) return;
         unsubscribe = hub.subscribe({
           nodes: filter.nodes,
-          onLine(l: FollowedLine) {
-            const line = parseCorednsLogLine(l.text);
-            if (filter.matches(line))
-              queue.push({ event: "line", data: { node: l.node, pod: l.pod, time: l.time, line } });
+          onLine(line) {
+            if (line.matches(filter)) queue.push(line);
           },
-          onNotice(n) {
-            queue.push({ event: "notice", data: n });
+          onNotice(notice) {
+            queue.push({ notice });
           },
         });
         heartbeat = setInterval(() => {
@@ -58,15 +89,29 @@ export function logEventStream(
       },
       async pull(controller) {
         await queue.wait();
+        const wait = lastFlush + FLUSH_MS - Date.now();
+        if (wait > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, wait));
+        lastFlush = Date.now();
         if (closed) {
           controller.close();
           return;
         }
         const { dropped, items } = queue.drain();
-        let chunk = "";
-        if (dropped > 0) chunk += `event: dropped\ndata: ${JSON.stringify({ dropped })}\n\n`;
-        for (const o of items) chunk += `event: ${o.event}\ndata: ${JSON.stringify(o.data)}\n\n`;
-        if (chunk) controller.enqueue(encoder.encode(chunk));
+        const parts: Uint8Array[] = [];
+        let lines = 0;
+        if (dropped > 0)
+          parts.push(encoder.encode(`event: dropped\ndata: ${JSON.stringify({ dropped })}\n\n`));
+        for (const o of items) {
+          if ("notice" in o)
+            parts.push(encoder.encode(`event: notice\ndata: ${JSON.stringify(o.notice)}\n\n`));
+          else {
+            parts.push(o.sseBytes());
+            lines++;
+          }
+        }
+        if (parts.length)
+          controller.enqueue(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
+        if (lines) hooks.sent?.(lines);
       },
       cancel() {
         close();

@@ -6,10 +6,10 @@ import "server-only";
 import { log } from "./log";
 import { dashboardMetrics } from "./metrics";
 import { withRequestMetrics } from "./request-metrics";
-import { countSseStream } from "./sse-counter";
+import type { LogStreamHooks } from "@/lib/logs/sse";
 
 export { log, type Logger } from "./log";
-export { dashboardMetrics, renderMetrics, type GaugeSources } from "./metrics";
+export { dashboardMetrics, metricsContentType, renderMetrics, type GaugeSources } from "./metrics";
 export { scrapeObserver } from "./scrape-observer";
 
 /** A route handler timed into nodelocaldns_dashboard_http_request_duration_seconds{route=...}. */
@@ -20,30 +20,29 @@ export function timedRoute<A extends unknown[]>(
   return withRequestMetrics(route, handler, () => dashboardMetrics().httpRequestSeconds);
 }
 
-/** A log stream's body, counted into the log line metrics and logged when it connects and ends. */
-export function observedLogStream(
-  body: ReadableStream<Uint8Array>,
-  fields: Record<string, unknown>,
-): ReadableStream<Uint8Array> {
+/** Hooks that count a log stream into the log line metrics and log when it connects and ends. */
+export function observedLogStream(fields: Record<string, unknown>): LogStreamHooks {
   const m = dashboardMetrics();
   const started = Date.now();
   let sent = 0;
   let dropped = 0;
   log.info("log stream connected", fields);
-  return countSseStream(
-    body,
-    (c) => {
-      sent += c.lines;
-      dropped += c.dropped;
-      if (c.lines) m.logLinesSent.inc({}, c.lines);
-      if (c.dropped) m.logLinesDropped.inc({}, c.dropped);
+  return {
+    sent(lines) {
+      sent += lines;
+      m.logLinesSent.inc(lines);
     },
-    () =>
+    dropped(lines) {
+      dropped += lines;
+      m.logLinesDropped.inc(lines);
+    },
+    closed() {
       log.info("log stream disconnected", {
         ...fields,
         seconds: (Date.now() - started) / 1000,
         sent,
         dropped,
-      }),
-  );
+      });
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * `route` is the route's pattern (`/api/nodes/[node]`), never the concrete path, so a node name or a
  * scanner's random URLs cannot create new series.
  */
-import type { Histogram } from "./registry";
+import type { Histogram } from "prom-client";
 
 /** Wrap a route handler: its latency (to the Response; for streams, to the first byte) by status. */
 export function withRequestMetrics<A extends unknown[]>(

@@ -9,17 +9,6 @@ import { PrometheusParseError, ScrapeLimitError } from "@/lib/prometheus-text/pa
 export type ScrapeErrorKind =
   "timeout" | "refused" | "http" | "too-large" | "parse" | "limit" | "network" | "other";
 
-export const SCRAPE_ERROR_KINDS: readonly ScrapeErrorKind[] = [
-  "timeout",
-  "refused",
-  "http",
-  "too-large",
-  "parse",
-  "limit",
-  "network",
-  "other",
-];
-
 export function scrapeErrorKind(err: unknown): ScrapeErrorKind {
   if (err instanceof FetchTextError) {
     if (err.kind === "aborted") return "other";

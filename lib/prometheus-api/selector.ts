@@ -32,11 +32,6 @@ export function parseSelector(text: string): SelectorMatchers {
   return inner.replace(/,\s*$/, "") as SelectorMatchers;
 }
 
-/** A PromQL string literal. */
-export function promString(value: string): string {
-  return JSON.stringify(value);
-}
-
 /** `metric{<selector>, <extra…>}`; `metric` alone when there is nothing to match. */
 export function series(metric: string, selector: SelectorMatchers, extra: readonly string[] = []): string {
   const matchers = [selector, ...extra].filter((m) => m !== "");

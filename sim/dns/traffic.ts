@@ -8,7 +8,7 @@
  */
 import { queryOnce, type QueryOnceOptions, type QueryResult } from "./client";
 
-export { queryOnce, DnsQueryError, type QueryOnceOptions, type QueryResult } from "./client";
+export { queryOnce } from "./client";
 
 /** One node's cache, at both of its addresses. */
 export interface TrafficTarget {

@@ -104,12 +104,6 @@ export function apiResourceList(group: string, version: string): unknown {
   };
 }
 
-/** Whether the client asked for aggregated discovery only (no plain JSON fallback offered). */
-export function wantsOnlyAggregated(accept: string | undefined): boolean {
-  if (!accept) return false;
-  return accept.split(",").every((part) => part.includes("as=APIGroupDiscoveryList"));
-}
-
 /** Content type of aggregated discovery (apidiscovery.k8s.io/v2), as kubectl v1.32 asks for first. */
 export const AGGREGATED_DISCOVERY_TYPE =
   "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";

@@ -17,7 +17,7 @@ import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } fro
 import { canonical } from "./canonical";
 
 export { StoreError } from "./errors";
-export { RESOURCES, ALL_RESOURCES, findResource } from "./resources";
+export { RESOURCES, ALL_RESOURCES } from "./resources";
 export type { KubeObject, ObjectMeta, ResourceType, WatchEvent, OwnerReference } from "./types";
 
 /** Selectors in the API's query-string syntax. */
@@ -49,6 +49,11 @@ export class ObjectStore {
   constructor(opts: ObjectStoreOptions = {}) {
     this.log = new ChangeLog(opts.watchWindow ?? 5000);
     this.now = opts.now ?? (() => new Date());
+  }
+
+  /** The store's clock (the time managedFields entries are stamped with). */
+  clock(): Date {
+    return this.now();
   }
 
   /** The current (newest) resourceVersion, as a list returns it. */

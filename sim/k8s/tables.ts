@@ -6,7 +6,6 @@
 import { age } from "./duration";
 import { podReadyAndStatus, type PrintRow } from "./tables-pods";
 
-export { age, humanDuration } from "./duration";
 import type { KubeObject, ResourceType } from "./types";
 
 /** One column of a Table; priority 1 columns appear only with `-o wide`. */

@@ -17,9 +17,6 @@ export const ADDON_SUBSTITUTIONS: Readonly<Record<string, string>> = {
   __PILLAR__DNS__SERVER__: KUBE_DNS_CLUSTER_IP,
 };
 
-export const ADDON_NAMESPACE = "kube-system";
-export const ADDON_NAME = "node-local-dns";
-
 /** The manifest text after the sed step. */
 export function renderAddonManifest(raw = readUpstreamManifest()): string {
   let text = raw;
@@ -66,15 +63,4 @@ export function addonObjects(raw?: string): KubeObject[] {
     objects.push(obj);
   }
   return objects;
-}
-
-/** The Corefile key of the addon ConfigMap after the sed step (what the cluster starts with). */
-export function addonCorefile(raw?: string): string {
-  const cm = addonObjects(raw).find((o) => o.kind === "ConfigMap");
-  const data = cm?.data as Record<string, string> | undefined;
-  if (!data?.Corefile)
-    throw new Error(
-      "the addon manifest has no ConfigMap with a Corefile key; restore sim/objects/nodelocaldns.yaml",
-    );
-  return data.Corefile;
 }

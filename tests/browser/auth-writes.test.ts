@@ -127,3 +127,29 @@ describe("read-only mode", () => {
     }
   });
 });
+
+describe("reads as the person asking (proxy mode)", () => {
+  it("anonymous reads are 401; a person's reads are decided by Kubernetes RBAC (pods/log for the logs)", async () => {
+    expect((await fetch(`${env.url}/api/nodes`)).status).toBe(401);
+    expect((await fetch(`${env.url}/api/config`)).status).toBe(401);
+    // The viewer (bound to the built-in view role) may read the query logs...
+    const ac = new AbortController();
+    try {
+      const viewer = await fetch(`${env.url}/api/logs/stream`, {
+        headers: asPerson("viewer"),
+        signal: ac.signal,
+      });
+      expect(viewer.status).toBe(200);
+    } finally {
+      ac.abort();
+    }
+    // ...someone the cluster gives no role may not, and is told what is missing.
+    const nobody = await fetch(`${env.url}/api/logs/stream`, { headers: asPerson("nobody") });
+    expect(nobody.status).toBe(403);
+    expect(((await nobody.json()) as { error: { message: string } }).error.message).toMatch(
+      /nobody may not see this: Kubernetes RBAC does not allow "get" on pods\/log in kube-system/,
+    );
+    expect((await fetch(`${env.url}/api/nodes`, { headers: asPerson("nobody") })).status).toBe(403);
+    expect((await fetch(`${env.url}/api/nodes`, { headers: asPerson("viewer") })).status).toBe(200);
+  });
+});

@@ -90,3 +90,53 @@ describe("token login", () => {
     await page.close();
   });
 });
+
+describe("token mode without logging in", () => {
+  it("cluster data is 401 for anonymous requests; health, readiness and /metrics answer", async () => {
+    for (const path of [
+      "/api/nodes",
+      "/api/cluster",
+      "/api/config",
+      "/api/config/history",
+      "/api/rollout",
+      "/api/logs/stream",
+    ]) {
+      const res = await fetch(`${env.url}${path}`);
+      expect(res.status, path).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message, path).toMatch(
+        /log in at \/login/,
+      );
+    }
+    for (const path of ["/healthz", "/metrics"])
+      expect((await fetch(`${env.url}${path}`)).status, path).toBe(200);
+    await expect.poll(async () => (await fetch(`${env.url}/readyz`)).status, { timeout: 60_000 }).toBe(200);
+  });
+
+  it("a burst of bad logins is throttled: the eleventh from one client is 429 with Retry-After", async () => {
+    // One client, as the ingress names it in X-Forwarded-For (its last entry).
+    const headers = { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" };
+    const answers = await Promise.all(
+      Array.from({ length: 11 }, (_, i) =>
+        fetch(`${env.url}/api/session`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ token: `bad-${i}` }),
+        }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    const limited = answers.find((r) => r.status === 429);
+    expect(limited?.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(((await limited!.json()) as { error: { message: string } }).error.message).toMatch(
+      /too many login attempts/,
+    );
+    // Another client is not held up by it.
+    const other = await fetch(`${env.url}/api/session`, {
+      method: "POST",
+      headers: { ...headers, "x-forwarded-for": "203.0.113.10" },
+      body: JSON.stringify({ token: "bad" }),
+    });
+    expect(other.status).toBe(401);
+  });
+});

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
-import { queryOnce } from "../../sim/dns";
+import { queryOnce } from "../../sim/dns/client";
 import {
   ensureEngineInstalled,
   startMetricsEngine,

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  corefileLiveness,
-  corefileLivenessByNode,
-  type ConfigScrape,
-  type NodeConfigEvidence,
-} from "@/lib/config/liveness";
+import { corefileLiveness, type ConfigScrape, type NodeConfigEvidence } from "@/lib/config/liveness";
 
 // The hashes of the 1.22.28 fixtures: after-reload, and the failed reload's (new, refused) file.
 const OLD =
@@ -106,13 +101,13 @@ describe("corefileLiveness", () => {
     expect(corefileLiveness(WRITE, node({ containerStartedAt: WRITE })).state).toBe("pending");
   });
 
-  it("judges every node, in order", () => {
-    const v = corefileLivenessByNode(WRITE, [
+  it("judges each node on its own evidence", () => {
+    const v = [
       node({ node: "a", now: scrape(NEW, 0) }),
       node({ node: "b", now: scrape(NEW, 1) }),
       node({ node: "c" }),
       node({ node: "d", containerStartedAt: at(1) }),
-    ]);
+    ].map((n) => corefileLiveness(WRITE, n));
     expect(v.map((n) => `${n.node}:${n.state}`)).toEqual([
       "a:live-reloaded",
       "b:rejected",

@@ -34,7 +34,7 @@ describe("log filters", () => {
     expect([...compileLogFilter(logFilterSchema.parse({ node: "a, b" })).nodes!]).toEqual(["a", "b"]));
   it("a bad regex is a clear error", () => {
     expect(() => compileLogFilter(logFilterSchema.parse({ name: "/(/" }))).toThrow(
-      /not a valid regular expression/,
+      /is not a regular expression this filter runs: missing closing \)/,
     );
   });
 });
@@ -52,5 +52,36 @@ describe("BoundedQueue", () => {
     q.push("x");
     await waiting;
     expect(q.drain().items).toEqual(["x"]);
+  });
+});
+
+describe("regular expressions in the name filter run in linear time (RE2 semantics)", () => {
+  const matcher = (name: string) => compileLogFilter(logFilterSchema.parse({ name }));
+  const query = (name: string) =>
+    parseCorednsLogLine(
+      `[INFO] 10.0.0.7:53211 - 4242 "A IN ${name} udp 50 false 512" NOERROR qr,rd,ra 50 0.000101s`,
+    );
+
+  it("a catastrophic-backtracking pattern (/(a+)+$/) against a long name answers at once", () => {
+    // A backtracking engine takes 2^n steps here; with n = 5,000 it would never finish.
+    const f = matcher("/(a+)+$/");
+    const long = `${"a".repeat(5000)}.example.com.`;
+    expect(f.matches(query(long))).toBe(false);
+    expect(f.matches(query("aaaa"))).toBe(true);
+  });
+
+  it("refuses backreferences and lookarounds with a 400-ready message naming the construct", () => {
+    expect(() => matcher("/(a)\\1/")).toThrow(/invalid escape sequence: `\\1`.*RE2 syntax/);
+    expect(() => matcher("/foo(?=bar)/")).toThrow(/unsupported Perl syntax: `\(\?=`/);
+  });
+
+  it("keeps the flags: /EXAMPLE\\.com\\.$/i matches case-insensitively", () => {
+    expect(matcher("/EXAMPLE\\.com\\.$/i").matches(query("www.example.com."))).toBe(true);
+    expect(matcher("/EXAMPLE\\.com\\.$/").matches(query("www.example.com."))).toBe(false);
+  });
+
+  it("streams with the same filter share one key, different filters do not", () => {
+    expect(matcher("/a/").key).toBe(matcher("/a/").key);
+    expect(matcher("/a/").key).not.toBe(matcher("/b/").key);
   });
 });

@@ -3,7 +3,10 @@ import type { ScrapeFailure } from "@/lib/metrics/collector";
 import { createLogger, formatLogLine } from "@/lib/observability/log";
 import { createDashboardMetrics, renderMetrics } from "@/lib/observability/metrics";
 import { scrapeObserver } from "@/lib/observability/scrape-observer";
-import { countSseChunk, countSseStream } from "@/lib/observability/sse-counter";
+import type { LogSubscriber } from "@/lib/logs/hub";
+import { compileLogFilter, logFilterSchema } from "@/lib/logs/filter";
+import { SharedLogLine } from "@/lib/logs/shared-line";
+import { logEventStream } from "@/lib/logs/sse";
 import { FetchTextError } from "@/lib/http/get-text";
 
 const fail = (message: string): ScrapeFailure => ({
@@ -63,7 +66,7 @@ describe("structured logs", () => {
     ]);
   });
 
-  it("an API server problem is logged once per run of failing rounds, and on recovery; rounds are counted", () => {
+  it("an API server problem is logged once per run of failing rounds, and on recovery; rounds are counted", async () => {
     const { parsed, obs, metrics } = setup();
     obs.round({ durationMs: 100, nodes: 3, pods: 3, apiProblem: null });
     obs.round({ durationMs: 100, nodes: 3, pods: 3, apiProblem: "cannot list/watch nodes: refused" });
@@ -73,14 +76,14 @@ describe("structured logs", () => {
       ["error", "API server problem"],
       ["info", "API server recovered"],
     ]);
-    expect(renderMetrics(metrics)).toContain("nodelocaldns_dashboard_scrape_rounds_total 4\n");
+    expect(await renderMetrics(metrics)).toContain("nodelocaldns_dashboard_scrape_rounds_total 4\n");
   });
 
-  it("attempts are counted by transport, result and error kind", () => {
+  it("attempts are counted by transport, result and error kind", async () => {
     const { obs, metrics } = setup();
     obs.attempt("n1", "direct", new FetchTextError("t", "timeout"));
     obs.attempt("n1", "proxy", null);
-    const text = renderMetrics(metrics);
+    const text = await renderMetrics(metrics);
     expect(text).toContain('nodelocaldns_dashboard_scrapes_total{transport="direct",result="failure"} 1');
     expect(text).toContain('nodelocaldns_dashboard_scrapes_total{transport="proxy",result="success"} 1');
     expect(text).toContain('nodelocaldns_dashboard_scrape_errors_total{kind="timeout"} 1');
@@ -88,46 +91,69 @@ describe("structured logs", () => {
 });
 
 describe("log stream counting", () => {
-  const chunk =
-    'event: notice\ndata: {"kind":"following"}\n\nevent: dropped\ndata: {"dropped":12}\n\n' +
-    'event: line\ndata: {"raw":"event: line"}\n\nevent: line\ndata: {}\n\n';
+  /** A log source that hands every subscriber the lines pushed into it (the hub's contract). */
+  function source() {
+    const subs = new Set<LogSubscriber>();
+    return {
+      subscribe(sub: LogSubscriber) {
+        subs.add(sub);
+        return () => subs.delete(sub);
+      },
+      push(n: number) {
+        for (let i = 0; i < n; i++) {
+          const line = new SharedLogLine({ node: "n1", pod: "p1", time: null, text: `line ${i}` });
+          for (const s of subs) s.onLine(line);
+        }
+      },
+      get size() {
+        return subs.size;
+      },
+    };
+  }
+  const all = compileLogFilter(logFilterSchema.parse({}));
 
-  it("counts line events and dropped markers, not text inside data", () => {
-    expect(countSseChunk(chunk)).toEqual({ lines: 2, dropped: 12 });
-    expect(countSseChunk(": heartbeat\n\n")).toEqual({ lines: 0, dropped: 0 });
-  });
-
-  it("passes the stream through unchanged and reports its end once", async () => {
-    const enc = new TextEncoder();
-    const source = new ReadableStream<Uint8Array>({
-      start(c) {
-        c.enqueue(enc.encode(chunk));
-        c.enqueue(enc.encode(chunk));
-        c.close();
+  it("counts lines sent, lines dropped for a browser that stopped reading (when dropped), and the end once", async () => {
+    const src = source();
+    const ac = new AbortController();
+    const counts = { sent: 0, dropped: 0, closed: 0 };
+    const body = logEventStream(src, all, ac.signal, {
+      capacity: 10,
+      hooks: {
+        sent: (n) => (counts.sent += n),
+        dropped: (n) => (counts.dropped += n),
+        closed: () => (counts.closed += 1),
       },
     });
-    let lines = 0;
-    let closes = 0;
-    const out = countSseStream(
-      source,
-      (c) => (lines += c.lines),
-      () => (closes += 1),
-    );
-    const text = await new Response(out).text();
-    expect(text).toBe(chunk + chunk);
-    expect(lines).toBe(4);
-    expect(closes).toBe(1);
+    const reader = body.getReader();
+    await reader.read(); // the "connected" preamble; then the browser stops reading
+    src.push(25);
+    // Nobody read: 10 are buffered, 15 dropped and counted already.
+    expect(counts.dropped).toBe(15);
+    expect(counts.sent).toBe(0);
+    // When it reads again, it is told how many it missed, then gets the 10.
+    const { value } = await reader.read();
+    const text = new TextDecoder().decode(value);
+    expect(text.startsWith('event: dropped\ndata: {"dropped":15}\n\n')).toBe(true);
+    expect(text.match(/^event: line$/gm)?.length).toBe(10);
+    expect(counts.sent).toBe(10);
+    // Lines still queued when the browser goes away were never received: dropped too.
+    src.push(5);
+    ac.abort();
+    expect(counts.dropped).toBe(20);
+    await reader.cancel();
+    expect(counts.closed).toBe(1);
+    expect(src.size).toBe(0);
   });
 
-  it("reports the end when the browser goes away (cancel)", async () => {
-    const source = new ReadableStream<Uint8Array>({ pull() {} });
-    let closes = 0;
-    const out = countSseStream(
-      source,
-      () => {},
-      () => (closes += 1),
-    );
-    await out.cancel();
-    expect(closes).toBe(1);
+  it("parses a line once and encodes it once, however many browsers receive it", () => {
+    const line = new SharedLogLine({ node: "n1", pod: "p1", time: null, text: "x" });
+    expect(line.sseBytes()).toBe(line.sseBytes());
+    let evaluations = 0;
+    const counting = {
+      ...all,
+      matches: (l: Parameters<typeof all.matches>[0]) => (evaluations++, all.matches(l)),
+    };
+    for (let i = 0; i < 500; i++) line.matches(counting);
+    expect(evaluations).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { READS, requireReader } from "@/lib/auth/access";
 import { startDashboard } from "@/lib/dashboard";
 import { apiRoute, parseQuery } from "@/lib/http/route";
 import { clusterView } from "@/lib/views/cluster";
@@ -15,5 +16,6 @@ const query = z.object({
 
 export const GET = apiRoute("/api/cluster", async (request: Request) => {
   const { since } = parseQuery(request, query);
+  await requireReader(request, [READS.nodes(), READS.cachePods()]);
   return clusterView(await startDashboard(), since);
 });

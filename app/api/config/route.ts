@@ -1,4 +1,5 @@
 import { authConfig } from "@/lib/auth";
+import { requireReader } from "@/lib/auth/access";
 import { readerActor, writerActor } from "@/lib/auth/actor";
 import { startDashboard } from "@/lib/dashboard";
 import { readJsonBody } from "@/lib/http/body";
@@ -8,6 +9,8 @@ export const dynamic = "force-dynamic";
 
 /** The Corefile, its cards, resourceVersion, warnings, memory estimate and whether the caller may edit. */
 export const GET = apiRoute("/api/config", async (request: Request) => {
+  // The ConfigMap is read as the person: Kubernetes RBAC decides whether they may see it.
+  await requireReader(request);
   const snapshot = await (await startDashboard()).config.read(readerActor(request));
   if (authConfig().readOnly) {
     // The switch outranks RBAC: the page shows no controls, and says why.

@@ -9,6 +9,7 @@ import {
   SESSION_TTL_MS,
   sessionCookie,
 } from "@/lib/auth/session";
+import { clientKey, Throttle } from "@/lib/auth/throttle";
 import { DashboardError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { json } from "@/lib/http/respond";
@@ -19,6 +20,19 @@ import { settings } from "@/lib/settings";
 export const dynamic = "force-dynamic";
 
 const body = z.object({ token: z.string().max(16_384, "that is too long to be a Kubernetes token") });
+
+const throttleHolder = ((
+  globalThis as { __nodelocalDnsLoginThrottles?: { t?: { perClient: Throttle; perUser: Throttle } } }
+).__nodelocalDnsLoginThrottles ??= {});
+
+/** Login attempts per client per minute, and logins per person per hour (one set per process). */
+function loginThrottles(): { perClient: Throttle; perUser: Throttle } {
+  throttleHolder.t ??= {
+    perClient: new Throttle(settings().DASHBOARD_LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+    perUser: new Throttle(settings().DASHBOARD_LOGINS_PER_USER_PER_HOUR, 3_600_000),
+  };
+  return throttleHolder.t;
+}
 
 /** GET /api/session — who is logged in (never the token). */
 export const GET = apiRoute("/api/session", (request: Request) => {
@@ -41,8 +55,32 @@ export const POST = apiRoute("/api/session", async (request: Request) => {
     }
     const token = normaliseToken(parsed.data.token);
     if (!token) throw new DashboardError(422, "paste your Kubernetes bearer token first");
+    // Counted before the API server is asked: a burst of guesses costs it at most the limit.
+    const client = loginThrottles().perClient.attempt(clientKey(request.headers));
+    if (!client.allowed) {
+      throw new DashboardError(
+        429,
+        `too many login attempts from here: wait ${client.retryAfterSeconds} s, then paste the token again`,
+        { retryAfterSeconds: client.retryAfterSeconds },
+      );
+    }
     const owner = await tokenOwner(baseKubeConfig(), token, settings().DASHBOARD_NAMESPACE);
+    const perUser = loginThrottles().perUser.attempt(owner.user);
+    if (!perUser.allowed) {
+      throw new DashboardError(
+        429,
+        `${owner.user} has logged in too often in the last hour: wait ${Math.ceil(perUser.retryAfterSeconds / 60)} min, or use a session you have`,
+        { retryAfterSeconds: perUser.retryAfterSeconds },
+      );
+    }
     const id = sessionStore().create({ token, user: owner.user, groups: owner.groups });
+    if (!id) {
+      throw new DashboardError(
+        503,
+        "the dashboard holds as many sessions as it can: try again later (sessions end after 8 hours or on logout)",
+        { retryAfterSeconds: 300 },
+      );
+    }
     log.info("logged in", { user: owner.user, via: owner.via });
     const res = json({ user: owner.user, groups: owner.groups });
     res.headers.append(

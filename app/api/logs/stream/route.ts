@@ -1,3 +1,4 @@
+import { READS, requireReader } from "@/lib/auth/access";
 import { startDashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { apiRoute, parseQuery } from "@/lib/http/route";
@@ -7,7 +8,11 @@ import { observedLogStream } from "@/lib/observability";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/logs/stream?node=&name=&type=&rcode=&client=&minDuration=&errors= — Server-Sent Events. */
+/**
+ * GET /api/logs/stream?node=&name=&type=&rcode=&client=&minDuration=&errors= — Server-Sent Events.
+ * Only for people Kubernetes lets read the pods' logs; at most DASHBOARD_LOG_STREAMS_MAX streams in
+ * all and DASHBOARD_LOG_STREAMS_PER_USER per person (then 429).
+ */
 export const GET = apiRoute("/api/logs/stream", async (request: Request) => {
   const query = parseQuery(request, logFilterSchema, "log filter");
   let filter;
@@ -16,9 +21,20 @@ export const GET = apiRoute("/api/logs/stream", async (request: Request) => {
   } catch (err) {
     throw new DashboardError(400, (err as Error).message);
   }
+  const who = await requireReader(request, [READS.queryLogs()]);
   const d = await startDashboard();
-  const body = observedLogStream(logEventStream(d.logs, filter, request.signal), {
-    nodes: filter.nodes ? [...filter.nodes] : "all",
+  const slot = d.logStreams.acquire(who.user);
+  if (!slot.ok) throw new DashboardError(429, slot.reason, { retryAfterSeconds: 30 });
+  const hooks = observedLogStream({ user: who.user, nodes: filter.nodes ? [...filter.nodes] : "all" });
+  const body = logEventStream(d.logs, filter, request.signal, {
+    capacity: d.settings.DASHBOARD_LOG_STREAM_BUFFER,
+    hooks: {
+      ...hooks,
+      closed() {
+        slot.release();
+        hooks.closed?.();
+      },
+    },
   });
   return new Response(body, {
     headers: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { READS, requireReader } from "@/lib/auth/access";
 import { startDashboard } from "@/lib/dashboard";
 import { apiRoute, parseQuery } from "@/lib/http/route";
 import { nodeDetailView } from "@/lib/views/node-detail";
@@ -18,6 +19,7 @@ export const GET = apiRoute(
   async (request: Request, ctx: { params: Promise<{ node: string }> }) => {
     const { node } = await ctx.params;
     const { since } = parseQuery(request, query);
+    await requireReader(request, [READS.nodes(), READS.cachePods()]);
     return nodeDetailView(await startDashboard(), node, since);
   },
 );
