@@ -170,7 +170,9 @@ export class PrometheusMetricsStore implements MetricsStore {
       const podChanged = state.metrics.pod !== pod.name;
       state.key = s?.key ?? null;
       Object.assign(state.metrics, {
-        pod: pod.name,
+        // The pod the series are from, where the scrape config labels it: right after a rollout the
+        // engine may hold only the old pod's series, which must not be shown beside the new pod's name.
+        pod: s?.key.pod || pod.name,
         podStartedAt: pod.startedAt,
         transport: s ? "prometheus" : null,
         lastScrapeAt: s?.scrapedAt ? new Date(s.scrapedAt).toISOString() : null,
