@@ -95,6 +95,8 @@ export class PrometheusClient {
     try {
       await this.acquire(deadline);
       try {
+        // Cancelled while it waited for a slot (the store stopping): do not start it.
+        if (signal?.aborted) throw new PrometheusError(`query to ${this.baseUrl} cancelled`, "network");
         const remaining = Math.max(1, deadline - Date.now());
         // The engine stops evaluating at its own deadline too, a little before ours.
         params.set("timeout", `${Math.max(1, Math.floor(remaining * 0.9))}ms`);
