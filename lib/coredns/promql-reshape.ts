@@ -27,6 +27,9 @@ interface Grouped {
   labelled: Map<string, { labels: PromLabels; value: number }[]>;
 }
 
+/** The signals whose extra labels matter (the rest are one number per node). */
+const LABELLED = new Set(["version", "configHash", "responsesPerSecondByRcode", "serverQueriesPerSecond"]);
+
 function group(samples: readonly InstantSample[], into: Map<string, Grouped>): void {
   for (const s of samples) {
     const signal = s.labels[SIGNAL_LABEL];
@@ -36,6 +39,7 @@ function group(samples: readonly InstantSample[], into: Map<string, Grouped>): v
     let g = into.get(id);
     if (!g) into.set(id, (g = { key, values: new Map(), labelled: new Map() }));
     g.values.set(signal, s.value);
+    if (!LABELLED.has(signal)) continue;
     let list = g.labelled.get(signal);
     if (!list) g.labelled.set(signal, (list = []));
     list.push({ labels: s.labels, value: s.value });
