@@ -2,12 +2,18 @@
  * `npm run demo`: start the built-in simulated cluster and the dashboard wired to it through the
  * kubeconfig the simulator writes — the same code path as a real cluster.
  *
- *   npm run demo [-- --nodes 5 --qps 20 --prod --dns-port 53 --versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0]
+ *   npm run demo [-- --nodes 5 --qps 20 --prod --dns-port 53 --versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0 --prometheus]
  *   PORT=3000 (default)
+ *
+ * `--prometheus` also starts Debian's `prometheus` (installed as root when absent) scraping the simulated
+ * pods, and the dashboard reads its numbers from it (DASHBOARD_METRICS_SOURCE=prometheus).
+ * PROMETHEUS_PORT=9090 (default).
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { startSimCluster } from "../sim/cluster";
 import { parseCorednsVersions } from "../sim/runtime";
+import { ensureEngineInstalled, startMetricsEngine, type MetricsEngine } from "./metrics-engine";
 import { startNextServer } from "./next-server";
 
 async function main(): Promise<void> {
@@ -19,6 +25,7 @@ async function main(): Promise<void> {
       "dns-port": { type: "string" },
       versions: { type: "string" },
       base: { type: "string", default: "1" },
+      prometheus: { type: "boolean", default: false },
     },
   });
   const port = Number(process.env.PORT ?? 3000);
@@ -37,16 +44,53 @@ async function main(): Promise<void> {
   );
   console.log(`  description: ${cluster.descriptionPath}`);
 
-  const server = await startNextServer({
-    mode: values.prod ? "prod" : "dev",
-    port,
-    hostname: process.env.HOSTNAME_BIND ?? "127.0.0.1",
-    env: {
-      KUBECONFIG: cluster.kubeconfigPath,
-      DASHBOARD_SCRAPE_INTERVAL_MS: process.env.DASHBOARD_SCRAPE_INTERVAL_MS ?? "2000",
-    },
-    inheritOutput: true,
-  });
+  const scrapeMs = process.env.DASHBOARD_SCRAPE_INTERVAL_MS ?? "2000";
+  let engine: MetricsEngine | null = null;
+  if (values.prometheus) {
+    if (!ensureEngineInstalled("prometheus")) {
+      await cluster.stop();
+      throw new Error("Debian's prometheus is not installed: run `sudo apt-get install -y prometheus`");
+    }
+    const promPort = Number(process.env.PROMETHEUS_PORT ?? 9090);
+    engine = await startMetricsEngine({
+      kind: "prometheus",
+      port: promPort,
+      dataDir: path.resolve(__dirname, "../.sim/demo-prometheus"),
+      scrapeIntervalSeconds: 2,
+      // The `node` label, as the PodMonitor's relabelling adds it (static targets: pods are replaced, nodes stay).
+      targets: cluster.description.nodes.map((n) => ({
+        address: new URL(n.metrics).host,
+        labels: { node: n.name },
+      })),
+    });
+    console.log(`  prometheus:  ${engine.url} scraping ${cluster.description.nodes.length} pods every 2 s`);
+  }
+
+  let server: Awaited<ReturnType<typeof startNextServer>>;
+  try {
+    server = await startNextServer({
+      mode: values.prod ? "prod" : "dev",
+      port,
+      hostname: process.env.HOSTNAME_BIND ?? "127.0.0.1",
+      env: {
+        KUBECONFIG: cluster.kubeconfigPath,
+        DASHBOARD_SCRAPE_INTERVAL_MS: scrapeMs,
+        ...(engine
+          ? {
+              DASHBOARD_METRICS_SOURCE: "prometheus",
+              DASHBOARD_PROMETHEUS_URL: engine.url,
+              // Four scrapes of the demo's Prometheus.
+              DASHBOARD_PROMETHEUS_RATE_WINDOW: process.env.DASHBOARD_PROMETHEUS_RATE_WINDOW ?? "8s",
+            }
+          : {}),
+      },
+      inheritOutput: true,
+    });
+  } catch (err) {
+    await engine?.stop();
+    await cluster.stop();
+    throw err;
+  }
   console.log(
     `\nNodeLocal DNS Dashboard: http://localhost:${port}  (Ctrl-C stops the dashboard and the cluster)`,
   );
@@ -56,6 +100,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await server.stop();
+    await engine?.stop();
     await cluster.stop();
     process.exit(0);
   };

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v dig >/dev/null 2>&1 || need+=(dnsutils)
+for p in prometheus victoria-metrics; do [ -x /usr/bin/$p ] || need+=("$p"); done  # the prometheus source tests (promtool is in prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing Debian packages: ${need[*]}"
