@@ -130,7 +130,9 @@ describe("apply → rollout restart → live everywhere", () => {
     });
     expect(result.restart?.restartedAt).toMatch(/Z$/);
     expect(result.recordError).toBeNull();
-    expect(result.change.summary).toBe("log on in every block; success cache in cluster.local:53: capacity 5000");
+    expect(result.change.summary).toBe(
+      "log on in every block; success cache in cluster.local:53: capacity 5000",
+    );
     expect(result.change.user).toBe("admin (context sim)");
     expect(storedCorefile()).toContain("success 5000 30");
 

@@ -22,8 +22,8 @@ import {
   type SimUpstream,
 } from "../../sim/dns/upstream";
 import { waitFor } from "../support/ports";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const DIG = "/usr/bin/dig";
 /** coredns-facts.md §3.1: the default (common) log format, every version. */
 const LOG_LINE =
