@@ -12,7 +12,15 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+          // Never vitest's 5 s default: a loaded 2-core machine runs 10x slower than an idle one.
+          // Property tests (fast-check) pass their own, longer timeout.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         resolve: { alias },
@@ -23,8 +31,9 @@ export default defineConfig({
           // Each file starts its own simulated cluster on its own loopback range; one at a time keeps
           // the 2-core CI machine from starving the simulated pods.
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Every wait inside a test passes its own deadline (at most 60 s each); a test may wait twice.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -6,7 +6,7 @@
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 import { freePort } from "../support/ports";
 import { startNextServer } from "../../scripts/next-server";
@@ -45,14 +45,18 @@ describe("the Config page", () => {
 
   it("links to a block with ?block= and shows the raw Corefile one click away", async () => {
     await page.locator('section[data-block=".:53"] h3 button').click();
-    await expect.poll(() => new URL(page.url()).searchParams.get("block")).toBe(".:53");
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("block"), { timeout: UI_TIMEOUT_MS })
+      .toBe(".:53");
     expect(await page.locator('section[data-block=".:53"]').getAttribute("class")).toContain(
       "cfg-block-selected",
     );
     await page.getByRole("button", { name: "Raw Corefile" }).click();
-    await expect.poll(() => page.getByLabel("Raw Corefile").inputValue()).toContain("cluster.local:53 {");
+    await expect
+      .poll(() => page.getByLabel("Raw Corefile").inputValue(), { timeout: UI_TIMEOUT_MS })
+      .toContain("cluster.local:53 {");
     await page.getByRole("button", { name: "Blocks" }).click();
-    await expect.poll(() => page.locator("section[data-block]").count()).toBe(4);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: UI_TIMEOUT_MS }).toBe(4);
   });
 
   it("turns logging on, previews the diff, applies, and watches the rollout to completion", async () => {
@@ -203,7 +207,7 @@ describe("the HTTP API and the 409 flow", () => {
     await panel.waitFor({ timeout: 30_000 });
     expect(await panel.innerText()).toContain("changed underneath you");
     await panel.getByRole("button", { name: "Load the current version and keep my edits" }).click();
-    await expect.poll(() => denial.inputValue()).toBe("4096");
+    await expect.poll(() => denial.inputValue(), { timeout: UI_TIMEOUT_MS }).toBe("4096");
     await page.getByRole("button", { name: "Preview" }).click();
     const preview = page.getByTestId("preview");
     await preview.waitFor({ timeout: 30_000 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOnce } from "../../sim/dns/traffic";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
 import { enableQueryLogging } from "../support/corefile-admin";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 import { waitFor } from "../support/ports";
@@ -50,8 +50,8 @@ describe("the Logs page", () => {
       500,
     );
     const row = page.locator(`.log-row[data-kind="query"]`, { hasText: tag }).first();
-    await expect.poll(() => row.locator(".c-type").innerText()).toBe("A");
-    await expect.poll(() => row.locator(".c-rcode").innerText()).toBe("NXDOMAIN");
+    await expect.poll(() => row.locator(".c-type").innerText(), { timeout: UI_TIMEOUT_MS }).toBe("A");
+    await expect.poll(() => row.locator(".c-rcode").innerText(), { timeout: UI_TIMEOUT_MS }).toBe("NXDOMAIN");
   });
 
   it("filters by name from the URL-backed filter bar, rendering odd names as text", async () => {
@@ -85,7 +85,9 @@ describe("the Logs page", () => {
     await page.getByRole("button", { name: "Pause" }).click();
     // The table re-renders at most every 200 ms: once the Resume button shows, every line that arrived
     // before the pause is on screen, and nothing after it will be until resume.
-    await expect.poll(() => page.getByRole("button", { name: /Resume/ }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("button", { name: /Resume/ }).count(), { timeout: UI_TIMEOUT_MS })
+      .toBe(1);
     const before = await rowsNamed(tag).count();
     const held = `${tag}-held`;
     await ask(`${held}.example.com.`);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 import { waitFor } from "../support/ports";
 
@@ -60,11 +60,15 @@ describe("the first page (demo cluster)", () => {
   it("sorts by a column from the keyboard and keeps the order in a shareable URL", async () => {
     await page.getByRole("button", { name: /Hit ratio/ }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("hitRatio");
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("sort"), { timeout: UI_TIMEOUT_MS })
+      .toBe("hitRatio");
     const shared = page.url();
     const other = await browser.newPage();
     await other.goto(shared);
-    await expect.poll(() => other.locator('th[aria-sort="descending"]').innerText()).toContain("Hit ratio");
+    await expect
+      .poll(() => other.locator('th[aria-sort="descending"]').innerText(), { timeout: UI_TIMEOUT_MS })
+      .toContain("Hit ratio");
     await other.close();
   });
 });

@@ -85,26 +85,36 @@ afterAll(async () => {
 describe("the standalone server the image runs", () => {
   it("answers /healthz and, once it has listed the cluster, /readyz", async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    await waitFor("/readyz 200", async () =>
-      (await fetch(`${url}/readyz`)).status === 200 ? true : undefined,
+    await waitFor(
+      "/readyz 200",
+      async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined),
+      60_000,
     );
   });
 
   it("lists the simulated cluster's nodes at /api/nodes", async () => {
     const want = cluster.description.nodes.map((n) => n.name).sort();
-    const names = await waitFor("every node scraped", async () => {
-      const body = (await (await fetch(`${url}/api/nodes`)).json()) as { nodes?: { node: string }[] };
-      const got = (body.nodes ?? []).map((n) => n.node).sort();
-      return got.length === want.length ? got : undefined;
-    });
+    const names = await waitFor(
+      "every node scraped",
+      async () => {
+        const body = (await (await fetch(`${url}/api/nodes`)).json()) as { nodes?: { node: string }[] };
+        const got = (body.nodes ?? []).map((n) => n.node).sort();
+        return got.length === want.length ? got : undefined;
+      },
+      60_000,
+    );
     expect(names).toEqual(want);
   });
 
   it("serves its own metrics and writes structured JSON logs", async () => {
-    const text = await waitFor("a scrape round counted", async () => {
-      const t = await (await fetch(`${url}/metrics`)).text();
-      return /nodelocaldns_dashboard_scrape_rounds_total [1-9]/.test(t) ? t : undefined;
-    });
+    const text = await waitFor(
+      "a scrape round counted",
+      async () => {
+        const t = await (await fetch(`${url}/metrics`)).text();
+        return /nodelocaldns_dashboard_scrape_rounds_total [1-9]/.test(t) ? t : undefined;
+      },
+      60_000,
+    );
     expect(text).toContain("nodelocaldns_dashboard_nodes 3");
     const started = output
       .split("\n")

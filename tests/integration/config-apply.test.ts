@@ -69,8 +69,10 @@ beforeAll(async () => {
   deps = configDeps(kc, targets, inventory, collector);
   service = new ConfigService(deps, { readyDeadlineSeconds: 20 });
   stops.push(() => service.stop());
-  await waitFor("every node scraped", () =>
-    cluster.description.nodes.every((n) => collector.node(n.name)?.scrape) ? true : undefined,
+  await waitFor(
+    "every node scraped",
+    () => (cluster.description.nodes.every((n) => collector.node(n.name)?.scrape) ? true : undefined),
+    90_000,
   );
 });
 
@@ -140,8 +142,13 @@ describe("apply → rollout restart → live everywhere", () => {
     expect(progress.status.message).toBe('daemon set "node-local-dns" successfully rolled out');
     expect(progress.lastWrite?.changeId).toBe(result.change.id);
 
-    await waitFor("the cluster description follows the new pods", () =>
-      cluster.description.nodes.every((n) => progress.nodes.some((p) => p.pod === n.pod)) ? true : undefined,
+    await waitFor(
+      "the cluster description follows the new pods",
+      () =>
+        cluster.description.nodes.every((n) => progress.nodes.some((p) => p.pod === n.pod))
+          ? true
+          : undefined,
+      60_000,
     );
     for (const n of cluster.description.nodes) {
       // node-cache prints the Corefile it loaded: the new capacity, and `log` in every block.
@@ -154,18 +161,26 @@ describe("apply → rollout restart → live everywhere", () => {
         type: "A",
         proto: "udp",
       });
-      const line = await waitFor(`a query log line from ${n.name}`, async () =>
-        (await podLog(n.pod!)).split("\n").find((l) => l.includes(`"A IN probe-${n.name}.example.com. udp`)),
+      const line = await waitFor(
+        `a query log line from ${n.name}`,
+        async () =>
+          (await podLog(n.pod!))
+            .split("\n")
+            .find((l) => l.includes(`"A IN probe-${n.name}.example.com. udp`)),
+        60_000,
       );
       expect(line).toMatch(/^\[INFO\] [\d.]+:\d+ - \d+ "A IN probe-/);
     }
     // And the metrics come from the new pods.
-    await waitFor("every node scraped from its new pod", () =>
-      cluster.description.nodes.every(
-        (n) => deps.collector.node(n.name)?.pod === n.pod && deps.collector.node(n.name)?.scrape,
-      )
-        ? true
-        : undefined,
+    await waitFor(
+      "every node scraped from its new pod",
+      () =>
+        cluster.description.nodes.every(
+          (n) => deps.collector.node(n.name)?.pod === n.pod && deps.collector.node(n.name)?.scrape,
+        )
+          ? true
+          : undefined,
+      60_000,
     );
   });
 
@@ -234,18 +249,22 @@ describe("a change without a restart", () => {
   it("is shown live per node once CoreDNS's reload hash changes", async () => {
     // The writes above (no restart) made every pod reload: wait until each has loaded the latest
     // (its log prints the Corefile it loaded) and a scrape shows its hash, so the next change starts clean.
-    await waitFor("every pod running the latest Corefile", async () => {
-      for (const n of cluster.description.nodes) {
-        if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 45/))
-          return undefined;
-        // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
-        const log = await podLog(n.pod!);
-        const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
-        if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
-        if (!running || running !== deps.collector.node(n.name)?.scrape?.configHash) return undefined;
-      }
-      return true;
-    });
+    await waitFor(
+      "every pod running the latest Corefile",
+      async () => {
+        for (const n of cluster.description.nodes) {
+          if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 45/))
+            return undefined;
+          // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
+          const log = await podLog(n.pod!);
+          const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
+          if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
+          if (!running || running !== deps.collector.node(n.name)?.scrape?.configHash) return undefined;
+        }
+        return true;
+      },
+      60_000,
+    );
     const { resourceVersion } = await service.read();
     await service.apply({
       resourceVersion,
