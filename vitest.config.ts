@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
+// Next.js telemetry off for every test that builds or starts the app (scripts/test.sh and .ci/run set it too).
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
 const alias = {
   "@": path.resolve(__dirname),
   "server-only": path.resolve(__dirname, "tests/support/server-only.ts"),
