@@ -2,7 +2,12 @@
  * The apply path against the simulated cluster: write + Event + rollout restart, watched until every
  * node runs the new Corefile; 409 on a concurrent edit with nothing lost; a bad Corefile refused
  * before writing; a crash-looping rollout detected and rolled back; timed log-off.
+ *
+ * The app's code runs as the dashboard's ServiceAccount (kubeconfig context `dashboard`) under exactly
+ * deploy/'s RBAC objects; "someone else" (kubectl edit) is the admin. Each test starts from what it
+ * sets up itself, not from an earlier test's writes.
  */
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { queryOnce } from "../../sim/dns/traffic";
@@ -15,6 +20,7 @@ import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { metricsFetchers } from "@/lib/metrics/transports";
 import { DashboardError } from "@/lib/errors";
+import { deployRbacObjects } from "../support/deploy-rbac";
 import { waitFor } from "../support/ports";
 
 const NS = "kube-system";
@@ -28,6 +34,8 @@ const targets = {
 let cluster: SimCluster;
 let deps: ConfigDeps;
 let service: ConfigService;
+/** The cluster admin, for what someone other than the dashboard does (kubectl edit). */
+let admin: CoreV1Api;
 const stops: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
@@ -37,6 +45,7 @@ beforeAll(async () => {
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-config-apply",
+    extraObjects: deployRbacObjects(),
     timing: {
       containerStartMs: 150,
       configSyncMs: 300,
@@ -45,7 +54,8 @@ beforeAll(async () => {
     },
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
-  const kc = loadKubeConfig("");
+  const kc = loadKubeConfig("dashboard");
+  admin = loadKubeConfig("sim").makeApiClient(CoreV1Api);
   const inventory = new ClusterInventory(kc, {
     ...targets,
     podSelector: "k8s-app=node-local-dns",
@@ -81,10 +91,20 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** How the dashboard names the ServiceAccount it runs as in its records and Events. */
+const USER = "nodelocal-dns-dashboard (context dashboard)";
+
 const storedCorefile = () =>
   String(
     (cluster.store.get(RESOURCES.configmaps, NS, "node-local-dns")?.data as { Corefile: string }).Corefile,
   );
+
+/** The Corefile with its first `cache N` made `cache -5`, which CoreDNS refuses (it crash-loops on it). */
+function withNegativeCacheTtl(corefile: string): string {
+  const bad = corefile.replace(/^(\s*)cache \d+/m, "$1cache -5");
+  expect(bad).not.toBe(corefile);
+  return bad;
+}
 
 async function podLog(pod: string): Promise<string> {
   return deps.core.readNamespacedPodLog({ name: pod, namespace: NS, container: "node-cache" });
@@ -135,7 +155,7 @@ describe("apply → rollout restart → live everywhere", () => {
     expect(result.change.summary).toBe(
       "log on in every block; success cache in cluster.local:53: capacity 5000",
     );
-    expect(result.change.user).toBe("admin (context sim)");
+    expect(result.change.user).toBe(USER);
     expect(storedCorefile()).toContain("success 5000 30");
 
     const progress = await untilRolledOut();
@@ -184,13 +204,22 @@ describe("apply → rollout restart → live everywhere", () => {
     );
   });
 
-  it("the change is in the history, with its Event on the ConfigMap", async () => {
+  it("a change is in the history, with its Event on the ConfigMap", async () => {
+    const before = await service.read();
+    const capacity = Number(/success (\d+) 30/.exec(before.corefile)?.[1]);
+    expect(capacity).toBeGreaterThan(0);
+    const applied = await service.apply({
+      resourceVersion: before.resourceVersion,
+      edits: [{ op: "setCache", block: "cluster.local:53", tier: "success", capacity: capacity + 7 }],
+      restart: false,
+    });
     const history = await service.history();
     const change = history.changes[0]!;
+    expect(change.id).toBe(applied.change.id);
     expect(change.action).toBe("apply");
-    expect(change.diff).toContain("+    log");
-    expect(change.diff).toMatch(/^-\s+success 9984 30$/m);
-    expect(change.diff).toMatch(/^\+\s+success 5000 30$/m);
+    expect(change.user).toBe(USER);
+    expect(change.diff).toMatch(new RegExp(`^-\\s+success ${capacity} 30$`, "m"));
+    expect(change.diff).toMatch(new RegExp(`^\\+\\s+success ${capacity + 7} 30$`, "m"));
     const events = await deps.core.listNamespacedEvent({
       namespace: NS,
       fieldSelector: "reason=CorefileChanged",
@@ -198,7 +227,7 @@ describe("apply → rollout restart → live everywhere", () => {
     const ev = events.items.find((e) => e.message?.includes(change.summary));
     expect(ev?.involvedObject.name).toBe("node-local-dns");
     expect(ev?.involvedObject.kind).toBe("ConfigMap");
-    expect(ev?.message).toBe(`admin (context sim) changed the Corefile: ${change.summary} (rollout restart)`);
+    expect(ev?.message).toBe(`${USER} changed the Corefile: ${change.summary}`);
   });
 });
 
@@ -232,8 +261,9 @@ describe("concurrent edits", () => {
 
   it("a Corefile CoreDNS would refuse is refused before writing, and the ConfigMap is unchanged", async () => {
     const { resourceVersion, corefile } = await service.read();
+    const bad = withNegativeCacheTtl(corefile);
     const err = await service
-      .apply({ resourceVersion, corefile: corefile.replace("cache 45", "cache -5"), restart: true })
+      .apply({ resourceVersion, corefile: bad, restart: true })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DashboardError);
     expect((err as DashboardError).status).toBe(422);
@@ -247,13 +277,19 @@ describe("concurrent edits", () => {
 
 describe("a change without a restart", () => {
   it("is shown live per node once CoreDNS's reload hash changes", async () => {
-    // The writes above (no restart) made every pod reload: wait until each has loaded the latest
-    // (its log prints the Corefile it loaded) and a scrape shows its hash, so the next change starts clean.
+    // Start clean: one change of its own (no restart), then wait until every pod has loaded it (its log
+    // prints the Corefile it loaded) and a scrape shows the hash it runs, so the next change is the only one
+    // in flight.
+    await service.apply({
+      resourceVersion: (await service.read()).resourceVersion,
+      edits: [{ op: "setCacheTtl", block: "in-addr.arpa:53", ttl: 44 }],
+      restart: false,
+    });
     await waitFor(
       "every pod running the latest Corefile",
       async () => {
         for (const n of cluster.description.nodes) {
-          if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 45/))
+          if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 44/))
             return undefined;
           // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
           const log = await podLog(n.pod!);
@@ -282,7 +318,9 @@ describe("a change without a restart", () => {
       30_000,
       250,
     );
-    expect(progress.nodes.every((n) => n.revision === "new" && n.restarts === 0)).toBe(true);
+    expect(progress.nodes.map((n) => ({ revision: n.revision, restarts: n.restarts }))).toEqual(
+      Array.from({ length: NODES }, () => ({ revision: "new", restarts: 0 })),
+    );
     for (const n of cluster.description.nodes) {
       expect(await lastLoadedCorefile(n.pod!)).toMatch(/ip6\.arpa:53 \{[\s\S]*?cache 33/);
     }
@@ -294,16 +332,16 @@ describe("a crash-looping rollout", () => {
     const { resourceVersion, corefile: good } = await service.read();
     const applied = await service.apply({
       resourceVersion,
-      edits: [{ op: "setLog", block: "*", on: false }],
+      edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 37 }],
       restart: true,
     });
     await untilRolledOut();
     // Our validator refuses what CoreDNS refuses, so the bad file comes from someone else: kubectl edit.
-    const cm = await deps.core.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
-    await deps.core.replaceNamespacedConfigMap({
+    const cm = await admin.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
+    await admin.replaceNamespacedConfigMap({
       name: "node-local-dns",
       namespace: NS,
-      body: { ...cm, data: { Corefile: storedCorefile().replace("cache 45", "cache -5") } },
+      body: { ...cm, data: { Corefile: withNegativeCacheTtl(storedCorefile()) } },
     });
     await service.restart();
     const failed = await waitFor(
@@ -333,12 +371,15 @@ describe("timed query logging", () => {
     // A clock 59 s behind makes "for 1 minute" end about a second from now.
     const early = new ConfigService({ ...deps, now: () => new Date(Date.now() - 59_000) });
     stops.push(() => early.stop());
-    // The rollback above brought `log` back in every block: start from all off.
-    await service.apply({
-      resourceVersion: (await service.read()).resourceVersion,
-      edits: [{ op: "setLog", block: "*", on: false }],
-      restart: false,
-    });
+    // Start from `log` off in every block, whatever ran before.
+    if (/^\s+log$/m.test(storedCorefile())) {
+      await service.apply({
+        resourceVersion: (await service.read()).resourceVersion,
+        edits: [{ op: "setLog", block: "*", on: false }],
+        restart: false,
+      });
+    }
+    expect(storedCorefile()).not.toMatch(/^\s+log$/m);
     const { resourceVersion } = await early.read();
     const result = await early.apply({
       resourceVersion,
