@@ -3,6 +3,8 @@
  * last stage lays it out (.next/standalone at the root, .next/static and public beside server.js),
  * started with `node server.js` and only PORT/HOSTNAME/KUBECONFIG — no node_modules of the repo, no
  * `next start`. It must answer its probes, list the cluster's nodes and render the first page.
+ * It runs as the dashboard's ServiceAccount (context `dashboard`) under exactly deploy/'s RBAC objects,
+ * as in the cluster.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +14,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { launchChromium } from "../support/browser";
+import { deployRbacObjects } from "../support/deploy-rbac";
 import { freePort, waitFor } from "../support/ports";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -41,6 +44,7 @@ beforeAll(async () => {
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-standalone",
+    extraObjects: deployRbacObjects(),
   });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
@@ -54,6 +58,7 @@ beforeAll(async () => {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       KUBECONFIG: cluster.kubeconfigPath,
+      DASHBOARD_CONTEXT: "dashboard",
       DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
     },
     stdio: ["ignore", "pipe", "pipe"],
