@@ -2,11 +2,15 @@
  * The whole Config flow in a browser against the demo cluster: turn query logging on, preview the
  * diff, apply with a restart, watch the pods be replaced until the new Corefile is live on every
  * node, then see query lines arrive on the Logs page.
+ *
+ * Each test opens the page it needs and sets up the Corefile state it starts from (as an admin, with
+ * tests/support/corefile-admin.ts), so none relies on an earlier test's writes or page state.
  */
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
+import { setQueryLogging, withNegativeCacheTtl } from "../support/corefile-admin";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 import { freePort } from "../support/ports";
 import { startNextServer } from "../../scripts/next-server";
@@ -44,6 +48,8 @@ describe("the Config page", () => {
   });
 
   it("links to a block with ?block= and shows the raw Corefile one click away", async () => {
+    await page.goto(`${env.url}/config`);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: 60_000 }).toBe(4);
     await page.locator('section[data-block=".:53"] h3 button').click();
     await expect
       .poll(() => new URL(page.url()).searchParams.get("block"), { timeout: UI_TIMEOUT_MS })
@@ -60,6 +66,14 @@ describe("the Config page", () => {
   });
 
   it("turns logging on, previews the diff, applies, and watches the rollout to completion", async () => {
+    await setQueryLogging(env.cluster.kubeconfigPath, false);
+    await page.goto(`${env.url}/config`);
+    await expect
+      .poll(() => page.locator('section[data-block] input[data-field="log"]:checked').count(), {
+        timeout: 60_000,
+      })
+      .toBe(0);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: UI_TIMEOUT_MS }).toBe(4);
     // Keyboard: focus "All on" and press Enter.
     await page.getByRole("button", { name: "All on" }).focus();
     await page.keyboard.press("Enter");
@@ -99,6 +113,8 @@ describe("the Config page", () => {
   });
 
   it("query log lines arrive on the Logs page", async () => {
+    // Logging on (the pods reload it), whatever ran before.
+    await setQueryLogging(env.cluster.kubeconfigPath, true);
     await page.goto(`${env.url}/logs`);
     await expect
       .poll(() => page.locator('[data-kind="query"]').count(), { timeout: 60_000, interval: 500 })
@@ -115,7 +131,7 @@ describe("the Config page", () => {
     await core.replaceNamespacedConfigMap({
       name: "node-local-dns",
       namespace: "kube-system",
-      body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } },
+      body: { ...cm, data: { Corefile: withNegativeCacheTtl(good) } },
     });
     expect((await fetch(`${env.url}/api/rollout/restart`, { method: "POST" })).status).toBe(200);
     await page.goto(`${env.url}/config`);

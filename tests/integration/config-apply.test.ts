@@ -20,6 +20,7 @@ import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { metricsFetchers } from "@/lib/metrics/transports";
 import { DashboardError } from "@/lib/errors";
+import { withNegativeCacheTtl } from "../support/corefile-admin";
 import { deployRbacObjects } from "../support/deploy-rbac";
 import { waitFor } from "../support/ports";
 
@@ -98,13 +99,6 @@ const storedCorefile = () =>
   String(
     (cluster.store.get(RESOURCES.configmaps, NS, "node-local-dns")?.data as { Corefile: string }).Corefile,
   );
-
-/** The Corefile with its first `cache N` made `cache -5`, which CoreDNS refuses (it crash-loops on it). */
-function withNegativeCacheTtl(corefile: string): string {
-  const bad = corefile.replace(/^(\s*)cache \d+/m, "$1cache -5");
-  expect(bad).not.toBe(corefile);
-  return bad;
-}
 
 async function podLog(pod: string): Promise<string> {
   return deps.core.readNamespacedPodLog({ name: pod, namespace: NS, container: "node-cache" });
