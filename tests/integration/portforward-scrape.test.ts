@@ -20,7 +20,8 @@ import { startTlsFront, type TlsFront } from "@/sim/objects/tls-front";
 import type { CachePod } from "@/lib/k8s/types";
 import { portForwardFetcher } from "@/lib/metrics/transports";
 
-const BASE = 40;
+// 127.46.0.1 (the metrics endpoint) and apiServerHost(46) = 127.49.0.1: inside this file's range 46–49.
+const BASE = 46;
 const NS = "kube-system";
 const POD = "node-local-dns-slow1";
 const BODY = '# TYPE coredns_build_info gauge\ncoredns_build_info{version="1.11.3"} 1\n';
