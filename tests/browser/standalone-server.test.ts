@@ -33,7 +33,14 @@ beforeAll(async () => {
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "nldd-standalone-"));
   // The Dockerfile's COPY lines, in order.
-  await fs.promises.cp(path.join(ROOT, ".next/standalone"), dir, { recursive: true });
+  // (Without the links scripts/next-server.ts adds to .next/standalone for `npm start`: the image has copies.)
+  const links = new Set(
+    [".next/standalone/.next/static", ".next/standalone/public"].map((p) => path.join(ROOT, p)),
+  );
+  await fs.promises.cp(path.join(ROOT, ".next/standalone"), dir, {
+    recursive: true,
+    filter: (src) => !links.has(src),
+  });
   await fs.promises.cp(path.join(ROOT, ".next/static"), path.join(dir, ".next/static"), { recursive: true });
   await fs.promises.cp(path.join(ROOT, "public"), path.join(dir, "public"), { recursive: true });
 
