@@ -122,7 +122,19 @@ describe("the Config page", () => {
   });
 
   it("a crash-looping rollout is shown as failing, and Roll back brings every node back", async () => {
-    // A bad Corefile from outside the dashboard (our validator would refuse it), then a restart.
+    // A change made through the dashboard (no restart), so there is one to roll back to.
+    const current = (await (await fetch(`${env.url}/api/config`)).json()) as { resourceVersion: string };
+    const recorded = await fetch(`${env.url}/api/config`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        resourceVersion: current.resourceVersion,
+        edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 38 }],
+        restart: false,
+      }),
+    });
+    expect(recorded.status).toBe(200);
+    // Then a bad Corefile from outside the dashboard (our validator would refuse it), and a restart.
     const kc = new KubeConfig();
     kc.loadFromFile(env.cluster.kubeconfigPath);
     const core = kc.makeApiClient(CoreV1Api);
@@ -218,11 +230,16 @@ describe("the HTTP API and the 409 flow", () => {
       }),
     });
     expect(other.status).toBe(200);
+    const theirs = ((await (await api("/api/config")).json()) as { resourceVersion: string }).resourceVersion;
     await page.getByRole("button", { name: "Preview" }).click();
     const panel = page.getByTestId("conflict");
     await panel.waitFor({ timeout: 30_000 });
     expect(await panel.innerText()).toContain("changed underneath you");
     await panel.getByRole("button", { name: "Load the current version and keep my edits" }).click();
+    // The page has loaded their version (it shows it), and the edit is still there.
+    await expect
+      .poll(() => page.locator(".cfg-toolbar code").first().innerText(), { timeout: UI_TIMEOUT_MS })
+      .toBe(theirs);
     await expect.poll(() => denial.inputValue(), { timeout: UI_TIMEOUT_MS }).toBe("4096");
     await page.getByRole("button", { name: "Preview" }).click();
     const preview = page.getByTestId("preview");
@@ -260,5 +277,6 @@ describe("a read-only user", () => {
     } finally {
       await viewer.stop();
     }
-  });
+    // It starts a second production server: up to startNextServer's 180 s, then the page.
+  }, 300_000);
 });
