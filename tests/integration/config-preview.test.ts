@@ -60,7 +60,8 @@ const storedCorefile = () =>
 beforeAll(async () => {
   cluster = await startSimCluster({
     nodes: 2,
-    addressBase: 120,
+    // Its own range (config-apply has 120): files may run side by side.
+    addressBase: 44,
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-config-preview",

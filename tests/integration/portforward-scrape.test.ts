@@ -10,7 +10,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { apiServerHost } from "@/sim/addresses";
 import { ObjectStore, RESOURCES } from "@/sim/k8s/store";
 import { createApiServer, type ApiServer } from "@/sim/k8s/server";
 import { PortForwarder, type PortResolver } from "@/sim/k8s/portforward";
@@ -20,8 +19,9 @@ import { startTlsFront, type TlsFront } from "@/sim/objects/tls-front";
 import type { CachePod } from "@/lib/k8s/types";
 import { portForwardFetcher } from "@/lib/metrics/transports";
 
-// 127.46.0.1 (the metrics endpoint) and apiServerHost(46) = 127.49.0.1: inside this file's range 46–49.
-const BASE = 46;
+// The metrics endpoint on 127.48.0.1, the API server on 127.49.0.1: this file's range is 48–49.
+const BASE = 48;
+const API_HOST = "127.49.0.1";
 const NS = "kube-system";
 const POD = "node-local-dns-slow1";
 const BODY = '# TYPE coredns_build_info gauge\ncoredns_build_info{version="1.11.3"} 1\n';
@@ -59,7 +59,7 @@ beforeAll(async () => {
   });
   server = await createApiServer({
     store,
-    host: apiServerHost(BASE),
+    host: API_HOST,
     port: 0,
     tokens: { "admin-token": { name: "admin", groups: ["system:masters"] } },
     hooks: {
