@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// An ES module (.mts): Vite loads it as one, with no "ESM syntax in a file loaded as CommonJS" warning.
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 
 // Next.js telemetry off for every test that builds or starts the app (scripts/test.sh and .ci/run set it too).
 process.env.NEXT_TELEMETRY_DISABLED = "1";
