@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
+import { stopChild, waitForOk } from "./child-process";
 
 export type EngineKind = "prometheus" | "victoria-metrics";
 
@@ -99,37 +100,12 @@ export async function startMetricsEngine(opts: EngineOptions): Promise<MetricsEn
   );
   exited.catch(() => undefined);
   const ready = opts.kind === "prometheus" ? `${url}/-/ready` : `${url}/health`;
-  await Promise.race([waitForOk(ready, 60_000), exited]);
+  await Promise.race([waitForOk(ready, 60_000, opts.kind), exited]);
   return {
     kind: opts.kind,
     url,
     process: child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        child.once("exit", () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopChild(child, 10_000),
   };
-}
-
-async function waitForOk(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
 }

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
+import { stopChild, waitForOk } from "./child-process";
 
 export interface NextServerOptions {
   mode: "dev" | "prod";
@@ -105,7 +106,7 @@ export async function startNextServer(opts: NextServerOptions): Promise<NextServ
     ),
   );
   try {
-    await Promise.race([waitForHealthy(`${url}/healthz`, 180_000), exited]);
+    await Promise.race([waitForOk(`${url}/healthz`, 180_000, "the dashboard"), exited]);
   } catch (err) {
     // Never leave a server behind that did not come up.
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -115,28 +116,6 @@ export async function startNextServer(opts: NextServerOptions): Promise<NextServ
     url,
     process: child,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-      }),
+    stop: () => stopChild(child, 5000),
   };
-}
-
-async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = "";
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-      lastError = `HTTP ${res.status}`;
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`dashboard did not become healthy at ${url} within ${timeoutMs} ms: ${lastError}`);
 }
