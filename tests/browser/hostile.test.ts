@@ -183,7 +183,7 @@ describe("hostile input in local mode", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
           resourceVersion: cfg.resourceVersion,
-          edits: [{ op: "setCacheTtl", block: "cluster.local:53", ttl: 31 }],
+          edits: [{ op: "setCacheTtl", block: "in-addr.arpa:53", ttl: 31 }],
           restart: false,
         }),
       });

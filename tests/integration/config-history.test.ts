@@ -163,7 +163,7 @@ describe("the history is kept in the cluster", () => {
       }),
       b.apply({
         resourceVersion: base,
-        edits: [{ op: "setCacheTtl", block: "cluster.local:53", ttl: 42 }],
+        edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 42 }],
         restart: false,
       }),
     ]);
@@ -180,7 +180,7 @@ describe("the history is kept in the cluster", () => {
       edits: [
         results[0]!.status === "rejected"
           ? { op: "setCacheTtl", block: ".:53", ttl: 41 }
-          : { op: "setCacheTtl", block: "cluster.local:53", ttl: 42 },
+          : { op: "setCacheTtl", block: "ip6.arpa:53", ttl: 42 },
       ],
       restart: false,
     });
