@@ -35,9 +35,12 @@ export function RollbackConfirm({
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // The safe choice has the focus (React's autoFocus runs before the dialog is open).
+    cancel.current?.focus();
     return () => d?.close();
   }, []);
   const diff =
@@ -87,7 +90,7 @@ export function RollbackConfirm({
         after another as the rollout proceeds.
       </p>
       <div className="cfg-dialog-actions">
-        <button type="button" onClick={onCancel} autoFocus>
+        <button type="button" ref={cancel} onClick={onCancel}>
           Cancel
         </button>
         <button type="button" className="primary" onClick={onConfirm} disabled={busy}>
