@@ -16,6 +16,7 @@ import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
 import { buildNodeScrape, type NodeScrape } from "../coredns/node-record";
 import { parsePrometheusText } from "../prometheus-text/parse";
+import { RatioWindow } from "../coredns/ratio-window";
 import { nodeRates, serverRates, zoneRates, type NodeRates } from "../coredns/rates";
 import type {
   ListenAddressHistory,
@@ -63,6 +64,9 @@ interface NodeState extends NodeMetrics {
   serverBlockHistory: Map<string, SeriesRing<ZoneSignal>>;
   /** Queries per second per listen address (`server` label). */
   listenAddressHistory: Map<string, SeriesRing<"queriesPerSecond">>;
+  /** Hit ratio over the last minute, of the node and of each server block. */
+  hitRatioWindow: RatioWindow;
+  blockRatioWindows: Map<string, RatioWindow>;
 }
 
 /**
@@ -177,6 +181,8 @@ export class MetricsCollector implements MetricsStore {
         history: new HistoryRing(this.historyCapacity),
         serverBlockHistory: new Map(),
         listenAddressHistory: new Map(),
+        hitRatioWindow: new RatioWindow(),
+        blockRatioWindows: new Map(),
       };
       this.nodes.set(node, state);
     }
@@ -251,10 +257,24 @@ export class MetricsCollector implements MetricsStore {
       const seconds = (at.getTime() - previousAt) / 1000;
       const rates = nodeRates(state.scrape, scrape, seconds, podChanged);
       state.rates = rates;
-      state.serverBlockRates = zoneRates(state.scrape, scrape, seconds, rates.reset);
-      state.listenAddressRates = serverRates(state.scrape, scrape, seconds, rates.reset);
       const t = at.getTime();
-      state.history.push(t, historyPoint(rates, scrape));
+      if (rates.reset) {
+        state.hitRatioWindow.clear();
+        state.blockRatioWindows.clear();
+      }
+      // Ratios over the last minute: one interval at low traffic swings 0 ↔ 100 %.
+      const windowed = state.hitRatioWindow.push(
+        t,
+        rates.hitsPerSecond * seconds,
+        rates.missesPerSecond * seconds,
+      );
+      state.serverBlockRates = zoneRates(state.scrape, scrape, seconds, rates.reset).map((z) => {
+        let w = state.blockRatioWindows.get(z.zone);
+        if (!w) state.blockRatioWindows.set(z.zone, (w = new RatioWindow()));
+        return { ...z, hitRatio: w.push(t, z.hitsPerSecond * seconds, z.missesPerSecond * seconds) };
+      });
+      state.listenAddressRates = serverRates(state.scrape, scrape, seconds, rates.reset);
+      state.history.push(t, { ...historyPoint(rates, scrape), hitRatio: windowed });
       for (const z of state.serverBlockRates)
         this.ring(state.serverBlockHistory, z.zone, ZONE_SIGNALS).push(t, z);
       for (const [server, qps] of Object.entries(state.listenAddressRates)) {
