@@ -34,9 +34,11 @@ const totalBytes = async () => Number(await estimate().getAttribute("data-total-
 describe("the memory estimate while editing", () => {
   it("changes as a capacity is typed, and the field says it changed", async () => {
     await page.goto(`${env.url}/config`);
-    const field = page.locator('section[data-block="cluster.local:53"] input[data-field="successCapacity"]');
+    const card = page.locator('section[data-block="cluster.local:53"]');
+    const field = card.locator('input[data-field="successCapacity"]');
     await field.waitFor({ timeout: 30_000 });
-    const label = page.locator('section[data-block="cluster.local:53"] label', { has: field });
+    // The field's own label (the locator inside `has` is relative to the label).
+    const label = card.locator("label", { has: page.locator('input[data-field="successCapacity"]') });
     const before = await totalBytes();
     expect(before).toBeGreaterThan(0);
     expect(await label.getAttribute("data-changed")).toBeNull();
