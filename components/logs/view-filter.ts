@@ -5,6 +5,11 @@
  */
 import { compileLogFilter, logFilterSchema, type CompiledLogFilter, type LogFilter } from "@/lib/logs/filter";
 import type { LogRow } from "@/lib/logs/summary";
+import { z } from "zod";
+
+// zod 4 compiles object parsers with `new Function` unless told not to, and its probe for that is
+// itself an eval the page's CSP (script-src without 'unsafe-eval') reports as a violation.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 /** A filter ready to run on rows: the parsed filter (for comparing), and its matcher. */
 export interface ViewFilter {
