@@ -3,13 +3,10 @@
  * the server runs (lib/logs/filter.ts, with its RE2 name regexes), so a line the server would not send
  * under a filter is not shown under it either. Pure.
  */
+// First: it must run before lib/logs/filter.ts builds its zod schema.
+import "./zod-jitless";
 import { compileLogFilter, logFilterSchema, type CompiledLogFilter, type LogFilter } from "@/lib/logs/filter";
 import type { LogRow } from "@/lib/logs/summary";
-import { z } from "zod";
-
-// zod 4 compiles object parsers with `new Function` unless told not to, and its probe for that is
-// itself an eval the page's CSP (script-src without 'unsafe-eval') reports as a violation.
-if (typeof window !== "undefined") z.config({ jitless: true });
 
 /** A filter ready to run on rows: the parsed filter (for comparing), and its matcher. */
 export interface ViewFilter {
