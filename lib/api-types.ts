@@ -5,7 +5,10 @@
 import type { ApiServerProblem, DaemonSetSummary } from "@/lib/k8s/types";
 import type { ClusterAggregate } from "@/lib/coredns/aggregate";
 import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
-import type { MetricsTransport } from "@/lib/metrics/store";
+import type { MetricsSourceInfo, MetricsStatus, MetricsTransport } from "@/lib/metrics/store";
+
+/** Where the page's numbers come from, and whether that source can be read right now. */
+export type MetricsSourceJson = MetricsSourceInfo & { problem: MetricsStatus["problem"] };
 import type { NodeRates, ZoneRates } from "@/lib/coredns/rates";
 import type { Reachability } from "@/lib/coredns/reachability";
 import type { NodeHealth } from "@/lib/coredns/health";
@@ -60,6 +63,7 @@ export interface NodesResponse {
   daemonSet: DaemonSetSummary | null;
   scrapeIntervalMs: number;
   lastRoundAt: string | null;
+  metricsSource: MetricsSourceJson;
   nodes: NodeRow[];
 }
 
@@ -90,6 +94,7 @@ export interface ClusterResponse {
   nodesWithPod: number;
   podsReady: number;
   scrapeErrors: number;
+  metricsSource: MetricsSourceJson;
   aggregate: ClusterAggregate;
   history: HistoryPointJson[];
   /** Bytes the collector's history holds now, and at most (all rings full). */

@@ -7,10 +7,9 @@ import { LogHub } from "@/lib/logs/hub";
 import { NodeJudgements } from "@/lib/views/judgements";
 import { StreamSlots } from "@/lib/logs/stream-slots";
 import { apiServerUrl, processKubeConfig } from "@/lib/k8s/kubeconfig";
-import { MetricsCollector } from "@/lib/metrics/collector";
+import { metricsStoreFor } from "@/lib/metrics/source";
 import type { MetricsStore } from "@/lib/metrics/store";
-import { dashboardMetrics, log, scrapeObserver } from "@/lib/observability";
-import { metricsFetchers } from "@/lib/metrics/transports";
+import { dashboardMetrics, log } from "@/lib/observability";
 import { settings, type Settings } from "@/lib/settings";
 
 /** The long-lived server-side state: one inventory (watches) and one collector per server process. */
@@ -56,20 +55,7 @@ export function startDashboard(): Promise<Dashboard> {
       container: s.DASHBOARD_CONTAINER,
       metricsPort: s.DASHBOARD_METRICS_PORT,
     });
-    const collector = new MetricsCollector(
-      inventory,
-      metricsFetchers(kc),
-      {
-        intervalMs: s.DASHBOARD_SCRAPE_INTERVAL_MS,
-        timeoutMs: s.DASHBOARD_SCRAPE_TIMEOUT_MS,
-        concurrency: s.DASHBOARD_SCRAPE_CONCURRENCY,
-        maxBytes: s.DASHBOARD_SCRAPE_MAX_BYTES,
-        maxSamples: s.DASHBOARD_SCRAPE_MAX_SAMPLES,
-        retentionMinutes: s.DASHBOARD_RETENTION_MINUTES,
-        transport: s.DASHBOARD_SCRAPE_TRANSPORT,
-      },
-      scrapeObserver(dashboardMetrics(), log),
-    );
+    const collector = metricsStoreFor(s, kc, inventory);
     const dashboard: Dashboard = {
       settings: s,
       apiServer: apiServerUrl(kc),
@@ -118,6 +104,7 @@ export function startDashboard(): Promise<Dashboard> {
       context: dashboard.context,
       auth: s.DASHBOARD_AUTH,
       readOnly: s.DASHBOARD_READ_ONLY,
+      source: s.DASHBOARD_METRICS_SOURCE,
       transport: s.DASHBOARD_SCRAPE_TRANSPORT,
       intervalMs: s.DASHBOARD_SCRAPE_INTERVAL_MS,
     });

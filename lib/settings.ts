@@ -1,5 +1,22 @@
 import "server-only";
 import { z } from "zod";
+import { parseExtraHeaders } from "@/lib/prometheus-api/headers";
+import { parseDurationSeconds, parseSelector } from "@/lib/prometheus-api/selector";
+
+/** A string setting parsed by `parse`; the Error it throws becomes the setting's problem. */
+function parsedWith<T>(parse: (v: string) => T, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+}
 
 /**
  * Every setting the server reads, from environment variables, validated once. Names are documented in
@@ -61,6 +78,24 @@ const schema = z.object({
   DASHBOARD_HEALTH_MEMORY_RATIO: z.coerce.number().min(0).max(1).default(0.8),
   /** Sessions one person may hold at once: a new login past it ends that person's oldest session. */
   DASHBOARD_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
+
+  /** Where the numbers come from: scrape every pod ourselves, or ask the cluster's Prometheus-API engine. */
+  DASHBOARD_METRICS_SOURCE: z.enum(["scrape", "prometheus"]).default("scrape"),
+  /** Base URL of the query API (Prometheus, Thanos Query, Mimir's /prometheus, VictoriaMetrics). */
+  DASHBOARD_PROMETHEUS_URL: z
+    .string()
+    .default("")
+    .refine((v) => v === "" || /^https?:\/\/[^/]/.test(v), "must be an http:// or https:// URL"),
+  DASHBOARD_PROMETHEUS_BEARER_TOKEN_FILE: z.string().default(""),
+  DASHBOARD_PROMETHEUS_CA_FILE: z.string().default(""),
+  /** `{"X-Scope-OrgID":"tenant"}` or `X-Scope-OrgID=tenant,Other=v`. */
+  DASHBOARD_PROMETHEUS_HEADERS: parsedWith(parseExtraHeaders, ""),
+  /** Which series are node-local-dns's. */
+  DASHBOARD_PROMETHEUS_SELECTOR: parsedWith(parseSelector, '{job=~".*node-local-dns.*"}'),
+  DASHBOARD_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  DASHBOARD_PROMETHEUS_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** The `[window]` of rate(): at least 4 of the engine's scrape intervals (2m suits a 30s scrape). */
+  DASHBOARD_PROMETHEUS_RATE_WINDOW: parsedWith(parseDurationSeconds, "2m"),
 });
 
 export type Settings = z.infer<typeof schema>;
@@ -74,6 +109,10 @@ export function settings(): Settings {
       const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
       throw new Error(`invalid dashboard settings in the environment: ${problems}`);
     }
+    if (parsed.data.DASHBOARD_METRICS_SOURCE === "prometheus" && parsed.data.DASHBOARD_PROMETHEUS_URL === "")
+      throw new Error(
+        "invalid dashboard settings in the environment: DASHBOARD_METRICS_SOURCE=prometheus needs DASHBOARD_PROMETHEUS_URL (the query API's base URL)",
+      );
     cached = parsed.data;
   }
   return cached;

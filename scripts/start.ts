@@ -1,13 +1,15 @@
 /**
  * `npm start`: the production dashboard against a real cluster, found the way kubectl finds it.
  *
- *   npm run build && npm start -- [--context NAME] [--kubeconfig PATH] [--port 3000] [--hostname 127.0.0.1]
+ *   npm start -- [--context NAME] [--kubeconfig PATH] [--port 3000] [--hostname 127.0.0.1]
+ *
+ * Serves the production build, running `next build` first when there is none (`npm run build` rebuilds).
  *
  * Listens on 127.0.0.1 by default: the local mode has no login of its own and acts with your kubeconfig's
  * credentials, so it must not be reachable from the network.
  */
 import { parseArgs } from "node:util";
-import { startNextServer } from "./next-server";
+import { buildIfMissing, startNextServer } from "./next-server";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {};
   if (values.context) env.DASHBOARD_CONTEXT = values.context;
   if (values.kubeconfig) env.KUBECONFIG = values.kubeconfig;
+  await buildIfMissing();
   const server = await startNextServer({
     mode: "prod",
     port: Number(values.port),

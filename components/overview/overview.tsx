@@ -3,6 +3,7 @@
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { ApiProblemBanner } from "@/components/layout/api-problem-banner";
+import { MetricsSourceLabel, MetricsSourceProblemBanner } from "@/components/layout/metrics-source";
 import { filterRows, isRowSet, ROW_SETS, type RowSet } from "@/components/nodes/node-filter";
 import { COLUMNS, NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
@@ -97,6 +98,7 @@ export function Overview() {
         </div>
       )}
       {data.apiProblem && <ApiProblemBanner problem={data.apiProblem} apiServer={data.apiServer} now={now} />}
+      <MetricsSourceProblemBanner source={data.metricsSource} now={now} />
       {error && (
         <div className="banner banner-warn" role="status">
           Showing data from {new Date(data.generatedAt).toLocaleTimeString()}: {error.message}
@@ -136,6 +138,7 @@ export function Overview() {
           detail={`every ${Math.round(data.scrapeIntervalMs / 1000)} s`}
         />
       </section>
+      <MetricsSourceLabel source={data.metricsSource} />
       {!data.synced && !data.apiProblem && (
         <p className="muted" role="status">
           Listing the cluster…

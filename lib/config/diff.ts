@@ -2,7 +2,20 @@
  * Line diffs of two Corefiles: the unified text (`--- a/Corefile`, `+++ b/Corefile`, `@@` hunks),
  * exactly as `diff -u` / `git diff` print it, and the same hunks as data for the UI.
  */
-import diffSequences from "@jest/diff-sequences";
+import * as diffSequencesModule from "@jest/diff-sequences";
+
+type DiffSequences = typeof diffSequencesModule.default;
+/**
+ * The package is CommonJS with `exports.default`; bundlers disagree on how many `.default`s an ESM
+ * import of it needs (vitest: one, Next.js's server bundle: two), so unwrap to the function.
+ */
+function unwrapDefault(m: unknown): DiffSequences {
+  let v = m;
+  for (let i = 0; i < 3 && typeof v !== "function"; i++) v = (v as { default?: unknown } | null)?.default;
+  if (typeof v !== "function") throw new Error("@jest/diff-sequences: no diff function in the module");
+  return v as DiffSequences;
+}
+const diffSequences = unwrapDefault(diffSequencesModule);
 
 /** One line of a hunk: context (" "), removed ("-") or added ("+"). */
 export interface DiffLine {

@@ -360,7 +360,8 @@ export class MetricsCollector implements MetricsStore {
   }
 }
 
-function historyPoint(r: NodeRates, s: NodeScrape): HistoryPoint {
+/** The history point one read adds (the Prometheus store smooths with the same). */
+export function historyPoint(r: NodeRates, s: NodeScrape): HistoryPoint {
   return {
     queriesPerSecond: r.queriesPerSecond,
     hitRatio: r.hitRatio,

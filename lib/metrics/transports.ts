@@ -58,6 +58,11 @@ export function proxyFetcher(kc: KubeConfig): MetricsFetcher {
 /**
  * Over a WebSocket port-forward (needs "create"/"get" on pods/portforward). Speaks HTTP/1.0 through the
  * tunnel so the response ends with the connection or its Content-Length, never chunked.
+ *
+ * The request stream stays open until the response is in: ending it makes client-node close the whole
+ * WebSocket on `v4.channel.k8s.io` (what kubelets speak for port-forward; it cannot half-close a
+ * stream), and half-close the connection on v5, which many HTTP servers answer by closing too. Either
+ * way a response slower than that round trip (a loaded node) was lost.
  */
 export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
   return (pod, limits) =>
@@ -66,11 +71,13 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
       let size = 0;
       let settled = false;
       let closeSocket: () => void = () => {};
+      const input = new PassThrough();
       const finish = (err: Error | null, body?: string) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         closeSocket();
+        input.end();
         if (err) reject(err);
         else resolve(body ?? "");
       };
@@ -126,8 +133,8 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
           cb();
         },
       });
-      const input = new PassThrough();
-      input.end(
+      // Written, not ended: see above. finish() ends it once the tunnel is closed.
+      input.write(
         `GET /metrics HTTP/1.0\r\nHost: ${pod.podIP ?? "localhost"}:${pod.metricsPort}\r\nAccept: text/plain\r\n\r\n`,
       );
       new PortForward(kc, true)

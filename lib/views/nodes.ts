@@ -77,6 +77,7 @@ export function nodesView(d: Dashboard): NodesResponse {
     daemonSet: inv.daemonSet,
     scrapeIntervalMs: status.intervalMs,
     lastRoundAt: status.lastRoundAt,
+    metricsSource: { ...d.metrics.source, problem: status.problem },
     nodes,
   };
 }

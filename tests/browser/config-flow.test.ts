@@ -2,11 +2,15 @@
  * The whole Config flow in a browser against the demo cluster: turn query logging on, preview the
  * diff, apply with a restart, watch the pods be replaced until the new Corefile is live on every
  * node, then see query lines arrive on the Logs page.
+ *
+ * Each test opens the page it needs and sets up the Corefile state it starts from (as an admin, with
+ * tests/support/corefile-admin.ts), so none relies on an earlier test's writes or page state.
  */
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
+import { setQueryLogging, withNegativeCacheTtl } from "../support/corefile-admin";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 import { freePort } from "../support/ports";
 import { startNextServer } from "../../scripts/next-server";
@@ -44,18 +48,32 @@ describe("the Config page", () => {
   });
 
   it("links to a block with ?block= and shows the raw Corefile one click away", async () => {
+    await page.goto(`${env.url}/config`);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: 60_000 }).toBe(4);
     await page.locator('section[data-block=".:53"] h3 button').click();
-    await expect.poll(() => new URL(page.url()).searchParams.get("block")).toBe(".:53");
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("block"), { timeout: UI_TIMEOUT_MS })
+      .toBe(".:53");
     expect(await page.locator('section[data-block=".:53"]').getAttribute("class")).toContain(
       "cfg-block-selected",
     );
     await page.getByRole("button", { name: "Raw Corefile" }).click();
-    await expect.poll(() => page.getByLabel("Raw Corefile").inputValue()).toContain("cluster.local:53 {");
+    await expect
+      .poll(() => page.getByLabel("Raw Corefile").inputValue(), { timeout: UI_TIMEOUT_MS })
+      .toContain("cluster.local:53 {");
     await page.getByRole("button", { name: "Blocks" }).click();
-    await expect.poll(() => page.locator("section[data-block]").count()).toBe(4);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: UI_TIMEOUT_MS }).toBe(4);
   });
 
   it("turns logging on, previews the diff, applies, and watches the rollout to completion", async () => {
+    await setQueryLogging(env.cluster.kubeconfigPath, false);
+    await page.goto(`${env.url}/config`);
+    await expect
+      .poll(() => page.locator('section[data-block] input[data-field="log"]:checked').count(), {
+        timeout: 60_000,
+      })
+      .toBe(0);
+    await expect.poll(() => page.locator("section[data-block]").count(), { timeout: UI_TIMEOUT_MS }).toBe(4);
     // Keyboard: focus "All on" and press Enter.
     await page.getByRole("button", { name: "All on" }).focus();
     await page.keyboard.press("Enter");
@@ -95,6 +113,8 @@ describe("the Config page", () => {
   });
 
   it("query log lines arrive on the Logs page", async () => {
+    // Logging on (the pods reload it), whatever ran before.
+    await setQueryLogging(env.cluster.kubeconfigPath, true);
     await page.goto(`${env.url}/logs`);
     await expect
       .poll(() => page.locator('[data-kind="query"]').count(), { timeout: 60_000, interval: 500 })
@@ -102,7 +122,19 @@ describe("the Config page", () => {
   });
 
   it("a crash-looping rollout is shown as failing, and Roll back brings every node back", async () => {
-    // A bad Corefile from outside the dashboard (our validator would refuse it), then a restart.
+    // A change made through the dashboard (no restart), so there is one to roll back to.
+    const current = (await (await fetch(`${env.url}/api/config`)).json()) as { resourceVersion: string };
+    const recorded = await fetch(`${env.url}/api/config`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        resourceVersion: current.resourceVersion,
+        edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 38 }],
+        restart: false,
+      }),
+    });
+    expect(recorded.status).toBe(200);
+    // Then a bad Corefile from outside the dashboard (our validator would refuse it), and a restart.
     const kc = new KubeConfig();
     kc.loadFromFile(env.cluster.kubeconfigPath);
     const core = kc.makeApiClient(CoreV1Api);
@@ -111,7 +143,7 @@ describe("the Config page", () => {
     await core.replaceNamespacedConfigMap({
       name: "node-local-dns",
       namespace: "kube-system",
-      body: { ...cm, data: { Corefile: good.replace("cache 30", "cache -5") } },
+      body: { ...cm, data: { Corefile: withNegativeCacheTtl(good) } },
     });
     expect((await fetch(`${env.url}/api/rollout/restart`, { method: "POST" })).status).toBe(200);
     await page.goto(`${env.url}/config`);
@@ -200,6 +232,8 @@ describe("the HTTP API and the 409 flow", () => {
       }),
     });
     expect(other.status).toBe(200);
+    const theirVersion = ((await (await api("/api/config")).json()) as { resourceVersion: string })
+      .resourceVersion;
     await page.getByRole("button", { name: "Preview" }).click();
     const panel = page.getByTestId("conflict");
     await panel.waitFor({ timeout: 30_000 });
@@ -209,7 +243,11 @@ describe("the HTTP API and the 409 flow", () => {
     expect(theirs.join("\n")).toMatch(/^\+\s+cache 41$/m);
     expect(await panel.innerText()).toMatch(/— by \S+/);
     await panel.getByRole("button", { name: "Load the current version and keep my edits" }).click();
-    await expect.poll(() => denial.inputValue()).toBe("4096");
+    // The page has loaded their version (it shows it), and the edit is still there.
+    await expect
+      .poll(() => page.locator(".cfg-toolbar code").first().innerText(), { timeout: UI_TIMEOUT_MS })
+      .toBe(theirVersion);
+    await expect.poll(() => denial.inputValue(), { timeout: UI_TIMEOUT_MS }).toBe("4096");
     await page.getByRole("button", { name: "Preview" }).click();
     const preview = page.getByTestId("preview");
     await preview.waitFor({ timeout: 30_000 });
@@ -246,5 +284,6 @@ describe("a read-only user", () => {
     } finally {
       await viewer.stop();
     }
-  });
+    // It starts a second production server: up to startNextServer's 180 s, then the page.
+  }, 300_000);
 });

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page, Response as PwResponse } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
 
 let env: DemoEnv;
@@ -53,13 +53,17 @@ describe("token login", () => {
     const page = await browser.newPage();
     const bodies = recordBodies(page);
     await page.goto(`${env.url}/login`);
-    await expect.poll(() => page.getByRole("link", { name: "Log in" }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("link", { name: "Log in" }).count(), { timeout: UI_TIMEOUT_MS })
+      .toBe(1);
     await page.getByLabel("Your Kubernetes bearer token").fill(`Bearer ${token}`);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL(`${env.url}/`, { timeout: 30_000 });
     // The overview works: its table fills from /api/nodes once React has hydrated.
     await expect.poll(() => page.locator("tbody tr").count(), { timeout: 60_000 }).toBe(2);
-    await expect.poll(() => page.getByRole("button", { name: "Log out" }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("button", { name: "Log out" }).count(), { timeout: UI_TIMEOUT_MS })
+      .toBe(1);
     await page.getByRole("link", { name: "Logs" }).click();
     await page.waitForURL(/\/logs/);
 
@@ -75,13 +79,15 @@ describe("token login", () => {
     const metrics = await (await fetch(`${env.url}/metrics`)).text();
     expect(metrics).toContain("nodelocaldns_dashboard_scrape_rounds_total");
     expect(metrics).not.toContain(token);
-    await expect.poll(() => bodies.length).toBeGreaterThan(3);
+    await expect.poll(() => bodies.length, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(3);
     for (const b of bodies) expect(b).not.toContain(token);
     expect(await page.content()).not.toContain(token);
 
     await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(/\/login/);
-    await expect.poll(async () => (await page.context().cookies()).length).toBe(0);
+    await expect
+      .poll(async () => (await page.context().cookies()).length, { timeout: UI_TIMEOUT_MS })
+      .toBe(0);
     // The old session id no longer works even if someone kept it.
     const replay = await fetch(`${env.url}/api/session`, {
       headers: { cookie: `nldd_session=${session.value}` },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryOnce } from "../../sim/dns/traffic";
 import { launchChromium } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
+import { podCounters } from "../support/pod-metrics";
 
 let env: DemoEnv;
 let browser: Browser;
@@ -20,18 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await env?.stop();
 });
-
-/** The pod's own counters, summed straight from its /metrics text. */
-async function podCounters(metricsUrl: string): Promise<{ hits: number; misses: number }> {
-  const text = await (await fetch(metricsUrl)).text();
-  const sum = (family: string) =>
-    text
-      .split("\n")
-      .filter((l) => l.startsWith(`${family}{`) || l.startsWith(`${family} `))
-      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
-  const hits = sum("coredns_cache_hits_total");
-  return { hits, misses: sum("coredns_cache_requests_total") - hits };
-}
 
 describe("a node's page", () => {
   it("shows the hits and misses the simulated pod itself counted after a burst of known queries", async () => {

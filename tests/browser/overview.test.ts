@@ -1,7 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium, UI_TIMEOUT_MS } from "../support/browser";
 import { startDemoEnv, type DemoEnv } from "../support/demo-env";
+import { podCounters, readCount } from "../support/pod-metrics";
 import { waitFor } from "../support/ports";
 
 let env: DemoEnv;
@@ -19,9 +20,9 @@ afterAll(async () => {
   await env?.stop();
 });
 
-async function cellNumber(node: string, field: string): Promise<number> {
-  const text = await page.locator(`tr[data-node="${node}"] td[data-field="${field}"]`).innerText();
-  return Number(text.replace(/[,%]/g, ""));
+/** What a node's row shows in a count column, as a number and its rounding slack. */
+async function cell(node: string, field: "hits" | "misses"): Promise<{ value: number; slack: number }> {
+  return readCount(await page.locator(`tr[data-node="${node}"] td[data-field="${field}"]`).innerText());
 }
 
 describe("the first page (demo cluster)", () => {
@@ -36,35 +37,44 @@ describe("the first page (demo cluster)", () => {
     }
   });
 
-  it("shows cache hits and misses that increase as traffic flows, without reloading", async () => {
-    const node = env.cluster.description.nodes[0]!.name;
-    const first = await waitFor(
-      "first numbers",
-      async () => {
-        const hits = await cellNumber(node, "hits");
-        return Number.isFinite(hits) && hits > 0 ? hits : undefined;
-      },
-      60_000,
-    );
-    const missesBefore = await cellNumber(node, "misses");
-    await waitFor(
-      "hits to increase",
-      async () => ((await cellNumber(node, "hits")) > first ? true : undefined),
-      60_000,
-    );
-    expect(await cellNumber(node, "misses")).toBeGreaterThanOrEqual(missesBefore);
-    const ratio = await page.locator(`tr[data-node="${node}"] td[data-field="hitRatio"]`).innerText();
+  it("shows each pod's own hit and miss counters, updating as traffic flows, without reloading", async () => {
+    const node = env.cluster.description.nodes[0]!;
+    for (let round = 0; round < 2; round++) {
+      // Between what the pod counted before and after the page showed a newer scrape.
+      const before = await podCounters(node.metrics);
+      const shown = await waitFor(
+        `the row of ${node.name} to show a scrape newer than the pod's count ${before.hits}/${before.misses}`,
+        async () => {
+          const hits = await cell(node.name, "hits");
+          const misses = await cell(node.name, "misses");
+          return hits.value + hits.slack >= before.hits && misses.value + misses.slack >= before.misses
+            ? { hits, misses }
+            : undefined;
+        },
+        60_000,
+      );
+      const after = await podCounters(node.metrics);
+      expect(after.hits).toBeGreaterThan(0);
+      expect(after.misses).toBeGreaterThan(0);
+      expect(shown.hits.value - shown.hits.slack).toBeLessThanOrEqual(after.hits);
+      expect(shown.misses.value - shown.misses.slack).toBeLessThanOrEqual(after.misses);
+    }
+    const ratio = await page.locator(`tr[data-node="${node.name}"] td[data-field="hitRatio"]`).innerText();
     expect(ratio).toMatch(/^\d+(\.\d)?%$/);
   });
 
   it("sorts by a column from the keyboard and keeps the order in a shareable URL", async () => {
     await page.getByRole("button", { name: /Hit ratio/ }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBe("hitRatio");
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("sort"), { timeout: UI_TIMEOUT_MS })
+      .toBe("hitRatio");
     const shared = page.url();
     const other = await browser.newPage();
     await other.goto(shared);
-    await expect.poll(() => other.locator('th[aria-sort="descending"]').innerText()).toContain("Hit ratio");
+    await expect
+      .poll(() => other.locator('th[aria-sort="descending"]').innerText(), { timeout: UI_TIMEOUT_MS })
+      .toContain("Hit ratio");
     await other.close();
   });
 });

@@ -3,6 +3,8 @@
  * last stage lays it out (.next/standalone at the root, .next/static and public beside server.js),
  * started with `node server.js` and only PORT/HOSTNAME/KUBECONFIG — no node_modules of the repo, no
  * `next start`. It must answer its probes, list the cluster's nodes and render the first page.
+ * It runs as the dashboard's ServiceAccount (context `dashboard`) under exactly deploy/'s RBAC objects,
+ * as in the cluster.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +14,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { launchChromium } from "../support/browser";
+import { deployRbacObjects } from "../support/deploy-rbac";
 import { freePort, waitFor } from "../support/ports";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -30,7 +33,14 @@ beforeAll(async () => {
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "nldd-standalone-"));
   // The Dockerfile's COPY lines, in order.
-  await fs.promises.cp(path.join(ROOT, ".next/standalone"), dir, { recursive: true });
+  // (Without the links scripts/next-server.ts adds to .next/standalone for `npm start`: the image has copies.)
+  const links = new Set(
+    [".next/standalone/.next/static", ".next/standalone/public"].map((p) => path.join(ROOT, p)),
+  );
+  await fs.promises.cp(path.join(ROOT, ".next/standalone"), dir, {
+    recursive: true,
+    filter: (src) => !links.has(src),
+  });
   await fs.promises.cp(path.join(ROOT, ".next/static"), path.join(dir, ".next/static"), { recursive: true });
   await fs.promises.cp(path.join(ROOT, "public"), path.join(dir, "public"), { recursive: true });
 
@@ -41,6 +51,7 @@ beforeAll(async () => {
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-standalone",
+    extraObjects: deployRbacObjects(),
   });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
@@ -54,6 +65,7 @@ beforeAll(async () => {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       KUBECONFIG: cluster.kubeconfigPath,
+      DASHBOARD_CONTEXT: "dashboard",
       DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -85,26 +97,36 @@ afterAll(async () => {
 describe("the standalone server the image runs", () => {
   it("answers /healthz and, once it has listed the cluster, /readyz", async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    await waitFor("/readyz 200", async () =>
-      (await fetch(`${url}/readyz`)).status === 200 ? true : undefined,
+    await waitFor(
+      "/readyz 200",
+      async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined),
+      60_000,
     );
   });
 
   it("lists the simulated cluster's nodes at /api/nodes", async () => {
     const want = cluster.description.nodes.map((n) => n.name).sort();
-    const names = await waitFor("every node scraped", async () => {
-      const body = (await (await fetch(`${url}/api/nodes`)).json()) as { nodes?: { node: string }[] };
-      const got = (body.nodes ?? []).map((n) => n.node).sort();
-      return got.length === want.length ? got : undefined;
-    });
+    const names = await waitFor(
+      "every node scraped",
+      async () => {
+        const body = (await (await fetch(`${url}/api/nodes`)).json()) as { nodes?: { node: string }[] };
+        const got = (body.nodes ?? []).map((n) => n.node).sort();
+        return got.length === want.length ? got : undefined;
+      },
+      60_000,
+    );
     expect(names).toEqual(want);
   });
 
   it("serves its own metrics and writes structured JSON logs", async () => {
-    const text = await waitFor("a scrape round counted", async () => {
-      const t = await (await fetch(`${url}/metrics`)).text();
-      return /nodelocaldns_dashboard_scrape_rounds_total [1-9]/.test(t) ? t : undefined;
-    });
+    const text = await waitFor(
+      "a scrape round counted",
+      async () => {
+        const t = await (await fetch(`${url}/metrics`)).text();
+        return /nodelocaldns_dashboard_scrape_rounds_total [1-9]/.test(t) ? t : undefined;
+      },
+      60_000,
+    );
     expect(text).toContain("nodelocaldns_dashboard_nodes 3");
     const started = output
       .split("\n")

@@ -2,6 +2,7 @@
  * The Kubernetes API server is unreachable: the inventory says what is wrong and since when, keeps the
  * last known state, and recovers on its own when the server is back.
  */
+import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
@@ -35,19 +36,42 @@ describe("API server down", () => {
       currentContext: "x",
     });
     inventory = new ClusterInventory(kc, opts);
+    const startedAt = Date.now();
     await inventory.start();
     const down = inventory.snapshot();
     expect(down.synced).toBe(false);
     expect(down.apiProblem?.message).toMatch(/ECONNREFUSED|refused/i);
-    expect(Date.parse(down.apiProblem!.since)).toBeLessThanOrEqual(Date.now());
+    // "since" is when the first failure happened: during start(), not before, not later.
     const since = down.apiProblem!.since;
+    expect(Date.parse(since)).toBeGreaterThanOrEqual(startedAt - (startedAt % 1000));
+    expect(Date.parse(since)).toBeLessThanOrEqual(Date.now());
 
-    // Still failing later: the "since" does not move.
-    await waitFor(
-      "a retry",
-      () => (inventory!.snapshot().apiProblem?.since === since ? true : undefined),
-      5000,
-    );
+    // Still failing later, differently: something now accepts connections on the port and drops them.
+    // The retries reach it (counted), the problem's message follows the new error, and "since" stays.
+    let dropped = 0;
+    const dropper = net.createServer((socket) => {
+      dropped += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      dropper.once("error", reject);
+      dropper.listen(port, "127.183.0.1", resolve);
+    });
+    try {
+      const later = await waitFor(
+        "a retry that fails differently",
+        () => {
+          const p = inventory!.snapshot().apiProblem;
+          return dropped > 0 && p && !/ECONNREFUSED|refused/i.test(p.message) ? p : undefined;
+        },
+        60_000,
+        100,
+      );
+      expect(later.since).toBe(since);
+      expect(inventory.snapshot().synced).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+    }
 
     cluster = await startSimCluster({
       nodes: 1,

@@ -2,7 +2,12 @@
  * The apply path against the simulated cluster: write + Event + rollout restart, watched until every
  * node runs the new Corefile; 409 on a concurrent edit with nothing lost; a bad Corefile refused
  * before writing; a crash-looping rollout detected and rolled back; timed log-off.
+ *
+ * The app's code runs as the dashboard's ServiceAccount (kubeconfig context `dashboard`) under exactly
+ * deploy/'s RBAC objects; "someone else" (kubectl edit) is the admin. Each test starts from what it
+ * sets up itself, not from an earlier test's writes.
  */
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { queryOnce } from "../../sim/dns/traffic";
@@ -15,6 +20,8 @@ import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { metricsFetchers } from "@/lib/metrics/transports";
 import { DashboardError } from "@/lib/errors";
+import { withNegativeCacheTtl } from "../support/corefile-admin";
+import { deployRbacObjects } from "../support/deploy-rbac";
 import { waitFor } from "../support/ports";
 
 const NS = "kube-system";
@@ -28,6 +35,8 @@ const targets = {
 let cluster: SimCluster;
 let deps: ConfigDeps;
 let service: ConfigService;
+/** The cluster admin, for what someone other than the dashboard does (kubectl edit). */
+let admin: CoreV1Api;
 const stops: (() => Promise<void> | void)[] = [];
 
 beforeAll(async () => {
@@ -37,6 +46,7 @@ beforeAll(async () => {
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-config-apply",
+    extraObjects: deployRbacObjects(),
     timing: {
       containerStartMs: 150,
       configSyncMs: 300,
@@ -45,7 +55,8 @@ beforeAll(async () => {
     },
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
-  const kc = loadKubeConfig("");
+  const kc = loadKubeConfig("dashboard");
+  admin = loadKubeConfig("sim").makeApiClient(CoreV1Api);
   const inventory = new ClusterInventory(kc, {
     ...targets,
     podSelector: "k8s-app=node-local-dns",
@@ -69,8 +80,10 @@ beforeAll(async () => {
   deps = configDeps(kc, targets, inventory, collector);
   service = new ConfigService(deps, { readyDeadlineSeconds: 20 });
   stops.push(() => service.stop());
-  await waitFor("every node scraped", () =>
-    cluster.description.nodes.every((n) => collector.latest(n.name)?.scrape) ? true : undefined,
+  await waitFor(
+    "every node scraped",
+    () => (cluster.description.nodes.every((n) => collector.latest(n.name)?.scrape) ? true : undefined),
+    90_000,
   );
 });
 
@@ -78,6 +91,9 @@ afterAll(async () => {
   for (const s of stops.reverse()) await s();
   await cluster?.stop();
 });
+
+/** How the dashboard names the ServiceAccount it runs as in its records and Events. */
+const USER = "nodelocal-dns-dashboard (context dashboard)";
 
 const storedCorefile = () =>
   String(
@@ -133,15 +149,20 @@ describe("apply → rollout restart → live everywhere", () => {
     expect(result.change.summary).toBe(
       "log on in every block; success cache in cluster.local:53: capacity 5000",
     );
-    expect(result.change.user).toBe("admin (context sim)");
+    expect(result.change.user).toBe(USER);
     expect(storedCorefile()).toContain("success 5000 30");
 
     const progress = await untilRolledOut();
     expect(progress.status.message).toBe('daemon set "node-local-dns" successfully rolled out');
     expect(progress.lastWrite?.changeId).toBe(result.change.id);
 
-    await waitFor("the cluster description follows the new pods", () =>
-      cluster.description.nodes.every((n) => progress.nodes.some((p) => p.pod === n.pod)) ? true : undefined,
+    await waitFor(
+      "the cluster description follows the new pods",
+      () =>
+        cluster.description.nodes.every((n) => progress.nodes.some((p) => p.pod === n.pod))
+          ? true
+          : undefined,
+      60_000,
     );
     for (const n of cluster.description.nodes) {
       // node-cache prints the Corefile it loaded: the new capacity, and `log` in every block.
@@ -154,28 +175,45 @@ describe("apply → rollout restart → live everywhere", () => {
         type: "A",
         proto: "udp",
       });
-      const line = await waitFor(`a query log line from ${n.name}`, async () =>
-        (await podLog(n.pod!)).split("\n").find((l) => l.includes(`"A IN probe-${n.name}.example.com. udp`)),
+      const line = await waitFor(
+        `a query log line from ${n.name}`,
+        async () =>
+          (await podLog(n.pod!))
+            .split("\n")
+            .find((l) => l.includes(`"A IN probe-${n.name}.example.com. udp`)),
+        60_000,
       );
       expect(line).toMatch(/^\[INFO\] [\d.]+:\d+ - \d+ "A IN probe-/);
     }
     // And the metrics come from the new pods.
-    await waitFor("every node scraped from its new pod", () =>
-      cluster.description.nodes.every(
-        (n) => deps.metrics.latest(n.name)?.pod === n.pod && deps.metrics.latest(n.name)?.scrape,
-      )
-        ? true
-        : undefined,
+    await waitFor(
+      "every node scraped from its new pod",
+      () =>
+        cluster.description.nodes.every(
+          (n) => deps.metrics.latest(n.name)?.pod === n.pod && deps.metrics.latest(n.name)?.scrape,
+        )
+          ? true
+          : undefined,
+      60_000,
     );
   });
 
-  it("the change is in the history, with its Event on the ConfigMap", async () => {
+  it("a change is in the history, with its Event on the ConfigMap", async () => {
+    const before = await service.read();
+    const capacity = Number(/success (\d+) 30/.exec(before.corefile)?.[1]);
+    expect(capacity).toBeGreaterThan(0);
+    const applied = await service.apply({
+      resourceVersion: before.resourceVersion,
+      edits: [{ op: "setCache", block: "cluster.local:53", tier: "success", capacity: capacity + 7 }],
+      restart: false,
+    });
     const history = await service.history();
     const change = history.changes[0]!;
+    expect(change.id).toBe(applied.change.id);
     expect(change.action).toBe("apply");
-    expect(change.diff).toContain("+    log");
-    expect(change.diff).toMatch(/^-\s+success 9984 30$/m);
-    expect(change.diff).toMatch(/^\+\s+success 5000 30$/m);
+    expect(change.user).toBe(USER);
+    expect(change.diff).toMatch(new RegExp(`^-\\s+success ${capacity} 30$`, "m"));
+    expect(change.diff).toMatch(new RegExp(`^\\+\\s+success ${capacity + 7} 30$`, "m"));
     const events = await deps.core.listNamespacedEvent({
       namespace: NS,
       fieldSelector: "reason=CorefileChanged",
@@ -183,7 +221,7 @@ describe("apply → rollout restart → live everywhere", () => {
     const ev = events.items.find((e) => e.message?.includes(change.summary));
     expect(ev?.involvedObject.name).toBe("node-local-dns");
     expect(ev?.involvedObject.kind).toBe("ConfigMap");
-    expect(ev?.message).toBe(`admin (context sim) changed the Corefile: ${change.summary} (rollout restart)`);
+    expect(ev?.message).toBe(`${USER} changed the Corefile: ${change.summary}`);
   });
 });
 
@@ -217,8 +255,9 @@ describe("concurrent edits", () => {
 
   it("a Corefile CoreDNS would refuse is refused before writing, and the ConfigMap is unchanged", async () => {
     const { resourceVersion, corefile } = await service.read();
+    const bad = withNegativeCacheTtl(corefile);
     const err = await service
-      .apply({ resourceVersion, corefile: corefile.replace("cache 45", "cache -5"), restart: true })
+      .apply({ resourceVersion, corefile: bad, restart: true })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DashboardError);
     expect((err as DashboardError).status).toBe(422);
@@ -232,20 +271,30 @@ describe("concurrent edits", () => {
 
 describe("a change without a restart", () => {
   it("is shown live per node once CoreDNS's reload hash changes", async () => {
-    // The writes above (no restart) made every pod reload: wait until each has loaded the latest
-    // (its log prints the Corefile it loaded) and a scrape shows its hash, so the next change starts clean.
-    await waitFor("every pod running the latest Corefile", async () => {
-      for (const n of cluster.description.nodes) {
-        if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 45/))
-          return undefined;
-        // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
-        const log = await podLog(n.pod!);
-        const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
-        if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
-        if (!running || running !== deps.metrics.latest(n.name)?.scrape?.configHash) return undefined;
-      }
-      return true;
+    // Start clean: one change of its own (no restart), then wait until every pod has loaded it (its log
+    // prints the Corefile it loaded) and a scrape shows the hash it runs, so the next change is the only one
+    // in flight.
+    await service.apply({
+      resourceVersion: (await service.read()).resourceVersion,
+      edits: [{ op: "setCacheTtl", block: "in-addr.arpa:53", ttl: 44 }],
+      restart: false,
     });
+    await waitFor(
+      "every pod running the latest Corefile",
+      async () => {
+        for (const n of cluster.description.nodes) {
+          if (!(await lastLoadedCorefile(n.pod!)).match(/in-addr\.arpa:53 \{[\s\S]*?cache 44/))
+            return undefined;
+          // CoreDNS prints the hash it runs after a reload; the scrape must already show that one.
+          const log = await podLog(n.pod!);
+          const running = [...log.matchAll(/Running configuration SHA512 = ([0-9a-f]+)/g)].pop()?.[1];
+          if (log.lastIndexOf("Reloading complete") < log.lastIndexOf("Using config file:")) return undefined;
+          if (!running || running !== deps.metrics.latest(n.name)?.scrape?.configHash) return undefined;
+        }
+        return true;
+      },
+      60_000,
+    );
     const { resourceVersion } = await service.read();
     await service.apply({
       resourceVersion,
@@ -263,7 +312,9 @@ describe("a change without a restart", () => {
       30_000,
       250,
     );
-    expect(progress.nodes.every((n) => n.revision === "new" && n.restarts === 0)).toBe(true);
+    expect(progress.nodes.map((n) => ({ revision: n.revision, restarts: n.restarts }))).toEqual(
+      Array.from({ length: NODES }, () => ({ revision: "new", restarts: 0 })),
+    );
     for (const n of cluster.description.nodes) {
       expect(await lastLoadedCorefile(n.pod!)).toMatch(/ip6\.arpa:53 \{[\s\S]*?cache 33/);
     }
@@ -275,16 +326,16 @@ describe("a crash-looping rollout", () => {
     const { resourceVersion, corefile: good } = await service.read();
     const applied = await service.apply({
       resourceVersion,
-      edits: [{ op: "setLog", block: "*", on: false }],
+      edits: [{ op: "setCacheTtl", block: "ip6.arpa:53", ttl: 37 }],
       restart: true,
     });
     await untilRolledOut();
     // Our validator refuses what CoreDNS refuses, so the bad file comes from someone else: kubectl edit.
-    const cm = await deps.core.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
-    await deps.core.replaceNamespacedConfigMap({
+    const cm = await admin.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
+    await admin.replaceNamespacedConfigMap({
       name: "node-local-dns",
       namespace: NS,
-      body: { ...cm, data: { Corefile: storedCorefile().replace("cache 45", "cache -5") } },
+      body: { ...cm, data: { Corefile: withNegativeCacheTtl(storedCorefile()) } },
     });
     await service.restart();
     const failed = await waitFor(
@@ -314,12 +365,15 @@ describe("timed query logging", () => {
     // A clock 59 s behind makes "for 1 minute" end about a second from now.
     const early = new ConfigService({ ...deps, now: () => new Date(Date.now() - 59_000) });
     stops.push(() => early.stop());
-    // The rollback above brought `log` back in every block: start from all off.
-    await service.apply({
-      resourceVersion: (await service.read()).resourceVersion,
-      edits: [{ op: "setLog", block: "*", on: false }],
-      restart: false,
-    });
+    // Start from `log` off in every block, whatever ran before.
+    if (/^\s+log$/m.test(storedCorefile())) {
+      await service.apply({
+        resourceVersion: (await service.read()).resourceVersion,
+        edits: [{ op: "setLog", block: "*", on: false }],
+        restart: false,
+      });
+    }
+    expect(storedCorefile()).not.toMatch(/^\s+log$/m);
     const { resourceVersion } = await early.read();
     const result = await early.apply({
       resourceVersion,
@@ -338,8 +392,10 @@ describe("timed query logging", () => {
     expect(storedCorefile()).not.toMatch(/^\s+log$/m);
     // The early clock dates its records a minute back: find the record by what it did. The plan leaves
     // the ConfigMap in the write itself; the record follows after the restart.
-    const last = await waitFor("the log-auto-off record", async () =>
-      (await early.history()).changes.find((c) => c.action === "log-auto-off"),
+    const last = await waitFor(
+      "the log-auto-off record",
+      async () => (await early.history()).changes.find((c) => c.action === "log-auto-off"),
+      60_000,
     );
     expect(last.action).toBe("log-auto-off");
     expect(last.summary).toBe("log off in .:53");

@@ -80,8 +80,10 @@ beforeAll(async () => {
     () => inventory.stop(),
   );
   deps = configDeps(kc, targets, inventory, collector);
-  await waitFor("every node scraped", () =>
-    cluster.description.nodes.every((n) => collector.latest(n.name)?.scrape) ? true : undefined,
+  await waitFor(
+    "every node scraped",
+    () => (cluster.description.nodes.every((n) => collector.latest(n.name)?.scrape) ? true : undefined),
+    60_000,
   );
 });
 
@@ -280,8 +282,10 @@ describe.skipIf(!fs.existsSync(KUBECTL))("edits made outside the dashboard", () 
     expect(outside.corefileBefore).toBe(before);
     expect(outside.diff).toMatch(/^\+\s+# edited with kubectl$/m);
     // Both services saw it; the history has it once.
-    await waitFor("b has handled the event", async () =>
-      (await b.history()).changes.some((c) => c.id === outside.id) ? true : undefined,
+    await waitFor(
+      "b has handled the event",
+      async () => ((await b.history()).changes.some((c) => c.id === outside.id) ? true : undefined),
+      60_000,
     );
     expect(
       (await b.history()).changes.filter((c) => c.resourceVersionAfter === outside.resourceVersionAfter),
@@ -317,8 +321,10 @@ describe.skipIf(!fs.existsSync(KUBECTL))("edits made outside the dashboard", () 
         env: { ...process.env, HOME: "/tmp/sim-kubectl-home", KUBE_EDITOR: editor },
       },
     );
-    const edited = await waitFor("the kubectl edit in the history", async () =>
-      (await s.history()).changes.find((c) => c.diff.includes("# via kubectl edit")),
+    const edited = await waitFor(
+      "the kubectl edit in the history",
+      async () => (await s.history()).changes.find((c) => c.diff.includes("# via kubectl edit")),
+      60_000,
     );
     expect(edited.fieldManager).toBe("kubectl-edit");
 
@@ -333,8 +339,10 @@ describe.skipIf(!fs.existsSync(KUBECTL))("edits made outside the dashboard", () 
       }),
     );
     await kubectl(["apply", "-f", file]);
-    const applied = await waitFor("the kubectl apply in the history", async () =>
-      (await s.history()).changes.find((c) => c.diff.includes("# via kubectl apply")),
+    const applied = await waitFor(
+      "the kubectl apply in the history",
+      async () => (await s.history()).changes.find((c) => c.diff.includes("# via kubectl apply")),
+      60_000,
     );
     expect(applied.fieldManager).toBe("kubectl-client-side-apply");
     expect(applied.corefileBefore).toContain("# via kubectl edit");
@@ -357,8 +365,11 @@ describe.skipIf(!fs.existsSync(KUBECTL))("edits made outside the dashboard", () 
     await kubectl(["replace", "-f", file]);
     const s = newService();
     await s.start();
-    const found = await waitFor("the offline edit in the history", async () =>
-      (await s.history()).changes.find((c) => c.source === "outside" && c.diff.includes("# offline edit")),
+    const found = await waitFor(
+      "the offline edit in the history",
+      async () =>
+        (await s.history()).changes.find((c) => c.source === "outside" && c.diff.includes("# offline edit")),
+      60_000,
     );
     expect(found.fieldManager).toBe("kubectl-replace");
     expect(found.corefileBefore).toBe(before);
@@ -391,8 +402,10 @@ describe("timed query logging survives the dashboard", () => {
     await waitFor("logging off", () => (logLines() === 0 ? true : undefined), 15_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(applied.logOffAt!));
     expect(stored().metadata.annotations?.[LOG_OFF_ANNOTATION]).toBeUndefined();
-    const off = await waitFor("the log-auto-off record", async () =>
-      (await next.history()).changes.find((c) => c.action === "log-auto-off"),
+    const off = await waitFor(
+      "the log-auto-off record",
+      async () => (await next.history()).changes.find((c) => c.action === "log-auto-off"),
+      60_000,
     );
     expect(off.summary).toBe("log off in .:53");
     expect(off.note).toBeNull();
@@ -418,13 +431,19 @@ describe("timed query logging survives the dashboard", () => {
     const [x, y] = [newService(), newService()];
     await Promise.all([x.start(), y.start()]);
     await waitFor("logging off", () => (logLines() === 0 ? true : undefined), 15_000);
-    await waitFor("the annotation removed", () =>
-      stored().metadata.annotations?.[LOG_OFF_ANNOTATION] === undefined ? true : undefined,
+    await waitFor(
+      "the annotation removed",
+      () => (stored().metadata.annotations?.[LOG_OFF_ANNOTATION] === undefined ? true : undefined),
+      60_000,
     );
-    const offs = await waitFor("the late log-auto-off record", async () => {
-      const c = (await x.history()).changes.filter((r) => r.action === "log-auto-off" && r.note);
-      return c.length ? c : undefined;
-    });
+    const offs = await waitFor(
+      "the late log-auto-off record",
+      async () => {
+        const c = (await x.history()).changes.filter((r) => r.action === "log-auto-off" && r.note);
+        return c.length ? c : undefined;
+      },
+      60_000,
+    );
     expect(offs).toHaveLength(1);
     expect(offs[0]?.note).toMatch(/passed while no dashboard was running; turned off 2 min late/);
     await Promise.all([x.stop(), y.stop()]);

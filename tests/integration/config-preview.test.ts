@@ -1,6 +1,9 @@
 /**
  * Reading and previewing the Corefile against the simulated cluster: permissions by
  * SelfSubjectAccessReview, diff + validation + server-side dry run, 409 with both texts.
+ *
+ * The app's code runs as the dashboard's ServiceAccount (context `dashboard`) under exactly deploy/'s
+ * RBAC objects; the read-only person is `sim-viewer`, someone else's edit is the admin (`sim`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreV1Api } from "@kubernetes/client-node";
@@ -14,6 +17,10 @@ import { ClusterInventory } from "@/lib/k8s/inventory";
 import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import { metricsFetchers } from "@/lib/metrics/transports";
+import { deployRbacObjects } from "../support/deploy-rbac";
+
+/** The kubeconfig context of the dashboard's ServiceAccount (see sim/objects/kubeconfig.ts). */
+const AS_DASHBOARD = "dashboard";
 
 const NS = "kube-system";
 const targets = {
@@ -53,10 +60,12 @@ const storedCorefile = () =>
 beforeAll(async () => {
   cluster = await startSimCluster({
     nodes: 2,
-    addressBase: 120,
+    // Its own range (config-apply has 120): files may run side by side.
+    addressBase: 44,
     apiPort: 0,
     dnsPort: 0,
     outDir: ".sim/test-config-preview",
+    extraObjects: deployRbacObjects(),
     timing: { containerStartMs: 200, configSyncMs: 300, backoffBaseMs: 500 },
   });
   process.env.KUBECONFIG = cluster.kubeconfigPath;
@@ -68,8 +77,8 @@ afterAll(async () => {
 });
 
 describe("GET /api/config's data", () => {
-  it("reads the Corefile as cards, its version, the memory estimate and the admin's permission", async () => {
-    const config = await readConfig(depsFor(""));
+  it("reads the Corefile as cards, its version, the memory estimate and the ServiceAccount's permission", async () => {
+    const config = await readConfig(depsFor(AS_DASHBOARD));
     expect(config.corefile).toBe(storedCorefile());
     expect(config.resourceVersion).toMatch(/^\d+$/);
     expect(config.blocks?.map((b) => b.keys.join(" "))).toEqual([
@@ -83,7 +92,8 @@ describe("GET /api/config's data", () => {
     expect(config.memory?.totalBytes).toBeGreaterThan(0);
     expect(config.labels["addonmanager.kubernetes.io/mode"]).toBe("Reconcile");
     expect(config.access.canEdit).toBe(true);
-    expect(config.user).toBe("admin (context sim)");
+    expect(config.access.missing).toBeNull();
+    expect(config.user).toBe("nodelocal-dns-dashboard (context dashboard)");
   });
 
   it("a read-only user is told which permissions are missing", async () => {
@@ -96,7 +106,7 @@ describe("GET /api/config's data", () => {
 
 describe("POST /api/config/preview's data", () => {
   it("turns log on in one block: a one-line diff, no problems, and the dry run stores nothing", async () => {
-    const d = depsFor("");
+    const d = depsFor(AS_DASHBOARD);
     const { resourceVersion } = await readConfig(d);
     const before = storedCorefile();
     const p = await previewChange(d, { resourceVersion, edits: [{ op: "setLog", block: ".:53", on: true }] });
@@ -111,7 +121,7 @@ describe("POST /api/config/preview's data", () => {
   });
 
   it("a Corefile CoreDNS would refuse is blocked with the line, and not sent to the API server", async () => {
-    const d = depsFor("");
+    const d = depsFor(AS_DASHBOARD);
     const { resourceVersion, corefile } = await readConfig(d);
     const bad = corefile.replace("success 9984 30", "success lots 30");
     const p = await previewChange(d, { resourceVersion, corefile: bad });
@@ -121,10 +131,11 @@ describe("POST /api/config/preview's data", () => {
   });
 
   it("a preview based on an old version answers 409 with both texts", async () => {
-    const d = depsFor("");
+    const d = depsFor(AS_DASHBOARD);
     const { resourceVersion, corefile } = await readConfig(d);
     const theirs = corefile.replace("cache 30", "cache 31");
-    const core = d.kc.makeApiClient(CoreV1Api);
+    // Someone else (the admin, with kubectl edit) changes it in between.
+    const core = loadKubeConfig("sim").makeApiClient(CoreV1Api);
     const cm = await core.readNamespacedConfigMap({ name: "node-local-dns", namespace: NS });
     await core.replaceNamespacedConfigMap({
       name: "node-local-dns",

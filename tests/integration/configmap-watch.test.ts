@@ -49,7 +49,7 @@ describe("ConfigMapWatch", () => {
         setValue("other", v);
         setValue("node-local-dns", v);
       }
-      await waitFor("three versions", () => (seen.length >= 4 ? true : undefined));
+      await waitFor("three versions", () => (seen.length >= 4 ? true : undefined), 60_000);
       expect(seen).toEqual([
         { value: undefined, listed: true },
         { value: "1", listed: false },

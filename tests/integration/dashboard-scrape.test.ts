@@ -16,6 +16,7 @@ import {
   metricsFetchers,
   portForwardFetcher,
   proxyFetcher,
+  type MetricsFetcher,
   type TransportKind,
 } from "@/lib/metrics/transports";
 import { waitFor } from "../support/ports";
@@ -133,10 +134,53 @@ describe("scraping", () => {
   });
 
   it("a pod whose metrics cannot be read gets a per-node error with the reason, others keep updating", async () => {
-    const broken = {
-      ...podForNode(inventory.snapshot().pods, cluster.description.nodes[1]!.name)!,
-      metricsPort: 1,
-    };
-    await expect(directFetcher()(broken, limits)).rejects.toThrow(/refused/);
+    const brokenNode = cluster.description.nodes[1]!;
+    const brokenPod = podForNode(inventory.snapshot().pods, brokenNode.name)!.name;
+    // The same transports, except that node-2's pod is asked on a port nothing listens on.
+    const real = metricsFetchers(loadKubeConfig(AS_DASHBOARD));
+    const fetchers = Object.fromEntries(
+      (Object.keys(real) as TransportKind[]).map((k) => [
+        k,
+        ((pod, lim) =>
+          real[k](pod.name === brokenPod ? { ...pod, metricsPort: 1 } : pod, lim)) as MetricsFetcher,
+      ]),
+    ) as Record<TransportKind, MetricsFetcher>;
+    const collector = new MetricsCollector(inventory, fetchers, {
+      intervalMs: 60_000,
+      timeoutMs: 5000,
+      concurrency: 4,
+      maxBytes: limits.maxBytes,
+      maxSamples: 50_000,
+      retentionMinutes: 5,
+      transport: "direct",
+    });
+    await collector.round();
+    const first = new Map(
+      cluster.description.nodes.map((n) => [n.name, collector.latest(n.name)?.lastScrapeAt]),
+    );
+    // Traffic to a healthy node between the rounds: its numbers must move on.
+    const healthy = cluster.description.nodes[0]!;
+    const before = collector.latest(healthy.name)?.scrape?.counters.requests ?? 0;
+    await queryOnce({
+      host: healthy.dns.address,
+      port: healthy.dns.port,
+      name: "example.com",
+      type: "A",
+      proto: "udp",
+    });
+    await collector.round();
+
+    const broken = collector.latest(brokenNode.name)!;
+    expect(broken.error?.message).toMatch(/refused/);
+    expect(broken.error?.transport).toBe("direct");
+    expect(broken.scrape).toBeNull();
+    for (const n of cluster.description.nodes) {
+      if (n.name === brokenNode.name) continue;
+      const st = collector.latest(n.name)!;
+      expect(st.error).toBeNull();
+      expect(st.scrape).not.toBeNull();
+      expect(Date.parse(st.lastScrapeAt!)).toBeGreaterThan(Date.parse(first.get(n.name)!));
+    }
+    expect(collector.latest(healthy.name)!.scrape!.counters.requests).toBeGreaterThan(before);
   });
 });

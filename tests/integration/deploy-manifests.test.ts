@@ -15,9 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { ALL_RESOURCES } from "../../sim/k8s/store";
+import { kubectlTool } from "../support/tools";
 
-const KUBECTL = "/usr/bin/kubectl";
-const hasKubectl = fs.existsSync(KUBECTL);
+const kubectlBin = kubectlTool();
+const KUBECTL = kubectlBin.path;
 // Async, never execSync: the simulated API server answers kubectl on this same event loop.
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -60,6 +61,8 @@ const asRecord = (v: unknown) => (v ?? {}) as Record<string, unknown>;
 const asArray = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : []);
 
 beforeAll(async () => {
+  if (kubectlBin.skip) return;
+  kubectlBin.require();
   home = fs.mkdtempSync(path.join(os.tmpdir(), "deploy-manifests-"));
   const built = await kubectl(["kustomize", "deploy/"]);
   expect(built.stderr).toBe("");
@@ -79,7 +82,7 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasKubectl)("kubectl kustomize deploy/", () => {
+describe.skipIf(kubectlBin.skip)("kubectl kustomize deploy/", () => {
   it("produces named, namespaced objects with apiVersion and kind", () => {
     expect(objects.length).toBeGreaterThanOrEqual(10);
     const kinds = new Set(objects.map((o) => o.kind));

@@ -109,11 +109,15 @@ afterAll(async () => {
 async function inventoryAsServiceAccount(): Promise<{ inv: ClusterInventory; problem: string | null }> {
   const inv = new ClusterInventory(kc, inventoryOptions);
   await inv.start();
-  const problem = await waitFor("the inventory to sync or report a problem", () => {
-    const s = inv.snapshot();
-    if (s.apiProblem) return s.apiProblem.message;
-    return s.synced && s.pods.length === 2 ? null : undefined;
-  });
+  const problem = await waitFor(
+    "the inventory to sync or report a problem",
+    () => {
+      const s = inv.snapshot();
+      if (s.apiProblem) return s.apiProblem.message;
+      return s.synced && s.pods.length === 2 ? null : undefined;
+    },
+    60_000,
+  );
   return { inv, problem };
 }
 
@@ -130,8 +134,10 @@ async function followLogs(inv: ClusterInventory): Promise<{ linesFrom: Set<strin
     },
   });
   try {
-    await waitFor("a log line from every pod, or a failure", () =>
-      linesFrom.size === 2 || failures.length > 0 ? true : undefined,
+    await waitFor(
+      "a log line from every pod, or a failure",
+      () => (linesFrom.size === 2 || failures.length > 0 ? true : undefined),
+      60_000,
     );
   } finally {
     unsubscribe();
@@ -278,7 +284,7 @@ async function withInventory(fn: (inv: ClusterInventory) => Promise<void>): Prom
   // The inventory needs only the rules that are still in place for these probes.
   const inv = new ClusterInventory(kc, inventoryOptions);
   await inv.start();
-  await waitFor("pods listed", () => (inv.snapshot().pods.length === 2 ? true : undefined));
+  await waitFor("pods listed", () => (inv.snapshot().pods.length === 2 ? true : undefined), 60_000);
   try {
     await fn(inv);
   } finally {

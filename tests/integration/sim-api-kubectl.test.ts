@@ -1,6 +1,6 @@
 /**
  * The machine's real kubectl (v1.32) against the simulated API server: discovery, server-side tables,
- * RBAC denials, auth can-i, create/patch/delete and `rollout restart`. Skipped when kubectl is absent.
+ * RBAC denials, auth can-i, create/patch/delete and `rollout restart`. Skipped when kubectl is absent, except under CI, where that fails.
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs";
@@ -13,9 +13,10 @@ import { ObjectStore, RESOURCES, type KubeObject } from "@/sim/k8s/store";
 import { createApiServer, type ApiServer } from "@/sim/k8s/server";
 import { selfSignedCert } from "@/sim/objects/self-signed-cert";
 import { startTlsFront, type TlsFront } from "@/sim/objects/tls-front";
+import { kubectlTool } from "../support/tools";
 
-const KUBECTL = "/usr/bin/kubectl";
-const hasKubectl = fs.existsSync(KUBECTL);
+const kubectlBin = kubectlTool();
+const KUBECTL = kubectlBin.path;
 const NS = "kube-system";
 
 let store: ObjectStore;
@@ -81,7 +82,8 @@ const node = (name: string, ip: string): KubeObject => ({
 });
 
 beforeAll(async () => {
-  if (!hasKubectl) return;
+  if (kubectlBin.skip) return;
+  kubectlBin.require();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-api-kubectl-"));
   store = new ObjectStore();
   server = await createApiServer({
@@ -164,7 +166,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasKubectl)("kubectl v1.32 against the simulated API server", () => {
+describe.skipIf(kubectlBin.skip)("kubectl v1.32 against the simulated API server", () => {
   it("get nodes prints the server-side table, wide columns included", async () => {
     const r = await kubectl("admin", "get", "nodes");
     expect(r.stderr).toBe("");

@@ -88,10 +88,14 @@ function ready(p: V1Pod): boolean {
 
 describe("the simulated cluster", () => {
   it("runs a Ready node-local-dns pod on every node, with the node's IP", async () => {
-    const pods = await waitFor("3 ready pods", async () => {
-      const items = (await cachePods()).filter(ready);
-      return items.length === 3 ? items : undefined;
-    });
+    const pods = await waitFor(
+      "3 ready pods",
+      async () => {
+        const items = (await cachePods()).filter(ready);
+        return items.length === 3 ? items : undefined;
+      },
+      60_000,
+    );
     const nodes = (await core.listNode()).items;
     expect(nodes.map((n) => n.metadata?.name)).toEqual(["node-1", "node-2", "node-3"]);
     for (const n of nodes) {
@@ -110,10 +114,14 @@ describe("the simulated cluster", () => {
 
   it("reports DaemonSet status as kubectl rollout status reads it", async () => {
     const apps = kc.makeApiClient(AppsV1Api);
-    const ds = await waitFor("DS available", async () => {
-      const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
-      return d.status?.numberAvailable === 3 ? d : undefined;
-    });
+    const ds = await waitFor(
+      "DS available",
+      async () => {
+        const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
+        return d.status?.numberAvailable === 3 ? d : undefined;
+      },
+      60_000,
+    );
     expect(ds.status).toMatchObject({
       desiredNumberScheduled: 3,
       currentNumberScheduled: 3,
@@ -252,12 +260,15 @@ describe("the simulated cluster", () => {
     };
     await apps.replaceNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns", body: ds });
 
-    const crashing = await waitFor("a pod in CrashLoopBackOff", async () =>
-      (await cachePods()).find(
-        (p) =>
-          p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" &&
-          (p.status.containerStatuses[0].restartCount ?? 0) >= 1,
-      ),
+    const crashing = await waitFor(
+      "a pod in CrashLoopBackOff",
+      async () =>
+        (await cachePods()).find(
+          (p) =>
+            p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff" &&
+            (p.status.containerStatuses[0].restartCount ?? 0) >= 1,
+        ),
+      60_000,
     );
     const name = crashing.metadata!.name!;
     const previous = await apiGet(`/api/v1/namespaces/kube-system/pods/${name}/log?previous=true`);
@@ -275,24 +286,31 @@ describe("the simulated cluster", () => {
       name: "node-local-dns",
       body: { ...fresh, data: { Corefile: good } },
     });
-    await waitFor("rollout finished", async () => {
-      const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
-      const s = d.status!;
-      return s.observedGeneration === d.metadata!.generation &&
-        s.updatedNumberScheduled === 3 &&
-        s.numberAvailable === 3
-        ? true
-        : undefined;
-    });
+    await waitFor(
+      "rollout finished",
+      async () => {
+        const d = await apps.readNamespacedDaemonSet({ namespace: "kube-system", name: "node-local-dns" });
+        const s = d.status!;
+        return s.observedGeneration === d.metadata!.generation &&
+          s.updatedNumberScheduled === 3 &&
+          s.numberAvailable === 3
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
     const pods = await cachePods();
     expect(pods.filter(ready)).toHaveLength(3);
     // cluster.json follows the replaced pods.
-    await waitFor("description updated", () =>
-      cluster.description.nodes.every((n) =>
-        pods.some((p) => p.metadata!.name === n.pod && p.spec!.nodeName === n.name),
-      )
-        ? true
-        : undefined,
+    await waitFor(
+      "description updated",
+      () =>
+        cluster.description.nodes.every((n) =>
+          pods.some((p) => p.metadata!.name === n.pod && p.spec!.nodeName === n.name),
+        )
+          ? true
+          : undefined,
+      60_000,
     );
     expect(
       pods.find((p) => p.metadata!.name === name)?.status?.containerStatuses?.[0]?.restartCount,

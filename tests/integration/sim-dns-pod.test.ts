@@ -3,7 +3,7 @@
  * answers, cache hits visible in /metrics, CoreDNS's log lines, exit on a bad Corefile, failed reload.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,9 +22,11 @@ import {
   type SimUpstream,
 } from "../../sim/dns/upstream";
 import { waitFor } from "../support/ports";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
+import { digTool } from "../support/tools";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
-const DIG = "/usr/bin/dig";
+const digBin = digTool();
+const DIG = digBin.path;
 /** coredns-facts.md §3.1: the default (common) log format, every version. */
 const LOG_LINE =
   /^\[INFO\] (?<remote>\[[^\]]+\]|[^:\s]+):(?<port>\d+) - (?<id>\d+) "(?<type>\S+) (?<class>\S+) (?<name>\S+) (?<proto>\S+) (?<size>\d+) (?<do>true|false|-) (?<bufsize>\d+|-)" (?<rcode>\S+) (?<rflags>\S+) (?<rsize>\d+) (?<duration>[\d.]+s)$/;
@@ -238,9 +240,10 @@ describe("simulated node-local-dns pod", () => {
     expect(await res.text()).toBe("OK");
   });
 
-  it.skipIf(!existsSync(DIG))(
-    "answers dig (skipped when /usr/bin/dig is missing; CI installs dnsutils)",
+  it.skipIf(digBin.skip)(
+    "answers dig (skipped when dig is missing, except under CI; scripts/test.sh installs dnsutils)",
     async () => {
+      digBin.require();
       const ep = kubeDnsEndpoint(pod);
       const { stdout } = await promisify(execFile)(DIG, [
         `@${ep.host}`,

@@ -21,11 +21,9 @@ import {
   type SimUpstream,
 } from "../../sim/dns/upstream";
 import { waitFor } from "../support/ports";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const base = readFileSync(
-  "/work/shared/fixtures/coredns/Corefile-nodelocaldns-configmap-template.txt",
-  "utf8",
-)
+const base = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8")
   .replaceAll("__PILLAR__DNS__DOMAIN__", "cluster.local")
   .replaceAll("__PILLAR__LOCAL__DNS__", "169.254.20.10")
   .replaceAll("__PILLAR__DNS__SERVER__", "10.96.0.10");

@@ -3,14 +3,14 @@
  * get, logs -f, auth can-i per context, rollout restart + rollout status.
  */
 import { execFile, spawn } from "node:child_process";
-import fs from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { RESOURCES } from "../../sim/k8s/store";
+import { kubectlTool } from "../support/tools";
 
-const KUBECTL = "/usr/bin/kubectl";
-const hasKubectl = fs.existsSync(KUBECTL);
+const kubectlBin = kubectlTool();
+const KUBECTL = kubectlBin.path;
 const run = promisify(execFile);
 
 let cluster: SimCluster;
@@ -45,8 +45,9 @@ function podNames(): string[] {
     .sort();
 }
 
-describe.skipIf(!hasKubectl)("kubectl against the simulated cluster", () => {
+describe.skipIf(kubectlBin.skip)("kubectl against the simulated cluster", () => {
   beforeAll(async () => {
+    kubectlBin.require();
     cluster = await startSimCluster({
       nodes: 3,
       addressBase: 84,

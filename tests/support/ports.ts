@@ -13,11 +13,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Poll `check` until it returns a value (not undefined) or the deadline passes; no fixed sleeps in tests. */
+/**
+ * Poll `check` until it returns a value (not undefined) or the deadline passes; no fixed sleeps in tests.
+ * The deadline is always the caller's (no default): say how long the awaited event may take on a loaded
+ * machine.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
+  timeoutMs: number,
   everyMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -5,8 +5,8 @@ import { describeCorefile, parseCorefile, tiersWithOwnTtl, type CorefileServerBl
 import { applyEdits } from "@/lib/config/propose";
 import { diffLines } from "@/lib/config/diff";
 import type { Edit } from "@/lib/config/intents";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 const CLUSTER = TEMPLATE.replaceAll("__PILLAR__DNS__DOMAIN__", "cluster.local")
   .replaceAll("__PILLAR__LOCAL__DNS__", "169.254.20.10")

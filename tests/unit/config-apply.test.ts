@@ -9,8 +9,8 @@ import {
   proposeCorefile,
   resolveBlocks,
 } from "@/lib/config/propose";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 const RENDERED = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-rendered-by-node-cache-1.22.28.txt`, "utf8");
 

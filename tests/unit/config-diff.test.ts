@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { applyEdits } from "@/lib/config/propose";
 import { applyHunks, diffLines, PatchConflictError, structuredDiff, unifiedDiff } from "@/lib/config/diff";
 import { shortestEditScript } from "@/lib/config/diff";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 
 const lines = (...l: string[]) => l.map((s) => `${s}\n`).join("");

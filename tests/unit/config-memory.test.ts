@@ -8,8 +8,8 @@ import {
   estimateCorefileMemory,
 } from "@/lib/config/memory";
 import { formatBytes, parseMemoryBytes, parseQuantity, QuantityError } from "@/lib/config/quantity";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const TEMPLATE = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 const MiB = 1024 * 1024;
 

@@ -94,7 +94,8 @@ function format(f: QueryFields): string {
   return f.opcode === undefined ? common : `${common} "${f.opcode}"`;
 }
 
-describe("parseCorednsLogLine properties", () => {
+// 5,500 generated lines in all: seconds on an idle machine, far more under load; never a default timeout.
+describe("parseCorednsLogLine properties", { timeout: 120_000 }, () => {
   it("never throws on any string, and keeps it byte for byte in raw", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), logish), (line) => {

@@ -3,12 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatPrometheusText, sampleToJsonLine, sortSamples } from "@/lib/prometheus-text/format";
 import { parsePrometheusText } from "@/lib/prometheus-text/parse";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-// shared/ sits beside the checkout (in CI too); COREDNS_FIXTURES overrides.
-const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES =
-  process.env.COREDNS_FIXTURES ??
-  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 const dumps = fs.readdirSync(FIXTURES).filter((f) => f.startsWith("metrics-") && f.endsWith(".txt"));
 const withExpfmt = dumps.filter((f) => fs.existsSync(expfmtPath(f)));
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePrometheusText, ScrapeLimitError } from "@/lib/prometheus-text/parse";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
 function limitError(text: string, opts: Parameters<typeof parsePrometheusText>[1]): ScrapeLimitError {
   try {
@@ -12,12 +13,6 @@ function limitError(text: string, opts: Parameters<typeof parsePrometheusText>[1
   }
   throw new Error("expected a ScrapeLimitError");
 }
-
-// shared/ sits beside the checkout (in CI too); COREDNS_FIXTURES overrides.
-const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES =
-  process.env.COREDNS_FIXTURES ??
-  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 
 describe("scrape limits", () => {
   const text = "a 1\nb 2\nc 3\n"; // 12 bytes, 3 samples

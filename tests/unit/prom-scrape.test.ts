@@ -8,13 +8,10 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePrometheusText, ScrapeLimitError } from "@/lib/prometheus-text/parse";
 import { ExpositionSourceError, scrapeSource } from "@/lib/prometheus-text/parse-source";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
-const besideCheckout = path.resolve(__dirname, "../../../shared/fixtures/coredns");
-const FIXTURES =
-  process.env.COREDNS_FIXTURES ??
-  (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns");
 const DUMP = "metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt";
 const dumpPath = path.join(FIXTURES, DUMP);
 const dump = fs.readFileSync(dumpPath, "utf8");

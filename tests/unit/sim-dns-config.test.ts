@@ -6,11 +6,9 @@ import { buildPodConfig, CorednsConfigError, routeQuery } from "../../sim/dns/co
 import { renderCorefile } from "../../sim/dns/corefile-render";
 import { formatLogTemplate } from "../../sim/dns/log-format";
 import { buildQuery, RRType } from "../../sim/dns/wire";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const template = readFileSync(
-  "/work/shared/fixtures/coredns/Corefile-nodelocaldns-configmap-template.txt",
-  "utf8",
-);
+const template = readFileSync(`${FIXTURES}/Corefile-nodelocaldns-configmap-template.txt`, "utf8");
 const iptablesMode = template
   .replaceAll("__PILLAR__DNS__DOMAIN__", "cluster.local")
   .replaceAll("__PILLAR__LOCAL__DNS__", "169.254.20.10")

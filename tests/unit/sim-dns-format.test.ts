@@ -11,8 +11,8 @@ import { answerClusterQuery, answerExternalQuery } from "../../sim/dns/upstream-
 import { loopProbeName } from "../../sim/dns/engine";
 import { buildQuery, encodeMessage, Rcode, replyTo, RRType } from "../../sim/dns/wire";
 import { readFileSync } from "node:fs";
+import { FIXTURES_DIR as FIXTURES } from "../support/fixtures";
 
-const FIXTURES = "/work/shared/fixtures/coredns";
 const services = [
   { name: "kubernetes", namespace: "default", clusterIP: "10.96.0.1" },
   { name: "db", namespace: "shop", clusterIP: "10.96.7.8" },
