@@ -11,6 +11,8 @@ const MAX_PENDING = 200_000;
 const NOTIFY_MS = 200;
 /** How long an arriving line waits for earlier-logged lines from other pods' streams. */
 export const REORDER_WINDOW_MS = 1000;
+/** Released lines join the table at most this often: each merge copies the buffer. */
+const RELEASE_EVERY_MS = 100;
 
 /** A row that stands for lines the server had to drop for this slow browser. */
 export interface DroppedMarker extends Ordered {
@@ -61,6 +63,7 @@ export class LogStore {
   private listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private releaseTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastRelease = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -182,13 +185,14 @@ export class LogStore {
     this.releaseTimer = setTimeout(
       () => {
         this.releaseTimer = null;
-        const ready = this.window.release(this.now());
+        this.lastRelease = this.now();
+        const ready = this.window.release(this.lastRelease);
         if (this.paused) this.pending.push(...ready);
         else this.merge(ready);
         this.changed();
         this.scheduleRelease();
       },
-      Math.max(0, due - this.now()),
+      Math.max(0, due - this.now(), this.lastRelease + RELEASE_EVERY_MS - this.now()),
     );
   }
 

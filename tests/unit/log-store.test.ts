@@ -91,4 +91,18 @@ describe("the log buffer", () => {
     s.resume();
     expect(names(s.rows)).toEqual(["first.example.", "b.example.", "c.example."]);
   });
+
+  it("joins released lines in batches (each merge copies the buffer), not one merge per line", () => {
+    const s = new LogStore(() => now);
+    const seen = new Set<unknown>();
+    for (let i = 0; i < 2000; i++) {
+      s.addLine(line("node-1", new Date(Date.UTC(2026, 11, 1, 10) + i).toISOString(), `n${i}.example`, i));
+      advance(1);
+      seen.add(s.rows);
+    }
+    advance(REORDER_WINDOW_MS + 200);
+    expect(s.rows).toHaveLength(2000);
+    // Releases start after the first second, at most every 100 ms.
+    expect(seen.size).toBeLessThanOrEqual(13);
+  });
 });
