@@ -1,7 +1,7 @@
 "use client";
 
 import type { CorefileServerBlock } from "@/lib/api-types";
-import type { BlockDraft } from "./draft";
+import { draftOf, type BlockDraft } from "./draft";
 
 /** One server block as a card: what it serves and how, with the editable settings as inputs. */
 export function BlockCard({
@@ -23,20 +23,37 @@ export function BlockCard({
   const id = `block-${name.replace(/[^a-z0-9]+/gi, "-")}`;
   const cache = block.cache;
   const set = (patch: Partial<BlockDraft>) => onChange({ ...draft, ...patch });
-  const numberInput = (field: keyof BlockDraft, label: string) => (
-    <label className="cfg-field">
-      <span>{label}</span>
-      <input
-        type="text"
-        inputMode="numeric"
-        value={String(draft[field])}
-        disabled={!editable}
-        aria-label={`${name} ${label}`}
-        data-field={field}
-        onChange={(e) => set({ [field]: e.target.value })}
-      />
-    </label>
-  );
+  const original = draftOf(block);
+  const numberInput = (field: Exclude<keyof BlockDraft, "log">, label: string) => {
+    const changed = draft[field].trim() !== original[field];
+    return (
+      <label
+        className={`cfg-field${changed ? " cfg-field-changed" : ""}`}
+        data-changed={changed || undefined}
+      >
+        <span>
+          {label}
+          {changed ? (
+            <>
+              {" "}
+              <em className="cfg-changed" title={`was ${original[field]}`}>
+                changed
+              </em>
+            </>
+          ) : null}
+        </span>
+        <input
+          type="text"
+          inputMode="numeric"
+          value={String(draft[field])}
+          disabled={!editable}
+          aria-label={`${name} ${label}`}
+          data-field={field}
+          onChange={(e) => set({ [field]: e.target.value })}
+        />
+      </label>
+    );
+  };
   return (
     <section
       className={`cfg-block${selected ? " cfg-block-selected" : ""}`}

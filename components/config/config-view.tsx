@@ -8,6 +8,7 @@ import { BlockCard } from "./block-card";
 import { ConflictPanel } from "./conflict-panel";
 import { blockKey, draftOf, editsFromDrafts, type BlockDraft } from "./draft";
 import { HistoryPanel, RolloutSection } from "./config-sections";
+import { liveMemoryEstimate } from "./live-memory";
 import { MemoryBar } from "./memory-bar";
 import { PreviewPanel } from "./preview-panel";
 import { ApiError } from "@/lib/client/fetch-json";
@@ -74,6 +75,15 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
   const rawChanged = raw !== null && raw.text !== config.corefile;
   const useRaw = view === "raw" && rawChanged;
   const logOn = edits.some((e) => e.op === "setLog" && e.on);
+  // The estimate follows every keystroke (the same pure code Preview runs on the server).
+  const edited = useRaw || edits.length > 0;
+  const liveMemory = useMemo(
+    () =>
+      edited
+        ? liveMemoryEstimate(config.corefile, useRaw ? { corefile: raw.text } : { edits }, config.memoryLimit)
+        : config.memory,
+    [edited, useRaw, raw, edits, config.corefile, config.memoryLimit, config.memory],
+  );
 
   useEffect(() => {
     if (selected)
@@ -158,7 +168,11 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
           {config.logOff.error}
         </p>
       ) : null}
-      <MemoryBar estimate={config.memory} title="Cache memory when full" />
+      <MemoryBar
+        estimate={liveMemory}
+        title={edited ? "Cache memory when full, with your edits" : "Cache memory when full"}
+        edited={edited}
+      />
       <div className="cfg-toolbar" role="toolbar" aria-label="Corefile view">
         <div className="segmented">
           <button type="button" aria-pressed={view === "cards"} onClick={() => setParam("view", null)}>

@@ -5,11 +5,32 @@ function mib(bytes: number): string {
 }
 
 /** The full-cache memory estimate against node-cache's memory limit, as a bar with the warning. */
-export function MemoryBar({ estimate, title }: { estimate: MemoryEstimate | null; title: string }) {
-  if (!estimate) return <p className="muted">No memory estimate: the Corefile does not parse.</p>;
+export function MemoryBar({
+  estimate,
+  title,
+  edited = false,
+}: {
+  estimate: MemoryEstimate | null;
+  title: string;
+  /** The estimate is of the operator's unsaved edits, not of the Corefile in the cluster. */
+  edited?: boolean;
+}) {
+  if (!estimate)
+    return (
+      <p className="muted" data-testid="memory-estimate">
+        No memory estimate: the {edited ? "edited " : ""}Corefile does not parse.
+      </p>
+    );
   const pct = estimate.ratio === null ? null : Math.min(100, Math.round(estimate.ratio * 100));
   return (
-    <div className={`cfg-memory cfg-memory-${estimate.level}`} data-level={estimate.level}>
+    <div
+      className={`cfg-memory cfg-memory-${estimate.level}`}
+      data-level={estimate.level}
+      data-testid="memory-estimate"
+      data-total-bytes={estimate.totalBytes}
+      data-edited={edited || undefined}
+      aria-live="polite"
+    >
       <div className="cfg-memory-head">
         <strong>{title}</strong>
         <span>

@@ -35,6 +35,20 @@ export function useConfig() {
   });
 }
 
+/**
+ * The Corefile in the cluster now, read fresh for the rollback confirmation's diff — apart from
+ * useConfig, whose resourceVersion the operator's draft is based on and must not move under it.
+ */
+export function useCurrentCorefile(enabled: boolean) {
+  return useQuery({
+    queryKey: [...configKeys.all, "now"] as const,
+    queryFn: () => call<ConfigResponse>("/api/config"),
+    enabled,
+    staleTime: 0,
+    gcTime: 0,
+  });
+}
+
 /** Rollout progress, polled every second while a rollout runs, every 5 s otherwise. */
 export function useRollout() {
   return useQuery({

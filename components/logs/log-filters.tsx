@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
+import { NodePicker } from "./node-picker";
 
 export const FILTER_KEYS = ["node", "name", "type", "rcode", "client", "minDuration", "errors"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -8,48 +9,55 @@ export type FilterValues = Partial<Record<FilterKey, string>>;
 
 /**
  * The filter bar. Values live in the URL (shareable); text fields apply after a short pause in typing.
- * The parent keys this component by the applied filters, so a URL change resets the draft.
+ * A URL change made elsewhere (back/forward, a shared link) replaces the draft; the bar is never
+ * remounted, so the field being typed in keeps the focus. `error` is the server's refusal of the
+ * applied filter (a 400), shown at the field it is about.
  */
 export function LogFilters({
   values,
   nodes,
+  error,
   onChange,
 }: {
   values: FilterValues;
   nodes: string[];
+  error: string | null;
   onChange: (next: FilterValues) => void;
 }) {
+  const errorId = useId();
   const [draft, setDraft] = useState(values);
+  const [applied, setApplied] = useState(values);
+  // What this bar last asked for: the URL catching up with it must not undo keys typed since.
+  const [sent, setSent] = useState<string | null>(null);
+  if (applied !== values) {
+    // Adjusting state to a new prop during render (no effect, no extra paint).
+    setApplied(values);
+    const now = JSON.stringify(clean(values));
+    if (now !== sent && now !== JSON.stringify(clean(draft))) setDraft(values);
+  }
   useEffect(() => {
     const t = setTimeout(() => {
-      if (JSON.stringify(clean(draft)) !== JSON.stringify(clean(values))) onChange(clean(draft));
+      const next = clean(draft);
+      if (JSON.stringify(next) !== JSON.stringify(clean(values))) {
+        setSent(JSON.stringify(next));
+        onChange(next);
+      }
     }, 400);
     return () => clearTimeout(t);
   }, [draft, values, onChange]);
   const set = (k: FilterKey, v: string) => setDraft((d) => ({ ...d, [k]: v }));
-  const selectedNodes = new Set((draft.node ?? "").split(",").filter(Boolean));
+  const selectedNodes = (draft.node ?? "").split(",").filter(Boolean);
+  const nameError = error !== null && error.startsWith("name filter");
   return (
     <form className="filters" role="search" aria-label="Log filters" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Nodes
-        <select
-          multiple
-          size={Math.min(4, Math.max(2, nodes.length))}
-          value={[...selectedNodes]}
-          onChange={(e) => set("node", [...e.target.selectedOptions].map((o) => o.value).join(","))}
-        >
-          {nodes.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
+      <NodePicker nodes={nodes} selected={selectedNodes} onChange={(next) => set("node", next.join(","))} />
       <label>
         Name
         <input
           value={draft.name ?? ""}
           placeholder="substring or /regex/"
+          aria-invalid={nameError || undefined}
+          aria-describedby={error !== null ? errorId : undefined}
           onChange={(e) => set("name", e.target.value)}
         />
       </label>
@@ -101,6 +109,11 @@ export function LogFilters({
       <button type="button" onClick={() => setDraft({})}>
         Reset filters
       </button>
+      {error !== null ? (
+        <p id={errorId} className="filter-error" role="alert" data-testid="filter-error">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -134,7 +134,13 @@ function LineRow({ row }: { row: LogRow }) {
   if (l.kind === "query") {
     const bad = l.rcode === null || l.rcode === "SERVFAIL" || l.rcode === "REFUSED";
     return (
-      <div className={`log-row${bad ? " log-bad" : ""}`} role="row" data-kind="query">
+      <div
+        className={`log-row${bad ? " log-bad" : ""}`}
+        role="row"
+        data-kind="query"
+        data-time={row.time ?? undefined}
+        data-node={row.node}
+      >
         <span role="cell" className="c-time">
           {time(row.time)}
         </span>
@@ -191,7 +197,7 @@ function LineRow({ row }: { row: LogRow }) {
       ? " log-error"
       : " log-other";
   return (
-    <div className={`log-row${cls}`} role="row" data-kind={l.kind}>
+    <div className={`log-row${cls}`} role="row" data-kind={l.kind} data-time={row.time ?? undefined}>
       <span role="cell" className="c-time">
         {time(row.time)}
       </span>

@@ -1,15 +1,16 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 import { useNodes } from "@/components/nodes/use-nodes";
-import { summarizeLogs, type LogRow } from "@/lib/logs/summary";
+import { summarizeLogs } from "@/lib/logs/summary";
 import { FILTER_KEYS, LogFilters, type FilterValues } from "./log-filters";
 import { LogDirectiveBanner } from "./log-directive-banner";
-import { isMarker } from "./log-store";
+import { isMarker, type BufferedRow, type LogStore } from "./log-store";
 import { LogSummaryPanels } from "./log-summary";
 import { LogTable } from "./log-table";
 import { useLogStream } from "./use-log-stream";
+import { viewFilterOf } from "./view-filter";
 
 /** Container for the Logs page: filters in the URL, one SSE stream, the table and the summaries. */
 export function LogsView() {
@@ -35,8 +36,16 @@ export function LogsView() {
   );
   const nodes = useNodes();
   const store = useLogStream(query);
+  // Refine what is on screen at once; the reopened stream narrows what arrives. A filter that does
+  // not compile leaves the last good one in place (the server's 400 says why, at the filter box).
+  const viewFilter = useMemo(() => viewFilterOf(values), [values]);
+  useEffect(() => {
+    if (!("error" in viewFilter)) store.setFilter(viewFilter);
+  }, [store, viewFilter]);
+  const filterError =
+    store.status === "stopped" && store.problem?.status === 400 ? store.problem.message : null;
   const rows = store.rows;
-  const lineRows = useMemo(() => rows.filter((r): r is LogRow => !isMarker(r)), [rows]);
+  const lineRows = useMemo(() => rows.filter((r): r is BufferedRow => !isMarker(r)), [rows]);
   const summary = useMemo(() => summarizeLogs(lineRows), [lineRows]);
   const lastNotice = store.notices[store.notices.length - 1];
 
@@ -54,18 +63,13 @@ export function LogsView() {
     <>
       <LogDirectiveBanner />
       <LogFilters
-        key={query}
         values={values}
         nodes={nodes.data?.nodes.map((n) => n.node) ?? []}
+        error={filterError}
         onChange={onChange}
       />
       <div className="log-toolbar" role="toolbar" aria-label="Log stream">
-        <span
-          className={`badge ${store.status === "open" ? "badge-ok" : store.status === "error" ? "badge-bad" : "badge-warn"}`}
-          data-stream-status={store.status}
-        >
-          {store.status === "open" ? "live" : store.status === "error" ? "disconnected" : "connecting…"}
-        </span>
+        <StatusBadge status={store.status} />
         {store.paused ? (
           <button type="button" onClick={() => store.resume()}>
             Resume ({store.pendingCount} waiting)
@@ -82,7 +86,7 @@ export function LogsView() {
           Download ({lineRows.length})
         </button>
         <span className="muted" data-testid="log-counts">
-          {store.received} lines received
+          {store.received} lines received, {lineRows.length} of {store.bufferedCount} kept shown
           {store.droppedByServer > 0 ? `, ${store.droppedByServer} dropped by the server` : ""}
         </span>
         {lastNotice && (
@@ -94,10 +98,53 @@ export function LogsView() {
           </span>
         )}
       </div>
+      <StreamProblemBanner store={store} />
+      {store.coverage?.since ? (
+        <p className="banner banner-warn" role="status" data-testid="log-coverage">
+          This filter lets through lines an earlier one did not: those logged before{" "}
+          {new Date(store.coverage.since).toLocaleTimeString()} are not available (the server sent only what
+          the earlier filter matched). Everything from then on is shown.
+        </p>
+      ) : null}
       <div className="logs-layout">
         <LogTable rows={rows} />
         <LogSummaryPanels summary={summary} />
       </div>
     </>
+  );
+}
+
+const STATUS_LABEL: Record<LogStore["status"], [string, string]> = {
+  open: ["live", "badge-ok"],
+  connecting: ["connecting…", "badge-warn"],
+  retrying: ["reconnecting…", "badge-warn"],
+  stopped: ["stopped", "badge-bad"],
+};
+
+function StatusBadge({ status }: { status: LogStore["status"] }) {
+  const [label, cls] = STATUS_LABEL[status];
+  return (
+    <span className={`badge ${cls}`} data-stream-status={status}>
+      {label}
+    </span>
+  );
+}
+
+/** Why no lines arrive, in the server's words: a refusal (401/403/429) or a lost connection. */
+function StreamProblemBanner({ store }: { store: LogStore }) {
+  const p = store.problem;
+  // A 400 is about the filter: it is shown at the filter box.
+  if (!p || store.status === "open" || p.status === 400) return null;
+  const retry = p.retryAt === null ? "" : ` Trying again at ${new Date(p.retryAt).toLocaleTimeString()}.`;
+  return (
+    <p
+      className={`banner ${p.retryAt === null ? "banner-bad" : "banner-warn"}`}
+      role="alert"
+      data-testid="log-stream-problem"
+      data-status={p.status}
+    >
+      {p.status ? `The log stream was refused (${p.status}): ` : "The log stream stopped: "}
+      {p.message}.{retry}
+    </p>
   );
 }

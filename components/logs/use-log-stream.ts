@@ -1,32 +1,36 @@
 "use client";
 
-import { useEffect, useMemo, useSyncExternalStore } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import type { LogLineEvent, LogNotice } from "@/lib/api-types";
+import { followEventStream } from "./log-stream-client";
 import { LogStore } from "./log-store";
 
-/** Subscribe to GET /api/logs/stream with the given filter query; a new query opens a new stream. */
+/**
+ * Follow GET /api/logs/stream with the given filter query into one buffer that outlives filter
+ * changes: a new query reopens the stream (the server narrows what arrives) into the same store.
+ */
 export function useLogStream(query: string): LogStore {
-  // A new filter is a new stream and a fresh buffer.
-  const store = useMemo(() => new LogStore(query), [query]);
+  const [store] = useState(() => new LogStore());
   useEffect(() => {
     const s = store;
-    const source = new EventSource(`/api/logs/stream${query ? `?${query}` : ""}`);
-    source.onopen = () => s.setStatus("open");
-    source.onerror = () => s.setStatus(source.readyState === EventSource.CLOSED ? "error" : "connecting");
-    source.addEventListener("line", (e) =>
-      s.addLine(JSON.parse((e as MessageEvent<string>).data) as LogLineEvent),
+    const abort = new AbortController();
+    s.setStatus("connecting");
+    void followEventStream(
+      `/api/logs/stream${query ? `?${query}` : ""}`,
+      {
+        onOpen: () => s.setStatus("open"),
+        onProblem: (p) => s.setStatus(p.retryAt === null ? "stopped" : "retrying", p),
+        onEvent(type, data) {
+          if (type === "line") s.addLine(JSON.parse(data) as LogLineEvent);
+          else if (type === "notice") s.addNotice(JSON.parse(data) as LogNotice);
+          else if (type === "dropped") s.addDropped((JSON.parse(data) as { dropped: number }).dropped);
+        },
+      },
+      abort.signal,
     );
-    source.addEventListener("notice", (e) =>
-      s.addNotice(JSON.parse((e as MessageEvent<string>).data) as LogNotice),
-    );
-    source.addEventListener("dropped", (e) =>
-      s.addDropped((JSON.parse((e as MessageEvent<string>).data) as { dropped: number }).dropped),
-    );
-    return () => {
-      source.close();
-      s.stopNotifying();
-    };
+    return () => abort.abort();
   }, [query, store]);
+  useEffect(() => () => store.stopNotifying(), [store]);
   useSyncExternalStore(store.subscribe, store.getVersion, store.getVersion);
   return store;
 }

@@ -151,6 +151,11 @@ describe("the Config page", () => {
     await alert.waitFor({ timeout: 60_000 });
     expect(await alert.innerText()).toMatch(/The rollout is failing on node-\d/);
     await alert.getByRole("button", { name: /Roll back/ }).click();
+    // It asks first (tests/browser/config-confirm.test.ts covers the dialog); confirm.
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /^Roll back and restart/ })
+      .click();
     const rollout = page.getByTestId("rollout");
     await expect
       .poll(
