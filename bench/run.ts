@@ -6,6 +6,7 @@ import os from "node:os";
 import { benchParse, type BenchResult } from "./parse";
 import { benchLogs } from "./logs";
 import { benchScrape } from "./scrape";
+import { benchSseHealth } from "./sse-health";
 
 async function main(): Promise<void> {
   const nodes = Number(process.env.BENCH_NODES ?? 1000);
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     ["parse", () => benchParse()],
     ["logs", () => benchLogs()],
     ["scrape", () => benchScrape(nodes)],
+    ["log-stream flood", () => benchSseHealth()],
   ] as const) {
     process.stderr.write(`running ${name}…\n`);
     const results = await run();
