@@ -14,7 +14,7 @@ import {
 } from "./history";
 import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
-import { buildNodeScrape, type NodeScrape } from "../coredns/node-record";
+import { buildNodeScrape, NODE_RECORD_SAMPLE_NAMES, type NodeScrape } from "../coredns/node-record";
 import { parsePrometheusText } from "../prometheus-text/parse";
 import { nodeRates, serverRates, zoneRates, type NodeRates } from "../coredns/rates";
 import type {
@@ -208,8 +208,9 @@ export class MetricsCollector implements MetricsStore {
         const parsed = parsePrometheusText(text, {
           maxBodyBytes: this.opts.maxBytes,
           maxSamples: this.opts.maxSamples,
+          families: NODE_RECORD_SAMPLE_NAMES,
         });
-        this.record(state, pod, buildNodeScrape(parsed.samples), at, kind);
+        this.record(state, pod, buildNodeScrape(parsed.samples, parsed.sampleLines), at, kind);
         this.observer?.attempt(node, kind, null);
         this.observer?.nodeResult(node, null);
         return;
