@@ -104,6 +104,8 @@ export interface ConfigConflictBody {
   error: { status: 409; message: string };
   current: { resourceVersion: string; corefile: string };
   yours: { resourceVersion: string; corefile: string };
+  /** Who wrote the ConfigMap since `yours.resourceVersion`, newest first, as far as the history knows. */
+  changedBy?: { user: string; at: string; source: "dashboard" | "outside" }[];
 }
 
 // ---- Logs: the SSE events of /api/logs/stream, and what the page derives from them ----

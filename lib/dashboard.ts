@@ -112,6 +112,8 @@ export function startDashboard(): Promise<Dashboard> {
     });
     // Don't block on the API server: the inventory retries and reports its problem on the page.
     void inventory.start().then(() => collector.start());
+    // Outside edits into the history, and a timed log-off set by any replica (or a previous process).
+    void dashboard.config.start();
     return dashboard;
   })();
   return holder.starting;
@@ -133,7 +135,7 @@ export async function stopDashboard(): Promise<void> {
   const d = holder.dashboard ?? (await starting?.catch(() => undefined));
   holder.dashboard = undefined;
   if (!d) return;
-  d.config.stop();
+  await d.config.stop();
   d.logs.stop();
   await Promise.all([d.metrics.stop(), d.inventory.stop()]);
   log.info("dashboard stopped", { context: d.context });

@@ -40,4 +40,3 @@ export function upstreamHosts(base: number): { clusterDns: string; externalResol
 export function apiServerHost(base: number): string {
   return `127.${base + 3}.0.1`;
 }
-

@@ -144,11 +144,16 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
           {w.message}
         </p>
       ))}
-      {config.logOff ? (
+      {config.logOff?.at ? (
         <p className="banner banner-warn" data-testid="log-off">
-          Query logging will be turned off at {new Date(config.logOff.at).toLocaleTimeString()} (requested by{" "}
-          {config.logOff.requestedBy}; remembered only while this dashboard server runs).
+          Query logging will be turned off at {new Date(config.logOff.at).toLocaleTimeString()} in{" "}
+          {config.logOff.blocks.join(", ")} (requested by {config.logOff.requestedBy}; kept on the ConfigMap,
+          so whichever dashboard runs then turns it off).
           {config.logOff.error ? ` Last attempt failed: ${config.logOff.error}` : null}
+        </p>
+      ) : config.logOff?.error ? (
+        <p className="banner banner-warn" data-testid="log-off">
+          {config.logOff.error}
         </p>
       ) : null}
       <MemoryBar estimate={config.memory} title="Cache memory when full" />
@@ -168,6 +173,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
       {conflict ? (
         <ConflictPanel
           conflict={conflict}
+          base={{ resourceVersion: config.resourceVersion, corefile: config.corefile }}
           onReapply={() => void reapplyOnTop()}
           onDiscard={() => void discard()}
         />

@@ -4,7 +4,16 @@ import { Fragment, useState } from "react";
 import type { ConfigHistory } from "@/lib/api-types";
 import { DiffView } from "./diff-view";
 
-/** Every change made through the dashboard: who, when, what, the diff on demand, and roll back. */
+const BADGE: Record<string, string> = {
+  rollback: "rollback",
+  "log-auto-off": "timed log off",
+  outside: "outside the dashboard",
+};
+
+/**
+ * Every change to the Corefile — made through the dashboard or outside it (kubectl, GitOps: who as the
+ * field manager) — who, when, what, the diff on demand, and roll back.
+ */
 export function HistoryTable({
   history,
   canEdit,
@@ -27,7 +36,7 @@ export function HistoryTable({
         </p>
       ) : null}
       {history.changes.length === 0 ? (
-        <p className="empty">No changes made through the dashboard yet.</p>
+        <p className="empty">No changes recorded yet.</p>
       ) : (
         <div className="table-wrap">
           <table className="data-table compact">
@@ -43,15 +52,21 @@ export function HistoryTable({
             <tbody>
               {history.changes.map((c) => (
                 <Fragment key={c.id}>
-                  <tr data-change={c.id} data-action={c.action}>
+                  <tr data-change={c.id} data-action={c.action} data-source={c.source}>
                     <td>
                       <time dateTime={c.at}>{new Date(c.at).toLocaleString()}</time>
                     </td>
-                    <td>{c.user}</td>
                     <td>
-                      {c.action !== "apply" ? <span className="badge badge-muted">{c.action}</span> : null}{" "}
+                      {c.user}
+                      {c.source === "outside" ? <span className="muted"> (field manager)</span> : null}
+                    </td>
+                    <td>
+                      {c.action !== "apply" ? (
+                        <span className="badge badge-muted">{BADGE[c.action] ?? c.action}</span>
+                      ) : null}{" "}
                       {c.summary}
                       {c.restarted ? <span className="muted"> (restarted)</span> : null}
+                      {c.note ? <span className="muted"> — {c.note}</span> : null}
                     </td>
                     <td>
                       <button

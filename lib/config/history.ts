@@ -1,18 +1,24 @@
 /**
- * The record of each change made through the dashboard — who, when, what, and both texts so any
- * change can be rolled back — kept as a Kubernetes Event on the ConfigMap, so it is visible with
- * `kubectl describe configmap node-local-dns` and needs no storage of our own.
+ * The record of each change to the Corefile — who, when, what, and both texts so any change can be
+ * rolled back. Kept in the history ConfigMap (history-log.ts: the last changes, bounded) and, for
+ * changes made through the dashboard, also as a Kubernetes Event on the ConfigMap, so it is visible
+ * with `kubectl describe configmap node-local-dns`.
  *
- * Events are garbage-collected: the API server deletes them after its --event-ttl, 1 hour by default.
- * The history is therefore only as long as the cluster keeps Events; the dashboard should say so
- * rather than present it as a complete audit log.
+ * Events are garbage-collected: the API server deletes them after its --event-ttl, 1 hour by default;
+ * the history ConfigMap is what keeps older changes.
  */
 import type { CoreV1Event } from "@kubernetes/client-node";
 import { z } from "zod";
 import { unifiedDiff } from "./diff";
 
-/** What kind of change. "log-auto-off": the dashboard turned timed query logging off again. */
-export type ChangeAction = "apply" | "rollback" | "log-auto-off";
+/**
+ * What kind of change. "log-auto-off": the dashboard turned timed query logging off again;
+ * "outside": the ConfigMap was written by something else (kubectl, GitOps, another tool).
+ */
+export type ChangeAction = "apply" | "rollback" | "log-auto-off" | "outside";
+
+/** Where a change was made: through the dashboard, or outside it (seen by watching the ConfigMap). */
+export type ChangeSource = "dashboard" | "outside";
 
 /** One change to the Corefile, as recorded. */
 export interface ChangeRecord {
@@ -33,6 +39,16 @@ export interface ChangeRecord {
   corefileAfter: string;
   /** Whether a rollout restart followed the write. */
   restarted: boolean;
+  source: ChangeSource;
+  /**
+   * Outside changes: the field manager that owns the Corefile key after the write, from
+   * `metadata.managedFields` (e.g. "kubectl-edit", "kubectl-replace", "kubectl-client-side-apply").
+   */
+  fieldManager: string | null;
+  /** Rollbacks: the id of the change rolled back. */
+  rollbackOf: string | null;
+  /** Anything the operator should know, e.g. "the deadline passed while no dashboard was running". */
+  note: string | null;
 }
 
 /** The Event reason; `kubectl get events --field-selector reason=CorefileChanged` lists the history. */
@@ -53,7 +69,7 @@ const recordSchema = z.strictObject({
   id: z.string().min(1),
   at: z.iso.datetime({ offset: true }),
   user: z.string(),
-  action: z.enum(["apply", "rollback", "log-auto-off"]),
+  action: z.enum(["apply", "rollback", "log-auto-off", "outside"]),
   summary: z.string(),
   // Left out of oversized records: it can be recomputed from the two texts.
   diff: z.string().optional(),
@@ -62,7 +78,34 @@ const recordSchema = z.strictObject({
   corefileBefore: z.string(),
   corefileAfter: z.string(),
   restarted: z.boolean(),
+  // Absent in records written before the history ConfigMap existed.
+  source: z.enum(["dashboard", "outside"]).optional(),
+  fieldManager: z.string().nullable().optional(),
+  rollbackOf: z.string().nullable().optional(),
+  note: z.string().nullable().optional(),
 });
+
+/**
+ * Reads one stored record (Event annotation or history ConfigMap entry); `where` names it in the
+ * error. Fills what older records lack and recomputes a diff left out to save space.
+ */
+export function parseChangeRecord(json: unknown, where: string): ChangeRecord {
+  const parsed = recordSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const path = first?.path.join(".") || "record";
+    throw new ChangeRecordError(`${where}: the recorded change is not readable (${path}: ${first?.message})`);
+  }
+  const r = parsed.data;
+  return {
+    ...r,
+    diff: r.diff ?? unifiedDiff(r.corefileBefore, r.corefileAfter),
+    source: r.source ?? "dashboard",
+    fieldManager: r.fieldManager ?? null,
+    rollbackOf: r.rollbackOf ?? null,
+    note: r.note ?? null,
+  };
+}
 
 // TextEncoder rather than Buffer: the UI may import these types and helpers in the browser.
 const encoder = new TextEncoder();
@@ -89,6 +132,7 @@ const VERB: Record<ChangeAction, string> = {
   apply: "changed the Corefile",
   rollback: "rolled the Corefile back",
   "log-auto-off": "turned timed query logging off",
+  outside: "changed the Corefile outside the dashboard",
 };
 
 /** The human line `kubectl describe` shows: "alice changed the Corefile: log on in .:53 (rollout restart)". */
@@ -145,16 +189,7 @@ export function changeFromEvent(event: CoreV1Event): ChangeRecord | null {
   } catch {
     throw new ChangeRecordError(`Event ${name}: the ${CHANGE_ANNOTATION} annotation is not JSON`);
   }
-  const parsed = recordSchema.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.join(".") || "record";
-    throw new ChangeRecordError(
-      `Event ${name}: the recorded change is not readable (${where}: ${first?.message})`,
-    );
-  }
-  const r = parsed.data;
-  return { ...r, diff: r.diff ?? unifiedDiff(r.corefileBefore, r.corefileAfter) };
+  return parseChangeRecord(json, `Event ${name}`);
 }
 
 /** The history from a list of Events: readable records newest first, and what could not be read. */

@@ -25,7 +25,12 @@ export interface NodeConfigEvidence {
    * is sure to have the new file; without this field a container start after the write is trusted.
    */
   podCreatedAt?: string | Date | null;
-  /** The last scrape taken before the write, and the newest one (null when not scraped). */
+  /**
+   * Whether the pod is Ready. A pod that is not cannot be serving any Corefile, whatever its metrics
+   * last said (they may be its predecessor's): it is never shown as live. Default true.
+   */
+  podReady?: boolean;
+  /** The last scrape taken before the write, and the newest one of this pod (null when not scraped). */
   before: ConfigScrape | null;
   now: ConfigScrape | null;
 }
@@ -78,6 +83,9 @@ export function corefileLiveness(writtenAt: Date, e: NodeConfigEvidence, nowTime
     reason,
   });
 
+  if (e.podReady === false) {
+    return verdict("pending", "the pod is not ready yet: it serves no Corefile until it is");
+  }
   if (started !== null && started > written && (created === null || created > written)) {
     return verdict(
       "live-restarted",

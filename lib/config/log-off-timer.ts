@@ -1,4 +1,5 @@
 import "server-only";
+import { samePlan, type LogOffPlan } from "./log-off-plan";
 
 /** A pending "turn query logging off again" and how the last attempt went. */
 export interface LogOffState {
@@ -13,34 +14,38 @@ export interface LogOffState {
 }
 
 /**
- * Remembers when timed query logging must be turned off and runs the turn-off then. Held in memory
- * only: if the dashboard restarts before the deadline, logging stays on (the Config page then shows
- * `log` on with no deadline). A failed turn-off is retried every `retryMs` until it succeeds.
+ * Runs the turn-off of the plan the ConfigMap's annotation names (log-off-plan.ts) at its deadline,
+ * at once when it already passed. `sync` is called with every version of the ConfigMap the dashboard
+ * sees: the same plan keeps the timer, a new one replaces it, none cancels it. A failed turn-off is
+ * retried every `retryMs` until it succeeds or the plan goes away.
  */
 export class LogOffTimer {
-  private state: LogOffState | null = null;
+  private plan: LogOffPlan | null = null;
+  private error: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly turnOff: (state: LogOffState) => Promise<void>,
+    private readonly turnOff: (plan: LogOffPlan) => Promise<void>,
     private readonly retryMs = 30_000,
   ) {}
 
-  /** Replaces any pending deadline (a newer "log on for N minutes" wins). */
-  schedule(at: Date, blocks: string[], requestedBy: string): void {
+  sync(plan: LogOffPlan | null): void {
+    if (samePlan(this.plan, plan)) return;
     this.cancel();
-    this.state = { at: at.toISOString(), blocks, requestedBy, error: null };
-    this.arm(Math.max(0, at.getTime() - Date.now()));
+    if (!plan) return;
+    this.plan = plan;
+    this.arm(Math.max(0, Date.parse(plan.at) - Date.now()));
   }
 
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.state = null;
+    this.plan = null;
+    this.error = null;
   }
 
   pending(): LogOffState | null {
-    return this.state ? { ...this.state } : null;
+    return this.plan ? { ...this.plan, error: this.error } : null;
   }
 
   private arm(delayMs: number): void {
@@ -50,14 +55,14 @@ export class LogOffTimer {
   }
 
   private async fire(): Promise<void> {
-    const state = this.state;
-    if (!state) return;
+    const plan = this.plan;
+    if (!plan) return;
     try {
-      await this.turnOff(state);
-      if (this.state === state) this.cancel();
+      await this.turnOff(plan);
+      if (this.plan === plan) this.cancel();
     } catch (err) {
-      if (this.state !== state) return;
-      state.error = err instanceof Error ? err.message : String(err);
+      if (this.plan !== plan) return;
+      this.error = err instanceof Error ? err.message : String(err);
       this.arm(this.retryMs);
     }
   }

@@ -9,6 +9,8 @@ import { memoryFor } from "./memory-limit";
 import { editAccess, type EditAccess } from "./permissions";
 import { describeOrNull } from "./preview";
 import { actingUser } from "./who";
+import type { LogOffState } from "./log-off-timer";
+import { logOffPlanOf } from "./log-off-plan";
 
 /** The Config page's data: the Corefile as written and as cards, and what the caller may do with it. */
 export interface ConfigSnapshot {
@@ -32,6 +34,11 @@ export interface ConfigSnapshot {
   /** Who a change made now is recorded as. */
   user: string;
   corednsVersions: string[];
+  /**
+   * The pending timed log-off, from the ConfigMap's annotation (whichever replica set it); `error` is
+   * this replica's last failed attempt, or the annotation's problem when it cannot be read.
+   */
+  logOff: LogOffState | null;
 }
 
 /** Reads the ConfigMap, the DaemonSet and the caller's permissions in parallel. */
@@ -60,5 +67,12 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     access,
     user: actingUser(d),
     corednsVersions: versions,
+    logOff: logOffStateOf(cm.annotations),
   };
+}
+
+function logOffStateOf(annotations: Record<string, string>): LogOffState | null {
+  const { plan, problem } = logOffPlanOf(annotations);
+  if (plan) return { ...plan, error: null };
+  return problem ? { at: "", blocks: [], requestedBy: "", error: problem } : null;
 }

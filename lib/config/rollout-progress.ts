@@ -121,16 +121,28 @@ export async function rolloutProgress(
               node: st.node,
               containerStartedAt: afterWrite(pod?.startedAt ?? null),
               podCreatedAt: afterWrite(pod?.createdAt ?? null),
+              podReady: st.ready,
               before: baseline.before.get(st.node) ?? null,
-              now: configScrapeOf(d.metrics, st.node),
+              // Only this pod's own numbers: right after a replacement the node's newest scrape is
+              // still the old pod's.
+              now: d.metrics.latest(st.node)?.pod === st.pod ? configScrapeOf(d.metrics, st.node) : null,
             },
             now,
           )
         : null,
     };
   });
+  // The DaemonSet's status is updated by its controller a little after the pods change; the rows come
+  // from the pod watch. Counts never claim fewer updated or ready pods than the rows show.
+  const summary = reshapeDaemonSet(ds, d.targets.container);
+  const rowsNew = nodes.filter((n) => n.revision === "new" && n.node !== "(unscheduled)");
+  const reconciled = summary && {
+    ...summary,
+    updated: Math.max(summary.updated, rowsNew.length),
+    ready: Math.max(summary.ready, nodes.filter((n) => n.ready).length),
+  };
   return {
-    status: rolloutStatus(reshapeDaemonSet(ds, d.targets.container)),
+    status: rolloutStatus(reconciled),
     revision,
     restartedAt,
     maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? 1),

@@ -37,6 +37,12 @@ export interface WriteRequest {
   logForMinutes?: number;
   /** The history line; by default made from the change. */
   summary?: string;
+  /** Annotations on the ConfigMap set (string) or removed (null) in the same write: the timed log-off. */
+  annotations?: Record<string, string | null>;
+  /** Rollbacks: the change rolled back. */
+  rollbackOf?: string;
+  /** A note for the history (e.g. a timed log-off that came late). */
+  note?: string | null;
 }
 
 /** `PUT /api/config`'s answer. */
@@ -46,7 +52,7 @@ export interface ApplyResult {
   restart: RestartResult | null;
   /** Set when the write succeeded but the restart did not (the change is written, not yet live by restart). */
   restartError: string | null;
-  /** Set when the write succeeded but recording its Event did not (the change is not in the history). */
+  /** Set when the write succeeded but recording it (history ConfigMap or Event) did not. */
   recordError: string | null;
   /** When timed logging will be turned off again, ISO; null when none is pending. */
   logOffAt: string | null;
@@ -76,7 +82,11 @@ export async function writeChange(
   if (proposed.text === current.corefile) {
     throw new DashboardError(422, "nothing to apply: the Corefile already says that; change a setting first");
   }
-  const write = { corefile: proposed.text, basedOn: current.resourceVersion };
+  const write = {
+    corefile: proposed.text,
+    basedOn: current.resourceVersion,
+    ...(req.annotations ? { annotations: req.annotations } : {}),
+  };
   await replaceCorefile(d.core, cmRef(d), { ...write, dryRun: true });
   await refreshBeforeWrite(d);
   const at = d.now();
@@ -112,6 +122,10 @@ export async function writeChange(
     corefileBefore: current.corefile,
     corefileAfter: proposed.text,
     restarted: restart !== null,
+    source: "dashboard",
+    fieldManager: null,
+    rollbackOf: req.rollbackOf ?? null,
+    note: req.note ?? null,
   };
   baseline.restartedAt = restart?.restartedAt ?? null;
   let recordError: string | null = null;
@@ -119,7 +133,7 @@ export async function writeChange(
     await createConfigMapEvent(d.core, written, changeEvent(change), at);
   } catch (err) {
     // The Corefile is written: failing the request now would invite a second, conflicting write.
-    recordError = `the change was written but not recorded in the history: ${describeError(err)}`;
+    recordError = `the change was written but its Event was not created: ${describeError(err)}`;
   }
   return { result: { change, restart, restartError, recordError }, baseline };
 }

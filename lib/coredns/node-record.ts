@@ -150,8 +150,9 @@ export function buildNodeScrape(samples: readonly SampleLike[], sampleCount = sa
     ? total("coredns_proxy_request_duration_seconds_count", (l) => (l.proxy_name ?? "forward") === "forward")
     : total("coredns_forward_requests_total");
 
-  const entriesSuccess = total("coredns_cache_entries", (l) => l.type === "success");
-  const entriesDenial = total("coredns_cache_entries", (l) => l.type === "denial");
+  const entries = cacheEntries(all("coredns_cache_entries"));
+  const entriesSuccess = sum(entries.filter((e) => e.type === "success").map((e) => e.value));
+  const entriesDenial = sum(entries.filter((e) => e.type === "denial").map((e) => e.value));
 
   const requestsByServer: Record<string, number> = {};
   for (const s of all("coredns_dns_requests_total")) {
@@ -197,7 +198,7 @@ export function buildNodeScrape(samples: readonly SampleLike[], sampleCount = sa
           all("coredns_forward_request_duration_seconds_sum"),
           all("coredns_forward_request_duration_seconds_count"),
         ),
-    zones: zoneBreakdown(all),
+    zones: zoneBreakdown(all, entries),
     requestsByServer,
     memoryBytes: all("process_resident_memory_bytes")[0]?.value ?? null,
     configHash: all("coredns_reload_version_info")[0]?.labels.value ?? null,
@@ -227,7 +228,31 @@ function histogram(
   };
 }
 
-function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters[] {
+/**
+ * The size of each cache, once. `coredns_cache_entries` is a gauge of one cache per server block, but
+ * CoreDNS exports it under every listen address of the block (`server="dns://169.254.20.10:53"` and
+ * `server="dns://10.96.0.10:53"` carry the same cache): summing over `server` would count every
+ * entry once per address. Counters are per listen address and do add up; gauges of a cache do not.
+ * Before CoreDNS labelled caches by `zones` (1.7.0) every block's cache wrote the same series, so
+ * the largest value seen stands for them.
+ */
+function cacheEntries(
+  samples: readonly SampleLike[],
+): { zones: string | undefined; type: string; value: number }[] {
+  const caches = new Map<string, { zones: string | undefined; type: string; value: number }>();
+  for (const s of samples) {
+    const key = `${s.labels.zones ?? ""}\u0000${s.labels.view ?? ""}\u0000${s.labels.type ?? ""}`;
+    const c = caches.get(key);
+    if (!c) caches.set(key, { zones: s.labels.zones, type: s.labels.type ?? "", value: s.value });
+    else if (s.value > c.value) c.value = s.value;
+  }
+  return [...caches.values()];
+}
+
+function zoneBreakdown(
+  all: (name: string) => SampleLike[],
+  entries: readonly { zones: string | undefined; value: number }[],
+): ServerBlockCounters[] {
   const zones = new Map<string, ServerBlockCounters>();
   const get = (zone: string) => {
     let z = zones.get(zone);
@@ -249,8 +274,7 @@ function zoneBreakdown(all: (name: string) => SampleLike[]): ServerBlockCounters
     for (const s of all("coredns_cache_misses_total"))
       if (s.labels.zones !== undefined) get(s.labels.zones).misses += s.value;
   }
-  for (const s of all("coredns_cache_entries"))
-    if (s.labels.zones !== undefined) get(s.labels.zones).entries += s.value;
+  for (const e of entries) if (e.zones !== undefined) get(e.zones).entries += e.value;
   return [...zones.values()].sort(
     (a, b) => zoneOrder(a.zone) - zoneOrder(b.zone) || a.zone.localeCompare(b.zone),
   );

@@ -12,7 +12,11 @@ export function errorResponse(err: unknown): Response {
   if (known) {
     const error = { status: known.status, message: known.message, details: known.details };
     if (known.status === 409 && isConflictLike(known)) {
-      return json({ error, current: known.current, yours: known.yours }, 409);
+      const changedBy = (known as { changedBy?: unknown }).changedBy;
+      return json(
+        { error, current: known.current, yours: known.yours, ...(changedBy ? { changedBy } : {}) },
+        409,
+      );
     }
     const headers: Record<string, string> = {};
     const retryAfter = known.details?.retryAfterSeconds;

@@ -6,6 +6,9 @@ import { kubeRequestError, kubeStatus } from "./kube-request";
 /** The ConfigMap key node-cache mounts as /etc/coredns/Corefile.base. */
 export const COREFILE_KEY = "Corefile";
 
+/** The field manager of every write the dashboard makes (`metadata.managedFields[].manager`). */
+export const DASHBOARD_FIELD_MANAGER = "nodelocal-dns-dashboard";
+
 /** Which ConfigMap holds the Corefile. */
 export interface ConfigMapRef {
   namespace: string;
@@ -21,6 +24,28 @@ export interface CorefileConfigMap {
   resourceVersion: string;
   corefile: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Who last wrote the Corefile key, from managedFields: the entry owning `data.Corefile`. */
+  corefileManager: { manager: string; operation: string; time: string | null } | null;
+}
+
+/**
+ * The managedFields entry that owns `f:data` → `f:Corefile`: an update takes ownership of the fields it
+ * changed, so this is whoever changed the Corefile last (kubectl-edit, kubectl-replace, ...).
+ */
+export function corefileManagerOf(cm: V1ConfigMap): CorefileConfigMap["corefileManager"] {
+  const owners = (cm.metadata?.managedFields ?? []).filter((e) => {
+    const data = (e.fieldsV1 as Record<string, Record<string, unknown>> | undefined)?.["f:data"];
+    return data !== undefined && `f:${COREFILE_KEY}` in data;
+  });
+  const time = (t: unknown) => (t instanceof Date ? t.toISOString() : typeof t === "string" ? t : null);
+  // Several owners only after server-side apply shares a field; the newest wrote last.
+  const newest = owners.sort((a, b) => Date.parse(time(a.time) ?? "") - Date.parse(time(b.time) ?? ""))[
+    owners.length - 1
+  ];
+  return newest?.manager
+    ? { manager: newest.manager, operation: newest.operation ?? "Update", time: time(newest.time) }
+    : null;
 }
 
 /**
@@ -28,6 +53,9 @@ export interface CorefileConfigMap {
  * can show what changed underneath and re-apply the operator's intents on top: nothing is lost.
  */
 export class CorefileConflictError extends DashboardError {
+  /** Who wrote the ConfigMap since `yours.resourceVersion` (from the history), newest first; set by the config service. */
+  changedBy?: { user: string; at: string; source: "dashboard" | "outside" }[];
+
   constructor(
     readonly current: { resourceVersion: string; corefile: string },
     readonly yours: { corefile: string; resourceVersion: string },
@@ -55,7 +83,14 @@ function reshape(cm: V1ConfigMap, ref: ConfigMapRef): CorefileConfigMap {
     resourceVersion: cm.metadata?.resourceVersion ?? "",
     corefile,
     labels: { ...cm.metadata?.labels },
+    annotations: { ...cm.metadata?.annotations },
+    corefileManager: corefileManagerOf(cm),
   };
+}
+
+/** The Corefile as one ConfigMap carries it (a watch event's object), or throws as reading it would. */
+export function corefileConfigMapOf(cm: V1ConfigMap, ref: ConfigMapRef): CorefileConfigMap {
+  return reshape(cm, ref);
 }
 
 async function readRaw(core: CoreV1Api, ref: ConfigMapRef): Promise<V1ConfigMap> {
@@ -77,6 +112,8 @@ export interface CorefileWrite {
   basedOn: string;
   /** Server-side dry run (`dryRun=All`): admission and validation run, nothing is stored. */
   dryRun?: boolean;
+  /** Annotations set in the same write (a string) or removed (null); others are kept. */
+  annotations?: Record<string, string | null>;
 }
 
 /**
@@ -97,15 +134,21 @@ export async function replaceCorefile(
     );
   // Checked here too so a dry run reports the conflict the real write would meet.
   if (current.metadata?.resourceVersion !== write.basedOn) throw conflict(current);
+  const annotations = { ...current.metadata?.annotations };
+  for (const [k, v] of Object.entries(write.annotations ?? {})) {
+    if (v === null) delete annotations[k];
+    else annotations[k] = v;
+  }
   const body: V1ConfigMap = {
     ...current,
-    metadata: { ...current.metadata, resourceVersion: write.basedOn },
+    metadata: { ...current.metadata, resourceVersion: write.basedOn, annotations },
     data: { ...current.data, [COREFILE_KEY]: write.corefile },
   };
   try {
     const written = await core.replaceNamespacedConfigMap({
       name: ref.name,
       namespace: ref.namespace,
+      fieldManager: DASHBOARD_FIELD_MANAGER,
       body,
       ...(write.dryRun ? { dryRun: "All" } : {}),
     });

@@ -27,6 +27,11 @@ export interface LogStreamOptions {
 }
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * Lines are sent at most this often per stream, in one chunk: a browser cannot read faster than it
+ * paints, and one write per line per stream is what made hundreds of streams stall the server.
+ */
+const FLUSH_MS = 100;
 const encoder = new TextEncoder();
 
 /**
@@ -48,6 +53,7 @@ export function logEventStream(
   let unsubscribe: (() => void) | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
   let closed = false;
+  let lastFlush = 0;
   const close = () => {
     if (closed) return;
     closed = true;
@@ -83,6 +89,9 @@ export function logEventStream(
       },
       async pull(controller) {
         await queue.wait();
+        const wait = lastFlush + FLUSH_MS - Date.now();
+        if (wait > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, wait));
+        lastFlush = Date.now();
         if (closed) {
           controller.close();
           return;

@@ -36,7 +36,10 @@ export function nodeRows(d: Dashboard): NodeRow[] {
   const inv = d.inventory.snapshot();
   const nodes: NodeRow[] = inv.nodes.map((n) => {
     const pod = podForNode(inv.pods, n.name);
-    const m = d.metrics.latest(n.name);
+    // Numbers belong to the pod that made them: right after a pod is replaced (a rollout) the node's
+    // newest numbers are still the old pod's, and must not be shown beside the new pod's name.
+    const latest = d.metrics.latest(n.name);
+    const m = latest && pod && latest.pod === pod.name ? latest : undefined;
     const scrape = m?.scrape ?? null;
     const c = scrape?.counters;
     return {

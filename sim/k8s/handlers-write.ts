@@ -17,6 +17,23 @@ import type { KubeObject, ResourceType } from "./types";
 import { checkDecodable, validateObject } from "./validation";
 import { deleteObject } from "./deletion";
 import { enforceFieldValidation } from "./field-validation";
+import { fieldManagerOf, updateManagedFields } from "./managed-fields";
+
+/** Sets metadata.managedFields on what a create/update/patch will store, as the real server does. */
+function manageFields(
+  ctx: RequestContext,
+  old: KubeObject | undefined,
+  candidate: KubeObject,
+  next: KubeObject,
+): void {
+  const entries = updateManagedFields(old, candidate, {
+    manager: fieldManagerOf(ctx.query, ctx.req.headers["user-agent"]),
+    operation: "Update",
+    now: ctx.store.clock(),
+  });
+  if (entries) next.metadata.managedFields = entries;
+  else delete next.metadata.managedFields;
+}
 
 function namespaceOf(ctx: RequestContext): string | undefined {
   return ctx.rt.namespaced ? ctx.info.namespace : undefined;
@@ -79,6 +96,9 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   admitNamespace(ctx, ns);
   validateObject(rt, o, { creating: true });
   checkNoEscalation(store, ctx.user, rt, o);
+  const defaulted = structuredClone(o);
+  applyDefaults(rt, defaulted);
+  manageFields(ctx, undefined, defaulted, o);
   const created = store.create(rt, o, { dryRun });
   sendJson(res, 201, created);
 }
@@ -120,6 +140,8 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
   if (!status) applyDefaults(rt, candidate);
   validateObject(rt, candidate, { creating: false, old: current });
   if (!status) checkNoEscalation(store, ctx.user, rt, candidate);
+  // Status writes keep the stored metadata (store.update), so their entries are not tracked here.
+  if (!status) manageFields(ctx, current, candidate, next);
   return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
 }
 

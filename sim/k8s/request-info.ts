@@ -112,3 +112,16 @@ export function parseRequestInfo(method: string, rawPath: string, query: URLSear
     proxyPort,
   };
 }
+
+/**
+ * The name RBAC sees for a list or watch: a `metadata.name=x` field selector names one object, so a
+ * rule's resourceNames can allow it (the real RequestInfoFactory does the same); otherwise none.
+ */
+export function listRequestName(verb: string, query: URLSearchParams): string | undefined {
+  if (verb !== "list" && verb !== "watch") return undefined;
+  for (const term of (query.get("fieldSelector") ?? "").split(",")) {
+    const m = /^\s*metadata\.name\s*==?\s*([^=!\s]+)\s*$/.exec(term);
+    if (m && m[1] && !/[/%]/.test(m[1]) && m[1] !== "." && m[1] !== "..") return m[1];
+  }
+  return undefined;
+}

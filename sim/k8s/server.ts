@@ -23,7 +23,7 @@ import { handleNonResource } from "./non-resource";
 import { authorize, type RequestAttributes, type UserInfo } from "./rbac";
 import { authenticate, impersonate } from "./authn";
 import { ensureBootstrapPolicy } from "./rbac-bootstrap";
-import { parseRequestInfo } from "./request-info";
+import { listRequestName, parseRequestInfo } from "./request-info";
 import { findResource } from "./resources";
 import {
   forbidden,
@@ -121,7 +121,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       resource: rt.resource,
       subresource: sub,
       namespace: ns,
-      name: info.name,
+      name: info.name ?? listRequestName(info.verb, query),
     });
     const ctx: RequestContext = { store, hooks, user, info, rt, query, req, res };
     if (sub === "log") return handlePodLog(ctx);

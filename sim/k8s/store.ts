@@ -51,6 +51,11 @@ export class ObjectStore {
     this.now = opts.now ?? (() => new Date());
   }
 
+  /** The store's clock (the time managedFields entries are stamped with). */
+  clock(): Date {
+    return this.now();
+  }
+
   /** The current (newest) resourceVersion, as a list returns it. */
   resourceVersion(): string {
     return String(this.rv);

@@ -17,7 +17,6 @@ export const ADDON_SUBSTITUTIONS: Readonly<Record<string, string>> = {
   __PILLAR__DNS__SERVER__: KUBE_DNS_CLUSTER_IP,
 };
 
-
 /** The manifest text after the sed step. */
 export function renderAddonManifest(raw = readUpstreamManifest()): string {
   let text = raw;
@@ -65,4 +64,3 @@ export function addonObjects(raw?: string): KubeObject[] {
   }
   return objects;
 }
-

@@ -202,6 +202,10 @@ describe("the HTTP API and the 409 flow", () => {
     const panel = page.getByTestId("conflict");
     await panel.waitFor({ timeout: 30_000 });
     expect(await panel.innerText()).toContain("changed underneath you");
+    // What the other writer changed (the version the page loaded → current), and who, from the history.
+    const theirs = await panel.getByTestId("conflict-theirs").locator('[data-diff="add"]').allInnerTexts();
+    expect(theirs.join("\n")).toMatch(/^\+\s+cache 41$/m);
+    expect(await panel.innerText()).toMatch(/— by \S+/);
     await panel.getByRole("button", { name: "Load the current version and keep my edits" }).click();
     await expect.poll(() => denial.inputValue()).toBe("4096");
     await page.getByRole("button", { name: "Preview" }).click();

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { ALL_RESOURCES, RESOURCES } from "../../sim/k8s/store";
 import type { KubeObject } from "../../sim/k8s/types";
+import { HistoryStore } from "@/lib/config/history-store";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
 import { LogHub } from "@/lib/logs/hub";
@@ -88,7 +89,11 @@ beforeAll(async () => {
     extraTokens: { [token]: { name: SA_USER, groups: [] } },
     timing: { configSyncMs: 200, containerStartMs: 200, pod: { configCheckMs: 100, reloadMs: 200 } },
   });
-  for (const obj of [...loadYaml("serviceaccount.yaml"), ...loadYaml("rbac.yaml")]) {
+  for (const obj of [
+    ...loadYaml("serviceaccount.yaml"),
+    ...loadYaml("rbac.yaml"),
+    ...loadYaml("history-configmap.yaml"),
+  ]) {
     cluster.store.create(resourceOf(obj), obj);
     if (obj.kind === "Role") role = obj;
     if (obj.kind === "ClusterRole") clusterRole = obj;
@@ -191,6 +196,67 @@ describe("deploy/base/rbac.yaml is sufficient", () => {
     });
     expect((await core.listNamespacedEvent({ namespace: NS })).items.length).toBeGreaterThan(0);
   });
+
+  it("the Config feature watches the Corefile's ConfigMap and appends to the history ConfigMap", async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const list = await core.listNamespacedConfigMap({
+      namespace: NS,
+      fieldSelector: "metadata.name=node-local-dns",
+    });
+    expect(list.items.map((c) => c.metadata?.name)).toEqual(["node-local-dns"]);
+    await watchOnce(core);
+    const store = new HistoryStore(core, NS);
+    expect(await store.append(historyRecord())).toBe(true);
+    expect((await store.read()).records.map((r) => r.id)).toContain(historyRecord().id);
+  });
+});
+
+/** One watch request of the node-local-dns ConfigMap as the dashboard makes it: resolves on its first event. */
+async function watchOnce(core: CoreV1Api): Promise<void> {
+  const { Watch } = await import("@kubernetes/client-node");
+  const list = await core.listNamespacedConfigMap({
+    namespace: NS,
+    fieldSelector: "metadata.name=node-local-dns",
+  });
+  await new Promise<void>((resolve, reject) => {
+    let req: AbortController | undefined;
+    void new Watch(kc)
+      .watch(
+        `/api/v1/namespaces/${NS}/configmaps`,
+        {
+          fieldSelector: "metadata.name=node-local-dns",
+          resourceVersion: list.metadata?.resourceVersion,
+          allowWatchBookmarks: true,
+        },
+        () => undefined,
+        (err: unknown) => (err ? reject(err as Error) : resolve()),
+        // (An abort after resolve() reports an AbortError here, which a settled promise ignores.)
+      )
+      .then((r) => {
+        req = r;
+        // The watch was answered (a refusal calls done with the 403 first): end it.
+        resolve();
+        req.abort();
+      }, reject);
+  });
+}
+
+const historyRecord = () => ({
+  id: "rbac-probe",
+  at: "2026-01-01T00:00:00.000Z",
+  user: "rbac test",
+  action: "apply" as const,
+  summary: "probe",
+  diff: "",
+  resourceVersionBefore: "1",
+  resourceVersionAfter: "2",
+  corefileBefore: "a",
+  corefileAfter: "b",
+  restarted: false,
+  source: "dashboard" as const,
+  fieldManager: null,
+  rollbackOf: null,
+  note: null,
 });
 
 /** Something the dashboard does that needs a given rule; rejects (with the API's 403) without it. */
@@ -248,11 +314,21 @@ const probes: Record<string, Probe> = {
     const apps = kc.makeApiClient(AppsV1Api);
     await expectForbidden(apps.listNamespacedControllerRevision({ namespace: NS }));
   },
-  configmaps: async () => {
+  "configmaps:node-local-dns": async () => {
     const core = kc.makeApiClient(CoreV1Api);
     await expectForbidden(core.readNamespacedConfigMap(configMapRef));
     const cm = cluster.store.get(RESOURCES.configmaps, NS, "node-local-dns");
     await expectForbidden(core.replaceNamespacedConfigMap({ ...configMapRef, body: cm as never }));
+    await expectForbidden(
+      core.listNamespacedConfigMap({ namespace: NS, fieldSelector: "metadata.name=node-local-dns" }),
+    );
+    await expectForbidden(watchOnce(core));
+  },
+  "configmaps:node-local-dns-dashboard-history": async () => {
+    const core = kc.makeApiClient(CoreV1Api);
+    const store = new HistoryStore(core, NS);
+    expect((await store.read()).problem).toMatch(/forbidden/i);
+    await expectForbidden(store.append({ ...historyRecord(), id: "rbac-probe-2" }));
   },
   events: async () => {
     const core = kc.makeApiClient(CoreV1Api);
@@ -272,7 +348,9 @@ const probes: Record<string, Probe> = {
 
 function probeKey(rule: Rule): string {
   const resources = rule.resources.join(",");
-  return rule.resources[0] === "daemonsets" ? `${resources}:${rule.verbs.join(",")}` : resources;
+  if (rule.resources[0] === "daemonsets") return `${resources}:${rule.verbs.join(",")}`;
+  if (rule.resources[0] === "configmaps") return `${resources}:${(rule.resourceNames ?? []).join(",")}`;
+  return resources;
 }
 
 describe("every rule in deploy/base/rbac.yaml is needed", () => {

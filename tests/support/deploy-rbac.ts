@@ -6,13 +6,15 @@ import type { KubeObject } from "../../sim/k8s/types";
 const BASE = path.resolve(__dirname, "../../deploy/base");
 
 /**
- * The dashboard's ServiceAccount and every RBAC object deploy/ grants it, exactly as applied by
- * `kubectl apply -k deploy/`. Loaded into the simulated cluster so the app runs under those rules only.
+ * The dashboard's ServiceAccount, every RBAC object deploy/ grants it and the (empty) history ConfigMap
+ * it may only update, exactly as applied by `kubectl apply -k deploy/`. Loaded into the simulated
+ * cluster so the app runs under those rules only.
  */
 export function deployRbacObjects(): KubeObject[] {
-  return ["serviceaccount.yaml", "rbac.yaml", "rbac-proxy-mode.yaml"].flatMap((file) =>
-    parseAllDocuments(fs.readFileSync(path.join(BASE, file), "utf8"))
-      .map((d) => d.toJS() as KubeObject | null)
-      .filter((o): o is KubeObject => Boolean(o?.kind)),
+  return ["serviceaccount.yaml", "rbac.yaml", "rbac-proxy-mode.yaml", "history-configmap.yaml"].flatMap(
+    (file) =>
+      parseAllDocuments(fs.readFileSync(path.join(BASE, file), "utf8"))
+        .map((d) => d.toJS() as KubeObject | null)
+        .filter((o): o is KubeObject => Boolean(o?.kind)),
   );
 }

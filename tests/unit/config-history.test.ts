@@ -30,6 +30,10 @@ const record = (over: Partial<ChangeRecord> = {}): ChangeRecord => ({
   corefileBefore: BEFORE,
   corefileAfter: AFTER,
   restarted: true,
+  source: "dashboard",
+  fieldManager: null,
+  rollbackOf: null,
+  note: null,
   ...over,
 });
 
