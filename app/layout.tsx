@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { SessionIndicator } from "@/components/auth/session-indicator";
+import { MainNav } from "@/components/layout/main-nav";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
@@ -18,18 +19,17 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         <header className="topbar">
           <Link href="/" className="brand">
             NodeLocal DNS
           </Link>
-          <nav aria-label="Main">
-            <Link href="/">Nodes</Link>
-            <Link href="/logs">Logs</Link>
-            <Link href="/config">Config</Link>
-          </nav>
+          <MainNav />
           <SessionIndicator />
         </header>
-        <main>
+        <main id="main" tabIndex={-1}>
           <Providers>{children}</Providers>
         </main>
       </body>

@@ -8,6 +8,8 @@ import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
 import type { MetricsTransport } from "@/lib/metrics/store";
 import type { NodeRates, ZoneRates } from "@/lib/coredns/rates";
 import type { Reachability } from "@/lib/coredns/reachability";
+import type { NodeHealth } from "@/lib/coredns/health";
+export type { HealthReason, HealthState, NodeHealth } from "@/lib/coredns/health";
 
 export interface NodeCacheNumbers {
   /** Cumulative, as the pod counted them since it started. */
@@ -40,8 +42,10 @@ export interface NodeRow {
   transport: MetricsTransport | null;
   lastScrapeAt: string | null;
   error: { message: string; at: string } | null;
-  /** Signals on which this node stands out from the others (e.g. "hit ratio", "p99 latency"). */
+  /** Signals on which this node stands out from the others (e.g. "hit ratio", "p99 latency"), stable across rounds. */
   oddOneOut: string[];
+  /** The health verdict of this node's cache, judged each round: state, reasons, since when. */
+  health: NodeHealth;
   /** Does pod traffic reach this cache on the kube-dns address (iptables mode) or only link-local? */
   reachability: Reachability["verdict"] | null;
 }
@@ -76,6 +80,8 @@ export interface NodeDetailResponse {
     brokenTotal: number | null;
   } | null;
   configHash: string | null;
+  /** node-cache's setup errors by errortype since the pod started; null when this port does not export them. */
+  setupErrors: Record<string, number> | null;
 }
 
 export interface ClusterResponse {

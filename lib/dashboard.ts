@@ -4,6 +4,7 @@ import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
+import { NodeJudgements } from "@/lib/views/judgements";
 import { StreamSlots } from "@/lib/logs/stream-slots";
 import { apiServerUrl, processKubeConfig } from "@/lib/k8s/kubeconfig";
 import { MetricsCollector } from "@/lib/metrics/collector";
@@ -21,6 +22,8 @@ export interface Dashboard {
   /** Where every page's numbers come from (the scrape collector, or a metrics engine). */
   metrics: MetricsStore;
   logs: LogHub;
+  /** Odd-node marks and health verdicts, judged once per round. */
+  judgements: NodeJudgements;
   /** Log streams open now, in all and per person (the cap answers 429). */
   logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
@@ -77,6 +80,14 @@ export function startDashboard(): Promise<Dashboard> {
         namespace: s.DASHBOARD_NAMESPACE,
         container: s.DASHBOARD_CONTAINER,
         tailLines: 20,
+      }),
+      judgements: new NodeJudgements({
+        servfailRatioWarning: s.DASHBOARD_HEALTH_SERVFAIL_RATIO,
+        servfailRatioCritical: Math.min(1, s.DASHBOARD_HEALTH_SERVFAIL_RATIO * 5),
+        latencyP99Warning: s.DASHBOARD_HEALTH_P99_SECONDS,
+        latencyP99Critical: s.DASHBOARD_HEALTH_P99_SECONDS * 5,
+        memoryRatioWarning: s.DASHBOARD_HEALTH_MEMORY_RATIO,
+        memoryRatioCritical: Math.max(s.DASHBOARD_HEALTH_MEMORY_RATIO, 0.95),
       }),
       logStreams: new StreamSlots(s.DASHBOARD_LOG_STREAMS_MAX, s.DASHBOARD_LOG_STREAMS_PER_USER),
       config: new ConfigService(

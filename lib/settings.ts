@@ -13,7 +13,10 @@ const schema = z.object({
   DASHBOARD_DAEMONSET: z.string().min(1).default("node-local-dns"),
   DASHBOARD_CONFIGMAP: z.string().min(1).default("node-local-dns"),
   DASHBOARD_CONTAINER: z.string().min(1).default("node-cache"),
-  /** The `prometheus :9253` port; a container port named "metrics" on the pod wins when present. */
+  /**
+   * The `prometheus :9253` port; a container port named "metrics" on the pod wins when present, then
+   * node-cache's `-prometheus-listen-address` argument.
+   */
   DASHBOARD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9253),
   /** How metrics are read: straight from podIP:9253, through the API server's pod proxy, or a port-forward. */
   DASHBOARD_SCRAPE_TRANSPORT: z.enum(["auto", "direct", "proxy", "portforward"]).default("auto"),
@@ -50,6 +53,12 @@ const schema = z.object({
   DASHBOARD_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Logins one person may make per hour (a session is 8 h). */
   DASHBOARD_LOGINS_PER_USER_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** Health verdict (lib/coredns/health.ts): SERVFAIL share of answers that is a warning (5× it: critical). */
+  DASHBOARD_HEALTH_SERVFAIL_RATIO: z.coerce.number().min(0).max(1).default(0.05),
+  /** p99 answer latency in seconds that is a warning (5× it: critical). */
+  DASHBOARD_HEALTH_P99_SECONDS: z.coerce.number().min(0).default(0.1),
+  /** Resident memory / container limit that is a warning (0.95: critical). */
+  DASHBOARD_HEALTH_MEMORY_RATIO: z.coerce.number().min(0).max(1).default(0.8),
   /** Sessions one person may hold at once: a new login past it ends that person's oldest session. */
   DASHBOARD_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
 });

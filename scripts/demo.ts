@@ -2,12 +2,12 @@
  * `npm run demo`: start the built-in simulated cluster and the dashboard wired to it through the
  * kubeconfig the simulator writes — the same code path as a real cluster.
  *
- *   npm run demo [-- --nodes 5 --qps 20 --prod --dns-port 53 --versions 1.11.3,1.10.0,1.7.0]
+ *   npm run demo [-- --nodes 5 --qps 20 --prod --dns-port 53 --versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0]
  *   PORT=3000 (default)
  */
 import { parseArgs } from "node:util";
 import { startSimCluster } from "../sim/cluster";
-import type { CorednsVersion } from "../sim/runtime";
+import { parseCorednsVersions } from "../sim/runtime";
 import { startNextServer } from "./next-server";
 
 async function main(): Promise<void> {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     addressBase: Number(values.base),
     // Port 53 needs root; otherwise each pod gets an ephemeral port (cluster.json says which).
     dnsPort: values["dns-port"] !== undefined ? Number(values["dns-port"]) : isRoot ? 53 : 0,
-    corednsVersions: values.versions ? (values.versions.split(",") as CorednsVersion[]) : undefined,
+    corednsVersions: parseCorednsVersions(values.versions),
   });
   console.log(`simulated cluster: ${values.nodes} nodes, API server ${cluster.apiUrl}`);
   console.log(

@@ -1,26 +1,16 @@
 /**
  * `npx tsx sim/main.ts --nodes 5 [--base 1] [--api-port 6443] [--dns-port 53] [--metrics-port 9253]
- *  [--qps 20] [--versions 1.11.3,1.10.0,1.7.0] [--out .sim]`
+ *  [--qps 20] [--versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0] [--out .sim]`
  * Runs the simulated cluster until SIGINT/SIGTERM; prints the kubeconfig and description paths.
  */
 import { parseArgs } from "node:util";
-import { COREDNS_VERSIONS, type CorednsVersion } from "./runtime";
+import { parseCorednsVersions } from "./runtime";
 import { startSimCluster } from "./cluster";
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number, got "${value}"`);
   return Number(value);
-}
-
-function versions(value: string | undefined): CorednsVersion[] | undefined {
-  if (!value) return undefined;
-  const list = value.split(",").map((v) => v.trim());
-  const known = Object.keys(COREDNS_VERSIONS);
-  for (const v of list)
-    if (!known.includes(v))
-      throw new Error(`--versions: unknown CoreDNS version "${v}"; choose from ${known.join(", ")}`);
-  return list as CorednsVersion[];
 }
 
 async function main(): Promise<void> {
@@ -45,7 +35,7 @@ async function main(): Promise<void> {
     dnsPort: int("dns-port", values["dns-port"], isRoot ? 53 : 0),
     metricsPort: int("metrics-port", values["metrics-port"], 9253),
     qps: int("qps", values.qps, 0),
-    corednsVersions: versions(values.versions),
+    corednsVersions: parseCorednsVersions(values.versions),
     outDir: values.out,
   });
   console.log(`simulated cluster: ${cluster.description.nodes.length} nodes, API server ${cluster.apiUrl}`);

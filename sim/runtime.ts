@@ -10,9 +10,24 @@ export const COREDNS_VERSIONS = {
   "1.7.0": { nodeCache: "1.22.13", goVersion: "go1.19.8" },
   "1.10.0": { nodeCache: "1.22.28", goVersion: "go1.19.8" },
   "1.11.3": { nodeCache: "1.26.4", goVersion: "go1.22.12" },
+  // kubernetes-sigs/node-local-dns: 1.26.5 embeds CoreDNS 1.12.2, 1.26.6/1.26.7 embed 1.13.1 (go.mod);
+  // Go from the Makefile's BUILD_IMAGE at those tags.
+  "1.12.2": { nodeCache: "1.26.5", goVersion: "go1.23.7" },
+  "1.13.1": { nodeCache: "1.26.7", goVersion: "go1.24.8" },
 } as const;
 export type CorednsVersion = keyof typeof COREDNS_VERSIONS;
 export const DEFAULT_COREDNS_VERSION: CorednsVersion = "1.11.3";
+
+/** `--versions 1.13.1,1.12.2`: the versions to cycle over the nodes; throws naming the known ones. */
+export function parseCorednsVersions(value: string | undefined): CorednsVersion[] | undefined {
+  if (!value) return undefined;
+  const list = value.split(",").map((v) => v.trim());
+  const known = Object.keys(COREDNS_VERSIONS);
+  for (const v of list)
+    if (!known.includes(v))
+      throw new Error(`--versions: unknown CoreDNS version "${v}"; choose from ${known.join(", ")}`);
+  return list as CorednsVersion[];
+}
 
 /** A DNS endpoint the simulation can really reach, and the cluster address it stands in for. */
 export interface SimEndpoint {

@@ -1,6 +1,11 @@
 "use client";
 
+import { useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { downsample } from "@/lib/client/downsample";
+
+/** About one point per two pixels of a chart half the page wide. */
+const MAX_POINTS = 400;
 
 export interface Series {
   key: string;
@@ -28,6 +33,15 @@ export function TimeSeriesChart({
   domain,
   height = 180,
 }: TimeSeriesChartProps) {
+  const drawn = useMemo(
+    () =>
+      downsample(
+        points,
+        series.map((s) => s.key),
+        MAX_POINTS,
+      ),
+    [points, series],
+  );
   const time = (t: number) =>
     new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   return (
@@ -39,11 +53,8 @@ export function TimeSeriesChart({
         </div>
       ) : (
         <ResponsiveContainer width="100%" height={height}>
-          <LineChart
-            data={points as ({ t: number } & Record<string, number | null>)[]}
-            margin={{ top: 6, right: 12, bottom: 0, left: 0 }}
-          >
-            <CartesianGrid stroke="#e5e7eb" vertical={false} />
+          <LineChart data={drawn} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid vertical={false} />
             <XAxis
               dataKey="t"
               type="number"

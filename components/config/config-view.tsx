@@ -107,9 +107,11 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
     );
   const reapplyOnTop = async () => {
     const current = conflict?.current.corefile;
-    setConflict(null);
     preview.reset();
+    // The conflict card (and with it a disabled Preview) stays until the current version is loaded:
+    // a preview sent before that would be based on the old version again.
     await reload();
+    setConflict(null);
     if (raw && current !== undefined) {
       // Raw text: replay the operator's own hunks onto the new text; if they no longer fit, keep
       // their text for a manual merge (the preview then shows what would be overwritten).
@@ -121,11 +123,11 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
     }
   };
   const discard = async () => {
-    setConflict(null);
     setTouched({});
     setRaw(null);
     preview.reset();
     await reload();
+    setConflict(null);
   };
   const setAllLogs = (on: boolean) =>
     setTouched((t) => Object.fromEntries(blocks.map((b) => [blockKey(b), { ...t[blockKey(b)], log: on }])));
@@ -248,7 +250,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
             type="button"
             className="primary"
             onClick={onPreview}
-            disabled={nothingToPreview || preview.isPending}
+            disabled={nothingToPreview || preview.isPending || conflict !== null}
           >
             {preview.isPending ? "Previewing…" : "Preview"}
           </button>
@@ -269,6 +271,7 @@ function ConfigEditor({ config, reload }: { config: ConfigResponse; reload: () =
               {requestError.problems.map((p, i) => (
                 <li key={i}>
                   line {p.line}: {p.message}
+                  {p.note ? <span className="muted"> — {p.note}</span> : null}
                 </li>
               ))}
             </ul>

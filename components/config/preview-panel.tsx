@@ -25,6 +25,8 @@ export function PreviewPanel({
 }) {
   const blocking = preview.problems.filter((p) => p.kind !== "advice");
   const advice = preview.problems.filter((p) => p.kind === "advice");
+  // Only our stricter rules refuse it: CoreDNS itself would start, so say that rather than "crash-loop".
+  const onlyStricter = blocking.length > 0 && blocking.every((p) => p.kind === "stricter");
   return (
     <section className="cfg-preview" aria-labelledby="cfg-preview-title" data-testid="preview">
       <h2 id="cfg-preview-title">Preview</h2>
@@ -35,14 +37,22 @@ export function PreviewPanel({
       >
         {preview.blocked ? (
           <>
-            <p>
-              <strong>CoreDNS would refuse this Corefile</strong>: restarted pods would crash-loop. Fix these
-              first:
-            </p>
+            {onlyStricter ? (
+              <p>
+                <strong>The dashboard refuses this Corefile</strong> (CoreDNS would start with it, see why
+                below). Fix these first:
+              </p>
+            ) : (
+              <p>
+                <strong>CoreDNS would refuse this Corefile</strong>: restarted pods would crash-loop. Fix
+                these first:
+              </p>
+            )}
             <ul>
               {blocking.map((p, i) => (
-                <li key={i}>
+                <li key={i} data-kind={p.kind}>
                   line {p.line}: <code>{p.message}</code>
+                  {p.note ? <span className="muted"> — {p.note}</span> : null}
                 </li>
               ))}
             </ul>
@@ -56,7 +66,7 @@ export function PreviewPanel({
         {advice.length ? (
           <ul>
             {advice.map((p, i) => (
-              <li key={i} className="muted">
+              <li key={i} className="muted" data-kind="advice">
                 line {p.line}: {p.message}
               </li>
             ))}

@@ -96,6 +96,7 @@ export function NodeDetail({ node }: { node: string }) {
           detail={`health-check failures ${formatRate(data.upstream?.healthcheckFailuresPerSecond)}`}
         />
         <Stat label="Memory" value={formatBytes(r.memoryBytes)} />
+        <SetupErrorsStat errors={data.setupErrors} />
       </section>
 
       <h2>Do pods really reach this cache?</h2>
@@ -168,6 +169,32 @@ export function NodeDetail({ node }: { node: string }) {
       </div>
       <NodeCharts detail={data} />
     </>
+  );
+}
+
+/** node-cache's interface/iptables setup failures (coredns_nodecache_setup_errors_total): non-zero ones named. */
+function SetupErrorsStat({ errors }: { errors: Record<string, number> | null }) {
+  if (!errors) {
+    return (
+      <Stat
+        label="Setup errors"
+        value="—"
+        detail="not on this port (CoreDNS 1.7.0: node-cache's :9353 only)"
+      />
+    );
+  }
+  const failing = Object.entries(errors).filter(([, n]) => n > 0);
+  const total = failing.reduce((t, [, n]) => t + n, 0);
+  return (
+    <Stat
+      label="Setup errors"
+      value={formatCount(total)}
+      detail={
+        failing.length
+          ? failing.map(([type, n]) => `${type} ${formatCount(n)}`).join(", ")
+          : "none since start"
+      }
+    />
   );
 }
 

@@ -1,9 +1,11 @@
 import type { NodeRow } from "@/lib/api-types";
+import { HEALTH_RANK } from "./node-filter";
 
 /** Columns the node table sorts by; the names appear in shareable URLs (?sort=hitRatio&dir=asc). */
 export const SORT_KEYS = {
   node: (r: NodeRow) => r.node,
   status: (r: NodeRow) => (r.pod ? (r.podReady ? 1 : 0) : -1),
+  health: (r: NodeRow) => HEALTH_RANK[r.health.state],
   version: (r: NodeRow) => r.corednsVersion ?? "",
   qps: (r: NodeRow) => r.rates?.queriesPerSecond ?? -1,
   hitRatio: (r: NodeRow) => r.cache?.hitRatio ?? -1,

@@ -4,13 +4,23 @@ import { PALETTE, TimeSeriesChart } from "@/components/charts/time-series-chart"
 import { formatPercent, formatRate, formatSeconds } from "@/lib/format";
 import { useCluster } from "./use-cluster";
 
-/** The whole cluster over the last 15 minutes: traffic, cache effectiveness, latency, errors. */
-export function ClusterCharts() {
-  const { data } = useCluster(15);
+/** The whole cluster over the last `minutes`: traffic, cache effectiveness, kube-dns offload, latency, errors. */
+export function ClusterCharts({ minutes }: { minutes: number }) {
+  const { data } = useCluster(minutes);
   if (!data) return null;
   const points = data.history as unknown as ({ t: number } & Record<string, number | null>)[];
   return (
-    <section className="chart-grid overview-charts" aria-label="Cluster over the last 15 minutes">
+    <section className="chart-grid overview-charts" aria-label={`Cluster over the last ${minutes} minutes`}>
+      <TimeSeriesChart
+        title="kube-dns offload: answered from the caches vs sent upstream"
+        points={points}
+        series={[
+          { key: "hitsPerSecond", label: "answered from cache (saved kube-dns)", color: PALETTE[2] ?? "" },
+          { key: "upstreamPerSecond", label: "sent upstream", color: PALETTE[1] ?? "" },
+        ]}
+        format={formatRate}
+        height={150}
+      />
       <TimeSeriesChart
         title="Queries per second, all nodes"
         points={points}

@@ -1,37 +1,59 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { ApiProblemBanner } from "@/components/layout/api-problem-banner";
-import { NodeTable } from "@/components/nodes/node-table";
+import { filterRows, isRowSet, ROW_SETS, type RowSet } from "@/components/nodes/node-filter";
+import { COLUMNS, NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
 import { useNodes } from "@/components/nodes/use-nodes";
 import { formatCount, formatPercent, formatRate } from "@/lib/format";
 import { ClusterCharts } from "./cluster-charts";
 import { summarizeCluster } from "./cluster-summary";
 
-/** Container for the first page: fetches /api/nodes, owns sorting (in the URL), renders states. */
+const WINDOWS = [5, 15, 60] as const;
+
+/**
+ * Container for the first page: fetches /api/nodes; owns sorting, filtering and the chart window,
+ * all in the URL so a view can be shared. The URL is updated with the History API, which Next.js
+ * keeps in step with useSearchParams: sorting or filtering never costs a server round trip.
+ */
 export function Overview() {
   const { data, error, isPending } = useNodes();
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const now = useNow(1000);
+  const [hidden, toggleColumn] = useHiddenColumns();
 
   const sortParam = params.get("sort");
   const sort: SortKey = isSortKey(sortParam) ? sortParam : "node";
   const dir: SortDir = params.get("dir") === "desc" ? "desc" : "asc";
+  const text = params.get("q") ?? "";
+  const onlyParam = params.get("only");
+  const only: RowSet = isRowSet(onlyParam) ? onlyParam : "all";
+  const windowParam = Number(params.get("window"));
+  const windowMinutes = (WINDOWS as readonly number[]).includes(windowParam) ? windowParam : 15;
+  const setParams = useCallback(
+    (changes: Record<string, string | null>) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === null || v === "") next.delete(k);
+        else next.set(k, v);
+      }
+      const qs = next.toString();
+      window.history.replaceState(null, "", qs ? `${pathname}?${qs}` : pathname);
+    },
+    [params, pathname],
+  );
   const onSort = useCallback(
     (key: SortKey) => {
-      const next = new URLSearchParams(params.toString());
       const nextDir: SortDir =
         key === sort ? (dir === "asc" ? "desc" : "asc") : key === "node" ? "asc" : "desc";
-      next.set("sort", key);
-      next.set("dir", nextDir);
-      router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+      setParams({ sort: key, dir: nextDir });
     },
-    [params, router, pathname, sort, dir],
+    [setParams, sort, dir],
   );
+  const shown = useMemo(() => (data ? filterRows(data.nodes, text, only) : []), [data, text, only]);
 
   if (isPending)
     return (
@@ -49,8 +71,31 @@ export function Overview() {
   if (!data) return null;
 
   const summary = summarizeCluster(data.nodes);
+  const unhealthy = data.nodes.filter((n) => n.health.state === "critical" || n.health.state === "warning");
+  const critical = unhealthy.filter((n) => n.health.state === "critical").length;
   return (
     <>
+      {unhealthy.length > 0 && (
+        <div
+          className={`banner ${critical ? "banner-bad" : "banner-warn"}`}
+          role="status"
+          data-testid="health-banner"
+        >
+          <strong>
+            {unhealthy.length} of {data.nodes.length} node{data.nodes.length === 1 ? "" : "s"} need a look
+          </strong>{" "}
+          ({critical} critical, {unhealthy.length - critical} warning
+          {unhealthy[0]?.health.reasons[0]
+            ? `; e.g. ${unhealthy[0].node}: ${unhealthy[0].health.reasons[0].message}`
+            : ""}
+          ).{" "}
+          {only !== "unhealthy" && (
+            <button type="button" className="link-button" onClick={() => setParams({ only: "unhealthy" })}>
+              Show only those
+            </button>
+          )}
+        </div>
+      )}
       {data.apiProblem && <ApiProblemBanner problem={data.apiProblem} apiServer={data.apiServer} now={now} />}
       {error && (
         <div className="banner banner-warn" role="status">
@@ -110,12 +155,86 @@ export function Overview() {
         </div>
       )}
       {data.nodes.length > 0 && (
-        <NodeTable rows={data.nodes} sort={sort} dir={dir} onSort={onSort} now={now} />
+        <>
+          <div className="table-tools" role="search">
+            <label>
+              <span className="visually-hidden">Filter nodes</span>
+              <input
+                type="search"
+                placeholder="Filter: node, pod, CoreDNS version…"
+                aria-label="Filter nodes by name, pod, CoreDNS version or image"
+                defaultValue={text}
+                onChange={(e) => setParams({ q: e.target.value })}
+              />
+            </label>
+            <label>
+              Show{" "}
+              <select
+                aria-label="Which nodes to show"
+                value={only}
+                onChange={(e) => setParams({ only: e.target.value === "all" ? null : e.target.value })}
+              >
+                {Object.entries(ROW_SETS).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <details className="column-chooser">
+              <summary>Columns</summary>
+              <fieldset>
+                <legend className="visually-hidden">Columns to show</legend>
+                {COLUMNS.filter((c) => c.optional).map((c) => (
+                  <label key={c.id}>
+                    <input type="checkbox" checked={!hidden.has(c.id)} onChange={() => toggleColumn(c.id)} />{" "}
+                    {c.label}
+                  </label>
+                ))}
+              </fieldset>
+            </details>
+            <span className="muted" role="status" data-testid="shown-count">
+              {shown.length === data.nodes.length
+                ? `${data.nodes.length} nodes`
+                : `${shown.length} of ${data.nodes.length} nodes`}
+            </span>
+          </div>
+          {shown.length === 0 ? (
+            <div className="empty">
+              No node matches this filter.{" "}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => setParams({ q: null, only: null })}
+              >
+                Show all nodes
+              </button>
+            </div>
+          ) : (
+            <NodeTable rows={shown} sort={sort} dir={dir} onSort={onSort} hidden={hidden} now={now} />
+          )}
+        </>
       )}
       {data.nodes.length > 0 && (
         <>
-          <h2>The whole cluster, last 15 minutes</h2>
-          <ClusterCharts />
+          <div className="section-head">
+            <h2>The whole cluster, last {windowMinutes} minutes</h2>
+            <label>
+              Window{" "}
+              <select
+                aria-label="Chart time window"
+                value={windowMinutes}
+                onChange={(e) => setParams({ window: e.target.value === "15" ? null : e.target.value })}
+              >
+                {WINDOWS.map((w) => (
+                  <option key={w} value={w}>
+                    {w === 60 ? "1 hour" : `${w} minutes`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <ClusterCharts minutes={windowMinutes} />
         </>
       )}
     </>
@@ -142,6 +261,52 @@ function Card({
       {detail && <div className="card-detail">{detail}</div>}
     </div>
   );
+}
+
+const HIDDEN_KEY = "nldd.hiddenColumns";
+const hiddenListeners = new Set<() => void>();
+
+function readHidden(): string {
+  try {
+    return window.localStorage.getItem(HIDDEN_KEY) ?? "[]";
+  } catch {
+    return "[]";
+  }
+}
+
+/** Optional columns the reader has hidden, remembered in this browser (localStorage). */
+function useHiddenColumns(): [ReadonlySet<string>, (id: string) => void] {
+  const raw = useSyncExternalStore(
+    (onChange) => {
+      hiddenListeners.add(onChange);
+      return () => hiddenListeners.delete(onChange);
+    },
+    readHidden,
+    () => "[]",
+  );
+  const hidden = useMemo(() => {
+    try {
+      const saved = JSON.parse(raw) as unknown;
+      return new Set(Array.isArray(saved) ? saved.filter((x): x is string => typeof x === "string") : []);
+    } catch {
+      return new Set<string>();
+    }
+  }, [raw]);
+  const toggle = useCallback(
+    (id: string) => {
+      const next = new Set(hidden);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      try {
+        window.localStorage.setItem(HIDDEN_KEY, JSON.stringify([...next]));
+      } catch {
+        // Private mode: nothing is remembered.
+      }
+      for (const l of hiddenListeners) l();
+    },
+    [hidden],
+  );
+  return [hidden, toggle];
 }
 
 /** A clock that ticks so "12s ago" stays true between refetches. */

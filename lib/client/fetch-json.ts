@@ -24,7 +24,7 @@ export class ApiError extends Error {
       : null;
   }
   /** CoreDNS's problems with a refused Corefile (422), if any. */
-  get problems(): Pick<CorefileProblem, "line" | "message">[] {
+  get problems(): Pick<CorefileProblem, "line" | "message" | "note">[] {
     const p = this.body.error?.details?.["problems"];
     return Array.isArray(p) ? (p as CorefileProblem[]) : [];
   }

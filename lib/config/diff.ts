@@ -2,7 +2,20 @@
  * Line diffs of two Corefiles: the unified text (`--- a/Corefile`, `+++ b/Corefile`, `@@` hunks),
  * exactly as `diff -u` / `git diff` print it, and the same hunks as data for the UI.
  */
-import { diffArrays } from "diff";
+import * as diffSequencesModule from "@jest/diff-sequences";
+
+type DiffSequences = typeof diffSequencesModule.default;
+/**
+ * The package is CommonJS with `exports.default`; bundlers disagree on how many `.default`s an ESM
+ * import of it needs (vitest: one, Next.js's server bundle: two), so unwrap to the function.
+ */
+function unwrapDefault(m: unknown): DiffSequences {
+  let v = m;
+  for (let i = 0; i < 3 && typeof v !== "function"; i++) v = (v as { default?: unknown } | null)?.default;
+  if (typeof v !== "function") throw new Error("@jest/diff-sequences: no diff function in the module");
+  return v as DiffSequences;
+}
+const diffSequences = unwrapDefault(diffSequencesModule);
 
 /** One line of a hunk: context (" "), removed ("-") or added ("+"). */
 export interface DiffLine {
@@ -84,32 +97,29 @@ export type EditStep =
   { kind: "equal"; a: number; b: number } | { kind: "delete"; a: number } | { kind: "insert"; b: number };
 
 /**
- * A shortest edit script turning `a` into `b` (elements compared with ===), from jsdiff's Myers
- * implementation (`diffArrays`). Within each run of changes, deletions come before insertions, as
- * diff(1) and git print them.
+ * A shortest edit script turning `a` into `b` (elements compared with ===), from Jest's linear-space
+ * Myers implementation (`@jest/diff-sequences`, "An O(ND) Difference Algorithm and Its Variations"
+ * §4b): linear space matters because a raw Corefile edit may replace the whole text. Within each run
+ * of changes, deletions come before insertions, as diff(1) and git print them.
  */
 export function shortestEditScript<T>(a: readonly T[], b: readonly T[]): EditStep[] {
   const steps: EditStep[] = [];
   let i = 0;
   let j = 0;
-  let deletes: EditStep[] = [];
-  let inserts: EditStep[] = [];
-  const flush = () => {
-    steps.push(...deletes, ...inserts);
-    deletes = [];
-    inserts = [];
+  const changesUpTo = (ai: number, bj: number) => {
+    for (; i < ai; i++) steps.push({ kind: "delete", a: i });
+    for (; j < bj; j++) steps.push({ kind: "insert", b: j });
   };
-  for (const change of diffArrays(a as T[], b as T[])) {
-    for (let k = 0; k < change.count; k++) {
-      if (change.removed) deletes.push({ kind: "delete", a: i++ });
-      else if (change.added) inserts.push({ kind: "insert", b: j++ });
-      else {
-        flush();
-        steps.push({ kind: "equal", a: i++, b: j++ });
-      }
-    }
-  }
-  flush();
+  diffSequences(
+    a.length,
+    b.length,
+    (ai, bj) => a[ai] === b[bj],
+    (n, ai, bj) => {
+      changesUpTo(ai, bj);
+      for (let k = 0; k < n; k++) steps.push({ kind: "equal", a: i++, b: j++ });
+    },
+  );
+  changesUpTo(a.length, b.length);
   return steps;
 }
 

@@ -42,7 +42,8 @@ const setCacheEdit = z
     op: z.literal("setCache"),
     block: blockName,
     tier: z.enum(["success", "denial"], { error: 'tier must be "success" or "denial"' }),
-    capacity: wholeNumber("capacity", 1).optional(),
+    // CoreDNS accepts `success 0`: below 1024 its cache rounds up to 1024 entries (plugin/pkg/cache New).
+    capacity: wholeNumber("capacity", 0).optional(),
     maxTtl: wholeNumber("maxTtl", 1).optional(),
     // CoreDNS accepts a minimum TTL of 0 ("cache min TTL can not be negative").
     minTtl: wholeNumber("minTtl", 0).optional(),

@@ -2,6 +2,7 @@ import "server-only";
 import { structuredDiff, formatUnifiedDiff, type DiffHunk } from "@/lib/config/diff";
 import type { PreviewBody } from "@/lib/config/intents";
 import {
+  corednsRefuses,
   describeCorefile,
   parseCorefile,
   type CorefileProblem,
@@ -10,7 +11,7 @@ import {
 import { describeError } from "@/lib/errors";
 import { readCorefileConfigMap, replaceCorefile, CorefileConflictError } from "@/lib/k8s/configmap";
 import type { MemoryEstimate } from "@/lib/config/memory";
-import { readDaemonSet } from "@/lib/k8s/daemonset";
+import { containerEnv, readDaemonSet } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { memoryFor } from "./memory-limit";
 import { staleChangeError } from "./conflict";
@@ -67,15 +68,24 @@ export async function previewChange(d: ConfigDeps, body: PreviewBody): Promise<C
     throw staleChangeError(current, body);
   }
   const versions = runningCorednsVersions(d);
-  const proposed = proposeForCluster(current.corefile, body, versions);
+  // `{$VAR}` as the node-cache container will see it: the DaemonSet's env.
+  const proposed = proposeForCluster(current.corefile, body, versions, {
+    env: containerEnv(ds, d.targets.container),
+  });
   const diff = structuredDiff(current.corefile, proposed.text);
   const changed = proposed.text !== current.corefile;
   const blocked = blocksApply(proposed.problems);
   let dryRun: DryRunResult;
   if (!changed) dryRun = { outcome: "skipped", message: "nothing to write: the Corefile would not change" };
-  else if (blocked)
-    dryRun = { outcome: "skipped", message: "not sent: CoreDNS would refuse this Corefile (see problems)" };
-  else {
+  else if (blocked) {
+    const corednsToo = proposed.problems.some(corednsRefuses);
+    dryRun = {
+      outcome: "skipped",
+      message: corednsToo
+        ? "not sent: CoreDNS would refuse this Corefile (see problems)"
+        : "not sent: the dashboard refuses this Corefile, stricter than CoreDNS (see problems)",
+    };
+  } else {
     try {
       await replaceCorefile(d.core, cmRef(d), {
         corefile: proposed.text,

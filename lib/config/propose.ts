@@ -159,13 +159,18 @@ export function proposeForCluster(
   currentText: string,
   change: ConfigChange,
   versions: readonly string[],
+  opts: Omit<ValidateOptions, "corednsVersion"> = {},
 ): ProposedCorefile {
   if (versions.length <= 1) {
-    return proposeCorefile(currentText, change, versions[0] ? { corednsVersion: versions[0] } : {});
+    return proposeCorefile(
+      currentText,
+      change,
+      versions[0] ? { ...opts, corednsVersion: versions[0] } : opts,
+    );
   }
   const results = versions.map((v) => ({
     v,
-    r: proposeCorefile(currentText, change, { corednsVersion: v }),
+    r: proposeCorefile(currentText, change, { ...opts, corednsVersion: v }),
   }));
   const seen = new Map<string, { problem: CorefileProblem; versions: string[] }>();
   for (const { v, r } of results) {

@@ -1,13 +1,14 @@
 import "server-only";
 import type { MemoryEstimate } from "@/lib/config/memory";
 import { applyWarnings, type ApplyWarning } from "@/lib/config/warnings";
-import { checkCorefile, type CorefileProblem, type CorefileServerBlock } from "@/lib/corefile";
+import type { CorefileProblem, CorefileServerBlock } from "@/lib/corefile";
 import { readCorefileConfigMap } from "@/lib/k8s/configmap";
-import { readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
+import { containerEnv, readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { memoryFor } from "./memory-limit";
 import { editAccess, type EditAccess } from "./permissions";
 import { describeOrNull } from "./preview";
+import { proposeForCluster } from "./propose";
 import { actingUser } from "./who";
 import type { LogOffState } from "./log-off-timer";
 import { logOffPlanOf } from "./log-off-plan";
@@ -56,7 +57,10 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     resourceVersion: cm.resourceVersion,
     corefile: cm.corefile,
     blocks: describeOrNull(cm.corefile),
-    problems: checkCorefile(cm.corefile, versions[0] ? { corednsVersion: versions[0] } : {}),
+    // Every version the nodes run: mid-upgrade, a file one accepts can crash-loop another.
+    problems: proposeForCluster(cm.corefile, { corefile: cm.corefile }, versions, {
+      env: containerEnv(ds, d.targets.container),
+    }).problems,
     memory: memoryFor(cm.corefile, ds, d.targets.container),
     memoryLimit: containerMemoryLimit(ds, d.targets.container),
     labels: cm.labels,

@@ -6,7 +6,8 @@ import type { ConfigChange } from "@/lib/config/intents";
 import type { CorefileProblem } from "@/lib/corefile";
 import { DashboardError, describeError } from "@/lib/errors";
 import { readCorefileConfigMap, replaceCorefile } from "@/lib/k8s/configmap";
-import { cmRef, runningCorednsVersions, type ConfigDeps } from "./deps";
+import { containerEnv, readDaemonSet } from "@/lib/k8s/daemonset";
+import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { createConfigMapEvent } from "./history-events";
 import { staleChangeError } from "./conflict";
 import { blocksApply, proposeForCluster } from "./propose";
@@ -73,11 +74,20 @@ export async function writeChange(
   d: ConfigDeps,
   req: WriteRequest,
 ): Promise<{ result: Omit<ApplyResult, "logOffAt">; baseline: WriteBaseline }> {
-  const current = await readCorefileConfigMap(d.core, cmRef(d));
+  const [current, ds] = await Promise.all([
+    readCorefileConfigMap(d.core, cmRef(d)),
+    // Only for `{$VAR}` in the Corefile; the restart step reports a DaemonSet it cannot reach.
+    readDaemonSet(d.apps, dsRef(d)).catch(() => null),
+  ]);
   if (current.resourceVersion !== req.resourceVersion) {
     throw staleChangeError(current, { ...req.change, resourceVersion: req.resourceVersion });
   }
-  const proposed = proposeForCluster(current.corefile, req.change, runningCorednsVersions(d));
+  const proposed = proposeForCluster(
+    current.corefile,
+    req.change,
+    runningCorednsVersions(d),
+    ds ? { env: containerEnv(ds, d.targets.container) } : {},
+  );
   if (blocksApply(proposed.problems)) throw new CorefileRefusedError(proposed.problems);
   if (proposed.text === current.corefile) {
     throw new DashboardError(422, "nothing to apply: the Corefile already says that; change a setting first");

@@ -66,6 +66,13 @@ export interface NodeScrape {
   memoryBytes: number | null;
   /** coredns_reload_version_info's hash value: the last Corefile the reload plugin saw. */
   configHash: string | null;
+  /**
+   * node-cache's own `coredns_nodecache_setup_errors_total` by `errortype` (iptables, iptables_lock,
+   * interface_add, interface_check, configmap): failures of its periodic interface/iptables setup.
+   * It lives in the default registry, so it shows on the CoreDNS port too from CoreDNS 1.7.1 on;
+   * null when absent (CoreDNS 1.7.0 keeps a private registry: the family is only on node-cache's :9353).
+   */
+  setupErrors: Record<string, number> | null;
   sampleCount: number;
 }
 
@@ -100,6 +107,7 @@ export const NODE_RECORD_SAMPLE_NAMES: ReadonlySet<string> = new Set([
   "coredns_forward_request_duration_seconds_count",
   "coredns_forward_request_duration_seconds_sum",
   "coredns_forward_requests_total",
+  "coredns_nodecache_setup_errors_total",
   "coredns_panics_total",
   "coredns_proxy_healthcheck_failures_total",
   "coredns_proxy_request_duration_seconds_bucket",
@@ -202,6 +210,11 @@ export function buildNodeScrape(samples: readonly SampleLike[], sampleCount = sa
     requestsByServer,
     memoryBytes: all("process_resident_memory_bytes")[0]?.value ?? null,
     configHash: all("coredns_reload_version_info")[0]?.labels.value ?? null,
+    setupErrors: has("coredns_nodecache_setup_errors_total")
+      ? Object.fromEntries(
+          all("coredns_nodecache_setup_errors_total").map((s) => [s.labels.errortype ?? "", s.value]),
+        )
+      : null,
     sampleCount,
   };
 }

@@ -49,3 +49,47 @@ function medianOf(xs: number[]): number {
   const mid = s.length >> 1;
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
+
+/**
+ * Odd-node marks that do not flicker: a node is marked on a signal only after it has been the odd
+ * one out in `enterAfter` consecutive rounds, and unmarked only after `leaveAfter` consecutive rounds
+ * back in line. One noisy sample neither marks nor clears a node. Feed it once per round.
+ */
+export class StableOutliers {
+  private readonly state = new Map<string, { marked: boolean; streak: number }>();
+
+  constructor(
+    private readonly enterAfter = 3,
+    private readonly leaveAfter = 3,
+  ) {}
+
+  /** This round's raw outliers (node → signals) → the stable marks. `nodes` are every node evaluated. */
+  update(
+    raw: ReadonlyMap<string, readonly string[]>,
+    nodes: readonly string[],
+    signals: readonly string[],
+  ): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      const flagged = new Set(raw.get(node) ?? []);
+      for (const signal of signals) {
+        const key = `${node}\u0000${signal}`;
+        seen.add(key);
+        const s = this.state.get(key) ?? { marked: false, streak: 0 };
+        const odd = flagged.has(signal);
+        if (odd !== s.marked) {
+          s.streak++;
+          if (s.streak >= (s.marked ? this.leaveAfter : this.enterAfter)) {
+            s.marked = odd;
+            s.streak = 0;
+          }
+        } else s.streak = 0;
+        this.state.set(key, s);
+        if (s.marked) out.set(node, [...(out.get(node) ?? []), signal]);
+      }
+    }
+    for (const k of this.state.keys()) if (!seen.has(k)) this.state.delete(k);
+    return out;
+  }
+}

@@ -146,3 +146,16 @@ function describeForward(d: CorefileDirective | undefined): CorefileServerBlock[
     preferUdp: subs.has("prefer_udp"),
   };
 }
+
+/** The `success`/`denial` lines of a cache block that give a TTL (their second argument). */
+export function tiersWithOwnTtl(
+  cache: CorefileDirective | undefined,
+): { tier: "success" | "denial"; ttl: number; line: number }[] {
+  const out: { tier: "success" | "denial"; ttl: number; line: number }[] = [];
+  for (const s of cache?.block ?? []) {
+    if (s.name !== "success" && s.name !== "denial") continue;
+    const ttl = s.args[1] !== undefined ? goAtoi(s.args[1]) : null;
+    if (ttl?.ok) out.push({ tier: s.name, ttl: ttl.value, line: s.line });
+  }
+  return out;
+}

@@ -8,12 +8,23 @@
  */
 
 /** CoreDNS versions we have directive tables for: those bundled by the node-cache images we simulate. */
-export type KnownCorednsVersion = "1.7.0" | "1.10.0" | "1.11.3";
+export type KnownCorednsVersion = "1.7.0" | "1.10.0" | "1.11.3" | "1.12.2" | "1.13.1";
+
+/** Every modelled version, newest first. */
+export const KNOWN_COREDNS_VERSIONS: readonly KnownCorednsVersion[] = [
+  "1.13.1",
+  "1.12.2",
+  "1.11.3",
+  "1.10.0",
+  "1.7.0",
+];
 
 /** Used when the caller does not say which CoreDNS runs the Corefile (the newest we model). */
-export const DEFAULT_COREDNS_VERSION: KnownCorednsVersion = "1.11.3";
+export const DEFAULT_COREDNS_VERSION: KnownCorednsVersion = "1.13.1";
 
-// zdirectives.go order (the execution order) at v1.7.0.
+// The lists below are copied from the tags (git show vX:core/dnsserver/zdirectives.go), not edited by
+// hand: 1.11.3 has neither quic nor nomad, timeouts arrived in 1.10.1, root moved first in 1.11.0.
+// core/dnsserver/zdirectives.go at v1.7.0, in execution order.
 const DIRECTIVES_1_7_0 = [
   "metadata",
   "cancel",
@@ -62,13 +73,12 @@ const DIRECTIVES_1_7_0 = [
   "sign",
 ] as const;
 
-// v1.10.0 adds geoip, timeouts, local, tsig, header, minimal and view.
+// core/dnsserver/zdirectives.go at v1.10.0, in execution order.
 const DIRECTIVES_1_10_0 = [
   "metadata",
   "geoip",
   "cancel",
   "tls",
-  "timeouts",
   "reload",
   "nsid",
   "bufsize",
@@ -118,18 +128,133 @@ const DIRECTIVES_1_10_0 = [
   "view",
 ] as const;
 
-// v1.11.x adds quic (DoQ) and nomad.
+// core/dnsserver/zdirectives.go at v1.11.3, in execution order.
 const DIRECTIVES_1_11_3 = [
+  "root",
+  "metadata",
+  "geoip",
+  "cancel",
+  "tls",
+  "timeouts",
+  "reload",
+  "nsid",
+  "bufsize",
+  "bind",
+  "debug",
+  "trace",
+  "ready",
+  "health",
+  "pprof",
+  "prometheus",
+  "errors",
+  "log",
+  "dnstap",
+  "local",
+  "dns64",
+  "acl",
+  "any",
+  "chaos",
+  "loadbalance",
+  "tsig",
+  "cache",
+  "rewrite",
+  "header",
+  "dnssec",
+  "autopath",
+  "minimal",
+  "template",
+  "transfer",
+  "hosts",
+  "route53",
+  "azure",
+  "clouddns",
+  "k8s_external",
+  "kubernetes",
+  "file",
+  "auto",
+  "secondary",
+  "etcd",
+  "loop",
+  "forward",
+  "grpc",
+  "erratic",
+  "whoami",
+  "on",
+  "sign",
+  "view",
+] as const;
+
+// core/dnsserver/zdirectives.go at v1.12.2, in execution order.
+const DIRECTIVES_1_12_2 = [
+  "root",
   "metadata",
   "geoip",
   "cancel",
   "tls",
   "quic",
   "timeouts",
+  "multisocket",
   "reload",
   "nsid",
   "bufsize",
+  "bind",
+  "debug",
+  "trace",
+  "ready",
+  "health",
+  "pprof",
+  "prometheus",
+  "errors",
+  "log",
+  "dnstap",
+  "local",
+  "dns64",
+  "acl",
+  "any",
+  "chaos",
+  "loadbalance",
+  "tsig",
+  "cache",
+  "rewrite",
+  "header",
+  "dnssec",
+  "autopath",
+  "minimal",
+  "template",
+  "transfer",
+  "hosts",
+  "route53",
+  "azure",
+  "clouddns",
+  "k8s_external",
+  "kubernetes",
+  "file",
+  "auto",
+  "secondary",
+  "etcd",
+  "loop",
+  "forward",
+  "grpc",
+  "erratic",
+  "whoami",
+  "on",
+  "sign",
+  "view",
+] as const;
+
+// core/dnsserver/zdirectives.go at v1.13.1, in execution order.
+const DIRECTIVES_1_13_1 = [
   "root",
+  "metadata",
+  "geoip",
+  "cancel",
+  "tls",
+  "quic",
+  "timeouts",
+  "multisocket",
+  "reload",
+  "nsid",
+  "bufsize",
   "bind",
   "debug",
   "trace",
@@ -176,8 +301,33 @@ const DIRECTIVES_1_11_3 = [
   "nomad",
 ] as const;
 
-const NODE_CACHE_PLUGINS_1_22_0 = [
+/**
+ * The first CoreDNS release whose zdirectives.go lists a directive that some modelled version lacks
+ * (from diffing zdirectives.go tag by tag), so "Unknown directive" can say which upgrade would take it.
+ */
+export const DIRECTIVE_ADDED_IN: Readonly<Record<string, string>> = {
+  local: "1.8.1",
+  minimal: "1.8.4",
+  geoip: "1.8.5",
+  header: "1.8.5",
+  tsig: "1.9.4",
+  view: "1.10.0",
+  timeouts: "1.10.1",
+  multisocket: "1.12.0",
+  quic: "1.12.2",
+  nomad: "1.13.0",
+  grpc_server: "1.14.0",
+  https: "1.14.0",
+  https3: "1.14.0",
+  proxyproto: "1.14.2",
+  shed: "1.14.7",
+};
+
+// The blank imports of cmd/node-cache/main.go: the same set from kubernetes/dns 1.22.13 to
+// kubernetes-sigs/node-local-dns 1.26.7 (1.26.8, on CoreDNS 1.13.2, adds timeouts).
+const NODE_CACHE_PLUGINS = [
   "bind",
+  "bufsize",
   "cache",
   "debug",
   "dns64",
@@ -196,20 +346,19 @@ const NODE_CACHE_PLUGINS_1_22_0 = [
   "trace",
   "whoami",
 ] as const;
-// bufsize joined in node-cache 1.22.7, before any image that bundles CoreDNS 1.10.0.
-const NODE_CACHE_PLUGINS_LATER = [...NODE_CACHE_PLUGINS_1_22_0, "bufsize"] as const;
 
 const TABLES: Record<KnownCorednsVersion, { directives: readonly string[]; compiledIn: readonly string[] }> =
   {
-    // node-cache 1.22.13 (the last on 1.7.0) already has bufsize.
-    "1.7.0": { directives: DIRECTIVES_1_7_0, compiledIn: NODE_CACHE_PLUGINS_LATER },
-    "1.10.0": { directives: DIRECTIVES_1_10_0, compiledIn: NODE_CACHE_PLUGINS_LATER },
-    "1.11.3": { directives: DIRECTIVES_1_11_3, compiledIn: NODE_CACHE_PLUGINS_LATER },
+    "1.7.0": { directives: DIRECTIVES_1_7_0, compiledIn: NODE_CACHE_PLUGINS },
+    "1.10.0": { directives: DIRECTIVES_1_10_0, compiledIn: NODE_CACHE_PLUGINS },
+    "1.11.3": { directives: DIRECTIVES_1_11_3, compiledIn: NODE_CACHE_PLUGINS },
+    "1.12.2": { directives: DIRECTIVES_1_12_2, compiledIn: NODE_CACHE_PLUGINS },
+    "1.13.1": { directives: DIRECTIVES_1_13_1, compiledIn: NODE_CACHE_PLUGINS },
   };
 
 /**
  * The table for a CoreDNS version string. Versions between the ones we model use the closest older
- * one ("1.12.2" → 1.11.3's), since directives are only ever added.
+ * one ("1.12.0" → 1.11.3's), since directives are only ever added.
  */
 export function directiveTable(corednsVersion: string = DEFAULT_COREDNS_VERSION): {
   version: KnownCorednsVersion;
@@ -223,10 +372,9 @@ export function directiveTable(corednsVersion: string = DEFAULT_COREDNS_VERSION)
 }
 
 function closestKnownVersion(v: string): KnownCorednsVersion {
-  const known: KnownCorednsVersion[] = ["1.11.3", "1.10.0", "1.7.0"];
   const parsed = parseVersion(v);
   if (!parsed) return DEFAULT_COREDNS_VERSION;
-  for (const k of known) {
+  for (const k of KNOWN_COREDNS_VERSIONS) {
     const kp = parseVersion(k);
     if (kp && compareVersions(parsed, kp) >= 0) return k;
   }

@@ -3,7 +3,7 @@
  * (rather than reading our tree) keeps the plugins' odd corners exact: a `{` on the next line, a
  * `}` on an argument line, a second instance of the directive in the same block.
  */
-import { CorefileError, parsingError } from "./errors";
+import { CorefileError, parsingError, syntaxError } from "./errors";
 import type { CorefileToken } from "./types";
 
 export class Dispenser {
@@ -90,12 +90,19 @@ export class Dispenser {
   err(msg: string): CorefileError {
     return parsingError(this.filename, this.line(), msg);
   }
+
+  /** caddy's SyntaxErr: `Syntax error: Unexpected token '<tok>', expecting '<expected>'`. */
+  syntaxErr(expected: string): CorefileError {
+    return syntaxError(this.filename, this.line(), this.val(), expected);
+  }
 }
 
 /** A setup failure: CoreDNS's text for it, and the line it concerns. */
 export interface SetupFailure {
   message: string;
   line: number;
+  /** Ours, beside CoreDNS's text: e.g. which CoreDNS version added the option. */
+  note?: string;
 }
 
 /** CoreDNS's `plugin.ErrOnce`. */

@@ -2,7 +2,7 @@
  * Pure, line-local edits for the config editor. Each returns a new document; lines the edit does
  * not concern are left byte for byte (comments, blank lines, placeholders, odd indentation).
  */
-import { describeServerBlock, CACHE_DEFAULTS } from "./describe";
+import { describeServerBlock, CACHE_DEFAULTS, tiersWithOwnTtl } from "./describe";
 import {
   applyLineChanges,
   blockAt,
@@ -38,6 +38,19 @@ function wholeNumber(what: string, v: number, min: number): void {
   }
 }
 
+/**
+ * Refuses to edit a directive spliced in from a snippet: its text is the snippet's, shared by every
+ * block that imports it, so a line-local edit there would change other blocks too.
+ */
+function ownedByBlock(d: CorefileDirective, block: CorefileServerBlockNode): void {
+  const snippet = d.nameToken.snippet;
+  if (snippet === undefined) return;
+  throw new CorefileEditError(
+    `'${d.name}' in server block "${block.keys.join(" ")}" comes from snippet (${snippet}) (line ${d.line}), ` +
+      "which every block that imports it shares: edit the snippet with a raw Corefile edit, or replace the import",
+  );
+}
+
 /** Where a new directive line goes (before `line`) and its indentation. */
 function insertionPoint(
   doc: CorefileDocument,
@@ -45,8 +58,10 @@ function insertionPoint(
   after?: string,
 ): { line: number; indent: string } {
   const style = indentStyle(doc);
-  const first = block.directives[0];
-  const anchor = after ? block.directives.find((d) => d.name === after) : undefined;
+  // Directives from a snippet sit on the snippet's lines: only the block's own lines are places to write.
+  const own = block.directives.filter((d) => d.nameToken.snippet === undefined);
+  const first = own[0];
+  const anchor = after ? own.find((d) => d.name === after) : undefined;
   if (anchor && ownsItsLines(doc, anchor)) {
     return { line: anchor.endLine + 1, indent: indentOf(lineText(doc.source, anchor.line)) };
   }
@@ -72,6 +87,7 @@ function insertionPoint(
 export function setLog(doc: CorefileDocument, blockIndex: number, on: boolean): CorefileDocument {
   const block = blockAt(doc, blockIndex);
   const logs = block.directives.filter((d) => d.name === "log");
+  if (!on) for (const d of logs) ownedByBlock(d, block);
   if (on) {
     if (logs.length > 0) return doc;
     const at = insertionPoint(doc, block);
@@ -105,11 +121,26 @@ function spliceOnLine(doc: CorefileDocument, start: number, end: number, text: s
 /**
  * Sets `cache TTL` (the max TTL of both caches, unless a `success`/`denial` line sets its own);
  * adds `cache TTL` after `errors` when the block has no cache.
+ *
+ * When both tier lines carry their own TTL, `cache TTL` would change nothing CoreDNS serves (cacheParse
+ * reads the tier lines after the argument and they win), so the edit is refused naming those lines
+ * rather than written as a no-op. Rewriting both tiers instead would also move the denial TTL, which
+ * node-local-dns keeps short (5s) on purpose. With one tier overriding, the edit is made and
+ * `validateCorefile` says which tier keeps its own TTL.
  */
 export function setCacheTtl(doc: CorefileDocument, blockIndex: number, ttl: number): CorefileDocument {
   wholeNumber("cache TTL", ttl, 1);
   const block = blockAt(doc, blockIndex);
   const cache = block.directives.find((d) => d.name === "cache");
+  if (cache) ownedByBlock(cache, block);
+  const overrides = tiersWithOwnTtl(cache);
+  if (overrides.length === 2) {
+    const where = overrides.map((o) => `${o.tier} ${o.ttl}s on line ${o.line}`).join(", ");
+    throw new CorefileEditError(
+      `cache TTL ${ttl} would change nothing CoreDNS serves: both tiers set their own TTL (${where}), ` +
+        "which wins over `cache TTL`; change the success or denial TTL instead",
+    );
+  }
   if (!cache) {
     const at = insertionPoint(doc, block, "errors");
     return reparse(
@@ -149,13 +180,16 @@ export function setCacheTier(
   tier: "success" | "denial",
   change: CacheTierChange,
 ): CorefileDocument {
-  if (change.capacity !== undefined) wholeNumber(`${tier} capacity`, change.capacity, 1);
+  // CoreDNS takes any capacity, 0 included (`success 0`): plugin/pkg/cache New() gives every one of
+  // its 256 shards at least 4 entries, so anything below 1024 means 1024 (see effectiveCapacity).
+  if (change.capacity !== undefined) wholeNumber(`${tier} capacity`, change.capacity, 0);
   if (change.maxTtl !== undefined) wholeNumber(`${tier} TTL`, change.maxTtl, 1);
   if (change.minTtl !== undefined) wholeNumber(`${tier} minimum TTL`, change.minTtl, 0);
   const block = blockAt(doc, blockIndex);
   const described = describeServerBlock(block).cache;
   const current = described ? described[tier] : defaultTier(tier);
   const cache = block.directives.find((d) => d.name === "cache");
+  if (cache) ownedByBlock(cache, block);
   const style = indentStyle(doc);
 
   const existing = cache?.block?.find((s) => s.name === tier);

@@ -3,13 +3,24 @@
  * and rejects exactly what CoreDNS does, with the same messages and line numbers. On top of caddy's
  * flat token lists it builds the nested `CorefileDirective` tree the dashboard reads.
  *
- * Not supported (CoreDNS would splice other files in): `import` and snippets. `import` is reported
- * as an unknown directive would be, naming the line, so nothing is silently mis-read.
+ * `import` works as in caddy: a snippet `(name) { ... }` defined earlier in the file is spliced in
+ * where `import name` stands (its tokens keep the snippet's lines, marked with `snippet`). A file or
+ * glob lives on the node, out of the dashboard's sight: it is recorded in `imports` and expands to
+ * nothing here, so `validateCorefile` can say what it could not check.
  */
 import { directiveTable, DEFAULT_COREDNS_VERSION } from "./directives";
 import { CorefileError, parsingError, syntaxError } from "./errors";
 import { tokenize, type CorefileToken } from "./lexer";
-import type { CorefileDirective, CorefileDocument, CorefileServerBlockNode } from "./types";
+import type {
+  CorefileDirective,
+  CorefileDocument,
+  CorefileImport,
+  CorefileServerBlockNode,
+  CorefileSnippet,
+} from "./types";
+
+/** caddy's cap on snippet expansions (coredns/caddy fabd98a6); older caddy would loop forever. */
+const MAX_SNIPPET_EXPANSIONS = 10000;
 
 /** How strictly to parse. */
 export interface ParseOptions {
@@ -32,16 +43,22 @@ export function parseCorefile(text: string, opts: ParseOptions = {}): CorefileDo
       ? null
       : new Set(directiveTable(opts.corednsVersion ?? DEFAULT_COREDNS_VERSION).directives);
   const tokens = tokenize(text);
-  const p = new Parser(tokens, filename, valid);
-  return { source: text, tokens, blocks: p.parseAll() };
+  const p = new Parser([...tokens], filename, valid);
+  const blocks = p.parseAll();
+  return { source: text, tokens, blocks, imports: p.imports, snippets: p.snippets };
 }
 
 class Parser {
   private cursor = -1;
   private eof = false;
+  private readonly defined = new Map<string, CorefileToken[]>();
+  private expansions = 0;
+  readonly imports: CorefileImport[] = [];
+  readonly snippets: CorefileSnippet[] = [];
 
   constructor(
-    private readonly tokens: CorefileToken[],
+    /** A working copy: imports splice tokens in and out of it, as caddy's parser does. */
+    private tokens: CorefileToken[],
     private readonly filename: string,
     private readonly valid: Set<string> | null,
   ) {}
@@ -69,8 +86,11 @@ class Parser {
     this.eof = false;
     this.addresses(block);
     if (this.eof) return block;
-    if (block.keys.length === 1 && /^\(.*\)$/.test(block.keys[0] ?? "")) {
-      throw this.errf(`Snippets are not supported here: expand '${block.keys[0]}' by hand`);
+    const key = block.keys[0] ?? "";
+    if (block.keys.length === 1 && key.startsWith("(") && key.endsWith(")")) {
+      this.snippet(key.slice(1, -1), block.line);
+      block.keys = [];
+      return block;
     }
     this.blockContents(block);
     const last = this.tok();
@@ -82,7 +102,10 @@ class Parser {
     let expectingAnother = false;
     for (;;) {
       const tkn = this.val();
-      if (tkn === "import" && this.isNewLine()) throw this.importError();
+      if (tkn === "import" && this.isNewLine()) {
+        this.doImport();
+        continue;
+      }
       if (tkn === "{") {
         if (expectingAnother)
           throw this.errf(`Expected another address but had '${tkn}' - check for extra comma`);
@@ -125,7 +148,11 @@ class Parser {
   private directives(block: CorefileServerBlockNode): void {
     while (this.next()) {
       if (this.val() === "}") break;
-      if (this.val() === "import") throw this.importError();
+      if (this.val() === "import") {
+        this.doImport();
+        this.cursor--; // Next() lands on the first imported token
+        continue;
+      }
       block.directives.push(this.directive());
     }
   }
@@ -147,15 +174,70 @@ class Parser {
       } else if (v === "}" && nesting === 0) {
         throw this.errf("Unexpected '}' because no matching opening brace");
       } else if (v === "import" && this.isNewLine()) {
-        throw this.importError();
+        this.doImport();
+        this.cursor--;
+        continue;
       }
     }
     if (nesting > 0) throw this.errf("Unexpected EOF");
     return buildDirective(this.tokens.slice(start, this.cursor + 1));
   }
 
-  private importError(): CorefileError {
-    return this.errf("import is not supported here: paste the imported text into the Corefile");
+  /** caddy's snippetTokens: everything up to the matching '}', kept for `import name`. */
+  private snippet(name: string, line: number): void {
+    if (this.defined.has(name)) throw this.errf(`redeclaration of previously declared snippet ${name}`);
+    if (this.val() !== "{") throw syntaxError(this.filename, this.line(), this.val(), "{");
+    let count = 1;
+    const body: CorefileToken[] = [];
+    while (this.next()) {
+      if (this.val() === "}") {
+        count--;
+        if (count === 0) break;
+      }
+      if (this.val() === "{") count++;
+      body.push(this.tok() as CorefileToken);
+    }
+    if (count !== 0) throw syntaxError(this.filename, this.line(), this.val(), "}");
+    this.defined.set(name, body);
+    this.snippets.push({ name, line, endLine: this.tok()?.endLine ?? line });
+  }
+
+  /**
+   * caddy's doImport: replaces `import ARG` with the snippet's tokens (or, for a file, with nothing we
+   * can see) and leaves the cursor on the first imported token (on what followed, for a file).
+   */
+  private doImport(): void {
+    const at = this.tok() as CorefileToken;
+    if (!this.nextArg()) throw this.argErr();
+    const pattern = this.val();
+    if (pattern === "") throw this.errf("Import requires a non-empty filepath");
+    if (this.nextArg()) throw this.errf("Import takes only one argument (glob pattern or file)");
+    const body = this.defined.get(pattern);
+    if (!body) {
+      // Relative to the Corefile's directory: node-cache runs CoreDNS with -conf /etc/Corefile.
+      const dir = this.filename.includes("/")
+        ? this.filename.slice(0, this.filename.lastIndexOf("/"))
+        : "/etc";
+      const glob = pattern.startsWith("/") ? pattern : `${dir}/${pattern}`;
+      const count = (c: string) => glob.split(c).length - 1;
+      if (count("*") > 1 || count("?") > 1 || (glob.includes("[") && glob.includes("]"))) {
+        throw this.errf(`Glob pattern may only contain one wildcard (*), but has others: ${glob}`);
+      }
+    }
+    let imported: CorefileToken[] = [];
+    if (body) {
+      if (++this.expansions > MAX_SNIPPET_EXPANSIONS) {
+        throw this.errf(`maximum snippet import depth (${MAX_SNIPPET_EXPANSIONS}) exceeded`);
+      }
+      imported = body.map((t) => ({ ...t, snippet: pattern }));
+    }
+    this.imports.push({ line: at.line, pattern, snippet: body ? pattern : null });
+    this.tokens = [
+      ...this.tokens.slice(0, this.cursor - 1),
+      ...imported,
+      ...this.tokens.slice(this.cursor + 1),
+    ];
+    this.cursor--;
   }
 
   // --- caddy Dispenser primitives -------------------------------------------------------------
@@ -178,6 +260,20 @@ class Parser {
 
   private line(): number {
     return this.tok()?.line ?? 0;
+  }
+
+  private nextArg(): boolean {
+    const cur = this.tok();
+    const nxt = this.tokens[this.cursor + 1];
+    if (cur && nxt && cur.endLine === nxt.line) {
+      this.cursor++;
+      return true;
+    }
+    return false;
+  }
+
+  private argErr(): CorefileError {
+    return this.errf(`Wrong argument count or unexpected line ending after '${this.val()}'`);
   }
 
   private isNewLine(): boolean {

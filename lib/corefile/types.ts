@@ -20,6 +20,11 @@ export interface CorefileToken {
   /** Offset of the first character in the source, and one past the last. */
   start: number;
   end: number;
+  /**
+   * Set on the copies of a snippet's tokens spliced in where `import NAME` stood: the snippet's
+   * name. Their lines and offsets are the snippet's, so an edit must not treat them as the block's.
+   */
+  snippet?: string;
 }
 
 /** One directive line, e.g. `cache 30` or `forward . 10.96.0.11 { force_tcp }` (with its nested block). */
@@ -55,12 +60,32 @@ export interface CorefileServerBlockNode {
   closeBrace: CorefileToken | null;
 }
 
+/** An `import` CoreDNS resolves at parse time. */
+export interface CorefileImport {
+  /** 1-based line of the `import` token. */
+  line: number;
+  /** The argument as written: a snippet name, a file, or a glob. */
+  pattern: string;
+  /** The snippet it expanded, or null for a file/glob on the node (which we cannot read). */
+  snippet: string | null;
+}
+
+/** A snippet definition `(name) { ... }`: not a server block, replayed where it is imported. */
+export interface CorefileSnippet {
+  name: string;
+  line: number;
+  endLine: number;
+}
+
 export interface CorefileDocument {
   /** The exact text parsed; printing an unedited document returns it unchanged. */
   source: string;
   /** All tokens of `source`, in order (comments and whitespace live between them, in `source`). */
   tokens: CorefileToken[];
   blocks: CorefileServerBlockNode[];
+  /** Every `import`, in order: snippets expanded into `blocks`, files left out (see CorefileImport). */
+  imports: CorefileImport[];
+  snippets: CorefileSnippet[];
 }
 
 /** Cache settings for one of the two caches (success / denial), with CoreDNS's defaults applied. */

@@ -44,6 +44,19 @@ export function containerMemoryLimit(ds: V1DaemonSet, container: string): string
 }
 
 /**
+ * The container's environment as the pod spec sets it, for the Corefile's `{$VAR}`: a literal `value`
+ * as written, a `valueFrom` (Secret, ConfigMap, field) as null — set, but not something we read.
+ * `envFrom` makes every name possible: "unknown", nothing can be assumed unset.
+ */
+export function containerEnv(ds: V1DaemonSet, container: string): Record<string, string | null> | "unknown" {
+  const c = ds.spec?.template.spec?.containers.find((x) => x.name === container);
+  if ((c?.envFrom?.length ?? 0) > 0) return "unknown";
+  const env: Record<string, string | null> = {};
+  for (const e of c?.env ?? []) env[e.name] = e.valueFrom ? null : (e.value ?? "");
+  return env;
+}
+
+/**
  * The `controller-revision-hash` of the DaemonSet's current pod template: the newest
  * ControllerRevision it owns (the controller labels the pods it makes from it with the same hash).
  * Null when no revision exists yet (the controller has not synced the new template).

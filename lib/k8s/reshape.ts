@@ -1,4 +1,5 @@
 import type { V1ContainerStatus, V1DaemonSet, V1Node, V1Pod } from "@kubernetes/client-node";
+import { parseMemoryBytes } from "@/lib/config/quantity";
 import type { CachePod, ClusterNode, DaemonSetSummary } from "./types";
 
 export function reshapeNode(node: V1Node): ClusterNode {
@@ -15,7 +16,10 @@ export function reshapeNode(node: V1Node): ClusterNode {
 export function reshapePod(pod: V1Pod, container: string, defaultMetricsPort: number): CachePod {
   const spec = pod.spec?.containers?.find((c) => c.name === container) ?? pod.spec?.containers?.[0];
   const statusOf = pod.status?.containerStatuses?.find((c) => c.name === (spec?.name ?? container));
-  const metricsPort = spec?.ports?.find((p) => p.name === "metrics")?.containerPort ?? defaultMetricsPort;
+  const metricsPort =
+    spec?.ports?.find((p) => p.name === "metrics")?.containerPort ??
+    prometheusListenPort([...(spec?.command ?? []), ...(spec?.args ?? [])]) ??
+    defaultMetricsPort;
   const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
   const toIso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : null);
   return {
@@ -34,6 +38,24 @@ export function reshapePod(pod: V1Pod, container: string, defaultMetricsPort: nu
     deleting: Boolean(pod.metadata?.deletionTimestamp),
     templateHash: pod.metadata?.labels?.["controller-revision-hash"] ?? null,
   };
+}
+
+/**
+ * The port of node-cache's `-prometheus-listen-address` (kubernetes-sigs/node-local-dns after 1.26.8:
+ * it replaces `__PROMETHEUS__ENDPOINT__` in the Corefile, default ":9253"), written `-flag=v`,
+ * `--flag=v` or `-flag v`; null when the flag is absent or has no numeric port.
+ */
+export function prometheusListenPort(argv: readonly string[]): number | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    const m = /^--?prometheus-listen-address(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const value = m[1] ?? argv[i + 1] ?? "";
+    const port = /:(\d{1,5})$/.exec(value)?.[1];
+    const n = port === undefined ? NaN : Number(port);
+    return n >= 1 && n <= 65535 ? n : null;
+  }
+  return null;
 }
 
 /** The STATUS column of `kubectl get pods`, simplified for one container. */
@@ -63,7 +85,17 @@ export function reshapeDaemonSet(ds: V1DaemonSet, container: string): DaemonSetS
     image: spec?.image ?? null,
     maxUnavailable: String(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable ?? "1"),
     updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
+    memoryLimitBytes: memoryBytesOrNull(spec?.resources?.limits?.["memory"]),
   };
+}
+
+function memoryBytesOrNull(quantity: string | undefined): number | null {
+  if (!quantity) return null;
+  try {
+    return parseMemoryBytes(quantity);
+  } catch {
+    return null;
+  }
 }
 
 /**

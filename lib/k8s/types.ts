@@ -43,6 +43,8 @@ export interface DaemonSetSummary {
   maxUnavailable: string;
   /** spec.updateStrategy.type: RollingUpdate (the default) or OnDelete. */
   updateStrategy: string;
+  /** The node-cache container's memory limit in bytes, null when unset or unreadable. */
+  memoryLimitBytes: number | null;
 }
 
 /** The API server could not be read; shown on every page until it can. */

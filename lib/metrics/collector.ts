@@ -9,6 +9,7 @@ import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
 import { buildNodeScrape, NODE_RECORD_SAMPLE_NAMES, type NodeScrape } from "../coredns/node-record";
 import { parsePrometheusText } from "../prometheus-text/parse";
+import { RatioWindow } from "../coredns/ratio-window";
 import { nodeRates, serverRates, zoneRates } from "../coredns/rates";
 import type {
   ListenAddressHistory,
@@ -55,6 +56,9 @@ interface NodeState extends NodeMetrics {
   transport: TransportKind | null;
   /** Every scrape's counters, compressed; node, server-block and listen-address signals derive from it. */
   history: NodeHistory;
+  /** Hit ratio over the last minute, of the node and of each server block. */
+  hitRatioWindow: RatioWindow;
+  blockRatioWindows: Map<string, RatioWindow>;
 }
 
 /**
@@ -168,6 +172,8 @@ export class MetricsCollector implements MetricsStore {
         listenAddressRates: {},
         error: null,
         history: new NodeHistory(this.historyCapacity),
+        hitRatioWindow: new RatioWindow(),
+        blockRatioWindows: new Map(),
       };
       this.nodes.set(node, state);
     }
@@ -244,9 +250,24 @@ export class MetricsCollector implements MetricsStore {
       const seconds = (at.getTime() - previousAt) / 1000;
       const rates = nodeRates(state.scrape, scrape, seconds, podChanged);
       state.rates = rates;
-      state.serverBlockRates = zoneRates(state.scrape, scrape, seconds, rates.reset);
+      const t = at.getTime();
+      if (rates.reset) {
+        state.hitRatioWindow.clear();
+        state.blockRatioWindows.clear();
+      }
+      // Ratios over the last minute: one interval at low traffic swings 0 ↔ 100 %.
+      const windowed = state.hitRatioWindow.push(
+        t,
+        rates.hitsPerSecond * seconds,
+        rates.missesPerSecond * seconds,
+      );
+      state.serverBlockRates = zoneRates(state.scrape, scrape, seconds, rates.reset).map((z) => {
+        let w = state.blockRatioWindows.get(z.zone);
+        if (!w) state.blockRatioWindows.set(z.zone, (w = new RatioWindow()));
+        return { ...z, hitRatio: w.push(t, z.hitsPerSecond * seconds, z.missesPerSecond * seconds) };
+      });
       state.listenAddressRates = serverRates(state.scrape, scrape, seconds, rates.reset);
-      derived = historyPoint(rates, scrape);
+      derived = { ...historyPoint(rates, scrape), hitRatio: windowed };
     }
     state.history.push(at.getTime(), scrape, podChanged, derived);
     state.pod = pod.name;

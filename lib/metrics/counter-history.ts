@@ -13,10 +13,16 @@
  */
 import type { Histogram, NodeScrape, ServerBlockCounters } from "@/lib/coredns/node-record";
 import { nodeRates, serverRates, zoneRates, type NodeRates } from "@/lib/coredns/rates";
+import { RatioWindow } from "@/lib/coredns/ratio-window";
 import { BitReader, BitWriter, DeltaState } from "./bits";
 import type { HistoryPoint, HistorySignal, ZoneSignal } from "./history";
 
 export const CHUNK_POINTS = 120;
+/**
+ * Scrapes kept beyond the window, so the hit ratio over the last minute (RatioWindow) of the oldest
+ * point shown still has its minute: 60 scrapes cover a minute at any interval of 1 s or more.
+ */
+const RATIO_MARGIN_SCRAPES = 60;
 /** Newest derived points kept decoded, for the overview's smoothing (recentMedian). */
 const RECENT_POINTS = 16;
 
@@ -125,6 +131,7 @@ function unflatten(v: Float64Array, schema: Schema): NodeScrape {
     requestsByServer,
     memoryBytes: Number.isNaN(memory) ? null : memory,
     configHash: null,
+    setupErrors: null,
     sampleCount: 0,
   };
 }
@@ -222,7 +229,10 @@ export class NodeHistory {
     head.lastT = t;
     this.stored++;
     // Drop the oldest chunk once the rest still hold a full window.
-    while (this.chunks.length > 1 && this.stored - (this.chunks[0] as Chunk).points > this.capacity) {
+    while (
+      this.chunks.length > 1 &&
+      this.stored - (this.chunks[0] as Chunk).points > this.capacity + RATIO_MARGIN_SCRAPES
+    ) {
       this.stored -= (this.chunks.shift() as Chunk).points;
     }
     if (derived) {
@@ -276,24 +286,28 @@ export class NodeHistory {
     return out;
   }
 
-  /** Scrapes at or after `sinceMs` with the scrape before each, the newest `capacity` of them. */
-  private pairs(sinceMs: number): { prev: Decoded; cur: Decoded }[] {
-    const out: { prev: Decoded; cur: Decoded }[] = [];
+  /**
+   * Every decoded scrape with the one before it, oldest first; `shown` marks the newest `capacity`
+   * at or after `sinceMs`. The earlier ones are decoded too: they fill the ratio windows.
+   */
+  private pairs(sinceMs: number): { prev: Decoded; cur: Decoded; shown: boolean }[] {
+    const out: { prev: Decoded; cur: Decoded; shown: boolean }[] = [];
     let prev: Decoded | null = null;
-    // Scrapes older than the window; the last of them is still the "before" of the first point.
-    let skipped = Math.max(0, this.stored - this.capacity);
+    let hidden = Math.max(0, this.stored - this.capacity);
     const { chunks } = this;
     for (let i = 0; i < chunks.length; i++) {
       const c = chunks[i] as Chunk;
       const next = chunks[i + 1];
-      if (next && next.firstT < sinceMs) {
-        // Neither this chunk nor the next one's first scrape is asked for.
-        skipped -= c.points;
+      if (next && next.firstT < sinceMs - RATIO_WINDOW_MS) {
+        // Neither this chunk nor the next one's first minute is asked for.
+        hidden -= c.points;
+        prev = null;
         continue;
       }
       for (const d of this.decodeChunk(c)) {
-        if (skipped > 0) skipped--;
-        else if (prev && d.t >= sinceMs) out.push({ prev, cur: d });
+        const shown = hidden <= 0 && d.t >= sinceMs;
+        hidden--;
+        if (prev) out.push({ prev, cur: d, shown });
         prev = d;
       }
     }
@@ -302,25 +316,37 @@ export class NodeHistory {
 
   /** The node's signals over time, oldest first, as the live view computed them. */
   points(sinceMs = 0): ({ t: number } & HistoryPoint)[] {
-    return this.pairs(sinceMs).map(({ prev, cur }) => {
-      const rates = nodeRates(prev.scrape, cur.scrape, (cur.t - prev.t) / 1000, cur.podChanged);
-      return { t: cur.t, ...cleanPoint(historyPoint(rates, cur.scrape)) };
-    });
+    const out: ({ t: number } & HistoryPoint)[] = [];
+    const window = new RatioWindow(RATIO_WINDOW_MS);
+    for (const { prev, cur, shown } of this.pairs(sinceMs)) {
+      const seconds = (cur.t - prev.t) / 1000;
+      const rates = nodeRates(prev.scrape, cur.scrape, seconds, cur.podChanged);
+      if (rates.reset) window.clear();
+      const hitRatio = window.push(cur.t, rates.hitsPerSecond * seconds, rates.missesPerSecond * seconds);
+      if (shown) out.push({ t: cur.t, ...cleanPoint({ ...historyPoint(rates, cur.scrape), hitRatio }) });
+    }
+    return out;
   }
 
-  /** Per server block, the zone signals over time. */
+  /** Per server block, the zone signals over time (hit ratio over the last minute, as live). */
   serverBlocks(sinceMs = 0): Map<string, ({ t: number } & Record<ZoneSignal, number | null>)[]> {
     const out = new Map<string, ({ t: number } & Record<ZoneSignal, number | null>)[]>();
-    for (const { prev, cur } of this.pairs(sinceMs)) {
+    const windows = new Map<string, RatioWindow>();
+    for (const { prev, cur, shown } of this.pairs(sinceMs)) {
       const seconds = (cur.t - prev.t) / 1000;
       const reset = nodeRates(prev.scrape, cur.scrape, seconds, cur.podChanged).reset;
+      if (reset) windows.clear();
       for (const z of zoneRates(prev.scrape, cur.scrape, seconds, reset)) {
+        let w = windows.get(z.zone);
+        if (!w) windows.set(z.zone, (w = new RatioWindow(RATIO_WINDOW_MS)));
+        const hitRatio = w.push(cur.t, z.hitsPerSecond * seconds, z.missesPerSecond * seconds);
+        if (!shown) continue;
         let list = out.get(z.zone);
         if (!list) out.set(z.zone, (list = []));
         list.push({
           t: cur.t,
           queriesPerSecond: finiteOrNull(z.queriesPerSecond),
-          hitRatio: finiteOrNull(z.hitRatio),
+          hitRatio: finiteOrNull(hitRatio),
           hitsPerSecond: finiteOrNull(z.hitsPerSecond),
           missesPerSecond: finiteOrNull(z.missesPerSecond),
           entries: finiteOrNull(z.entries),
@@ -333,7 +359,8 @@ export class NodeHistory {
   /** Per listen address, queries per second over time. */
   listenAddresses(sinceMs = 0): Map<string, { t: number; queriesPerSecond: number | null }[]> {
     const out = new Map<string, { t: number; queriesPerSecond: number | null }[]>();
-    for (const { prev, cur } of this.pairs(sinceMs)) {
+    for (const { prev, cur, shown } of this.pairs(sinceMs)) {
+      if (!shown) continue;
       const seconds = (cur.t - prev.t) / 1000;
       const reset = nodeRates(prev.scrape, cur.scrape, seconds, cur.podChanged).reset;
       for (const [server, qps] of Object.entries(serverRates(prev.scrape, cur.scrape, seconds, reset))) {
@@ -359,6 +386,9 @@ export class NodeHistory {
       : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
   }
 }
+
+/** The hit-ratio window the collector uses live (lib/metrics/collector.ts). */
+const RATIO_WINDOW_MS = 60_000;
 
 /** A rough size of one kept derived point (18 numbers and an object), for `bytes`. */
 const HISTORY_POINT_BYTES = 18 * 8 + 64;

@@ -41,5 +41,6 @@ export async function nodeDetailView(
         }
       : null,
     configHash: m?.scrape?.configHash ?? null,
+    setupErrors: m?.scrape?.setupErrors ?? null,
   };
 }

@@ -2,34 +2,8 @@ import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
-import type { HistorySignal } from "@/lib/metrics/history";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
-import { findOutliers, type OutlierSignal } from "@/lib/coredns/outliers";
 import { reachability } from "@/lib/coredns/reachability";
-
-/** A node as the odd-one-out check sees it: its row and its recent history (noisy signals are smoothed). */
-interface OddCandidate {
-  row: NodeRow;
-  recent: (signal: HistorySignal) => number | null;
-}
-
-/** About a minute of scrapes at the default interval: one slow query must not flag a node. */
-const SMOOTH_POINTS = 12;
-
-/** What makes a node the odd one out, in the operator's words. */
-const ODD_SIGNALS: OutlierSignal<OddCandidate>[] = [
-  { name: "hit ratio", value: (c) => c.row.cache?.hitRatio ?? null, bad: "low", minDelta: 0.1 },
-  { name: "p99 latency", value: (c) => c.recent("latencyP99"), bad: "high", minDelta: 0.02 },
-  { name: "SERVFAIL", value: (c) => c.recent("servfailPerSecond"), bad: "high", minDelta: 0.05 },
-  { name: "evictions", value: (c) => c.recent("evictionsPerSecond"), bad: "high", minDelta: 0.5 },
-  {
-    name: "upstream failures",
-    value: (c) => c.recent("upstreamHealthcheckFailuresPerSecond"),
-    bad: "high",
-    minDelta: 0.01,
-  },
-  { name: "memory", value: (c) => c.row.memoryBytes, bad: "high", minDelta: 20 * 1024 * 1024 },
-];
 
 /** Every node's row (shared by the list, the detail and the cluster view). */
 export function nodeRows(d: Dashboard): NodeRow[] {
@@ -70,15 +44,22 @@ export function nodeRows(d: Dashboard): NodeRow[] {
       lastScrapeAt: m?.lastScrapeAt ?? null,
       error: m?.error ? { message: m.error.message, at: m.error.at } : null,
       oddOneOut: [],
+      health: { state: "unknown", reasons: [], since: new Date().toISOString() },
       reachability: m?.rates ? reachability(m.listenAddressRates).verdict : null,
     };
   });
-  const candidates = nodes.map((row) => ({
-    row,
-    recent: (signal: HistorySignal) => d.metrics.recentMedian(row.node, signal, SMOOTH_POINTS),
-  }));
-  const odd = findOutliers(candidates, (c) => c.row.node, ODD_SIGNALS);
-  for (const r of nodes) r.oddOneOut = odd.get(r.node) ?? [];
+  const judged = d.judgements.judge(nodes, d.metrics, d.metrics.status().lastRoundAt, {
+    podStartedAt: (node) => podForNode(inv.pods, node)?.startedAt ?? null,
+    memoryLimitBytes: inv.daemonSet?.memoryLimitBytes ?? null,
+    now: new Date(),
+  });
+  for (const r of nodes) {
+    const j = judged.get(r.node);
+    if (j) {
+      r.oddOneOut = j.oddOneOut;
+      r.health = j.health;
+    }
+  }
   return nodes;
 }
 

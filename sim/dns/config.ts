@@ -4,7 +4,13 @@
  * Virtual cluster addresses (169.254.20.10, 10.96.0.10, 10.96.0.11, the node's resolvers) are mapped to
  * their loopback stand-ins here, so the rest of the pod sees only real endpoints plus the labels.
  */
-import { describeServerBlock, parseCorefile, validateCorefile, CorefileError } from "../../lib/corefile";
+import {
+  corednsRefuses,
+  describeServerBlock,
+  parseCorefile,
+  validateCorefile,
+  CorefileError,
+} from "../../lib/corefile";
 import type { CorefileDirective, CorefileServerBlockNode } from "../../lib/corefile";
 import { KUBE_DNS_CLUSTER_IP, LINK_LOCAL_IP } from "../addresses";
 import type { PodRuntimeSpec } from "../runtime";
@@ -219,11 +225,11 @@ export function buildPodConfig(spec: PodRuntimeSpec, text: string): PodConfig {
     if (err instanceof CorefileError) throw new CorednsConfigError(err.message);
     throw err;
   }
-  // "advice" problems are ours, not CoreDNS's: it starts fine with those.
+  // "advice" and "stricter" problems are ours, not CoreDNS's: it starts fine with those.
   const fatal = validateCorefile(doc, {
     corednsVersion: spec.corednsVersion,
     filename: COREFILE_PATH,
-  }).filter((p) => p.kind !== "advice");
+  }).filter(corednsRefuses);
   if (fatal.length > 0) throw new CorednsConfigError(fatal[0]!.message);
   const listeners = new Map<string, ListenerConfig>();
   let metrics = false;

@@ -6,7 +6,7 @@ import { COREDNS_VERSIONS, type CorednsVersion } from "../runtime";
 import type { PodConfig } from "./config";
 import { COREFILE_PATH } from "./config";
 import { renderedLogLine } from "./corefile-render";
-import { corefileHash, reloadHashKind } from "./metrics";
+import { corefileHash, GOMAXPROCS, reloadHashKind, versionTraits } from "./metrics";
 
 export const PIDFILE = "/tmp/node-cache.pid";
 
@@ -20,6 +20,16 @@ export function nodeCacheStartupLines(version: CorednsVersion, renderedCorefile:
     `[INFO] Using config file:\n${renderedCorefile.replace(/\n$/, "")}`,
     "[INFO] Skipping kube-dns configmap sync as no directory was specified",
   ];
+}
+
+/**
+ * coremain.Run's first line from CoreDNS 1.12.0 on: automaxprocs (go.uber.org/automaxprocs) reports
+ * GOMAXPROCS; node-local-dns sets no CPU limit, so there is no quota. Go's log with flags 0: no timestamp.
+ */
+export function coremainStartLines(version: CorednsVersion): string[] {
+  return versionTraits(version).maxprocsLogLine
+    ? [`maxprocs: Leaving GOMAXPROCS=${GOMAXPROCS}: CPU quota undefined`]
+    : [];
 }
 
 /** node-cache re-rendered a changed Corefile.base (CoreDNS has switched timestamps off by then). */

@@ -14,6 +14,7 @@ import { ForwardPool } from "./forward";
 import { UpstreamHealth } from "./forward-health";
 import {
   coreDnsStartedLines,
+  coremainStartLines,
   listenErrorText,
   nodeCacheStartupLines,
   PIDFILE,
@@ -213,6 +214,7 @@ class SimPod implements NodeLocalDnsPod {
     for (const line of nodeCacheStartupLines(this.spec.corednsVersion, this.writtenCorefile))
       this.logGo(line);
     this.logPlain(`[INFO] waiting for coredns pidfile '${PIDFILE}'`);
+    for (const line of coremainStartLines(this.spec.corednsVersion)) this.logPlain(line);
     let config: PodConfig;
     try {
       config = buildPodConfig(this.spec, this.writtenCorefile);

@@ -97,6 +97,15 @@ describe("corefileLiveness", () => {
     });
   });
 
+  it("a pod that is not Ready is never live, whatever its (possibly the old pod's) metrics say", () => {
+    const v = corefileLiveness(
+      WRITE,
+      node({ podReady: false, now: scrape(NEW, 0), containerStartedAt: at(1) }),
+    );
+    expect(v.state).toBe("pending");
+    expect(v.reason).toMatch(/not ready/);
+  });
+
   it("a container started exactly at the write is not proof", () => {
     expect(corefileLiveness(WRITE, node({ containerStartedAt: WRITE })).state).toBe("pending");
   });

@@ -89,15 +89,28 @@ describe("setCacheTtl", () => {
     expect(describeCorefile(doc)[1]?.cache?.denial.maxTtl).toBe(60);
   });
 
-  it("adds a TTL to the block form `cache {` without touching its tiers", () => {
-    const doc = setCacheTtl(template(), 0, 45);
-    expect(changedLines(TEMPLATE, doc.source)).toEqual({
+  it("refuses `cache TTL` when both tiers set their own TTL (cacheParse reads the tier lines last: they win)", () => {
+    // The template's cluster.local block: success 9984 30, denial 9984 5. `cache 45 {` would serve the same.
+    expect(() => setCacheTtl(template(), 0, 45)).toThrow(
+      /cache TTL 45 would change nothing CoreDNS serves: both tiers set their own TTL \(success 30s on line 4, denial 5s on line 5\)/,
+    );
+  });
+
+  it("adds a TTL to the block form `cache {` when one tier has no TTL of its own, and says which tier keeps its own", () => {
+    const text = ".:53 {\n    cache {\n        success 9984 30\n        denial 9984\n    }\n}\n";
+    const doc = setCacheTtl(parseCorefile(text), 0, 45);
+    expect(changedLines(text, doc.source)).toEqual({
       removed: ["    cache {"],
       added: ["    cache 45 {"],
-      at: 3,
+      at: 2,
     });
-    // The tiers' own TTLs still win.
+    expect(describeCorefile(doc)[0]?.cache?.denial.maxTtl).toBe(45);
     expect(describeCorefile(doc)[0]?.cache?.success.maxTtl).toBe(30);
+    expect(
+      validateCorefile(doc)
+        .filter((p) => p.kind === "advice")
+        .map((p) => p.message),
+    ).toEqual(["cache 45 applies to denial only: success 30s on line 3 sets its own TTL, which wins"]);
   });
 
   it("adds `cache TTL` after errors when the block has none", () => {
@@ -150,8 +163,18 @@ describe("setCacheTier", () => {
     expect(doc.source).toBe(".:53 {\n  errors\n  cache {\n    denial 10000 5\n  }\n}\n");
   });
 
-  it.each([{ capacity: 0 }, { maxTtl: 0 }, { minTtl: -1 }, { capacity: 1.5 }])("refuses %j", (change) => {
+  it.each([{ capacity: -1 }, { maxTtl: 0 }, { minTtl: -1 }, { capacity: 1.5 }])("refuses %j", (change) => {
     expect(() => setCacheTier(template(), 0, "success", change)).toThrow(CorefileEditError);
+  });
+
+  it("writes capacity 0, as CoreDNS accepts `success 0` (plugin/pkg/cache New: every shard gets at least 4 entries, 1024 in all)", () => {
+    const doc = setCacheTier(template(), 0, "success", { capacity: 0 });
+    expect(changedLines(TEMPLATE, doc.source)).toEqual({
+      removed: ["            success 9984 30"],
+      added: ["            success 0 30"],
+      at: 4,
+    });
+    expect(validateCorefile(doc).filter((p) => p.kind !== "advice")).toEqual([]);
   });
 });
 

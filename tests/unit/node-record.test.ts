@@ -14,6 +14,13 @@ const scrapeOf = (file: string) =>
   buildNodeScrape(parsePrometheusText(readFileSync(path.join(fixtures, file), "utf8")).samples);
 
 describe("buildNodeScrape on real dumps", () => {
+  it("node-cache's setup errors: on :9253 from CoreDNS 1.10.0 (default registry), only on :9353 for 1.7.0", () => {
+    const zeros = { iptables: 0, iptables_lock: 0, interface_add: 0, interface_check: 0, configmap: 0 };
+    expect(scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt").setupErrors).toEqual(zeros);
+    expect(scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-traffic.txt").setupErrors).toBeNull();
+    expect(scrapeOf("metrics-nodecache-1.22.13-coredns-1.7.0-port9353.txt").setupErrors).toEqual(zeros);
+  });
+
   it("CoreDNS 1.10.0: misses derived as requests − hits (misses_total is deprecated), per-zone split, forward family", () => {
     const s = scrapeOf("metrics-nodecache-1.22.28-coredns-1.10.0-traffic.txt");
     expect(s.corednsVersion).toBe("1.10.0");

@@ -30,6 +30,7 @@ function scrape(over: Partial<NodeScrape["counters"]> = {}, latency: Histogram |
     requestsByServer: {},
     memoryBytes: null,
     configHash: null,
+    setupErrors: null,
     sampleCount: 0,
   };
 }

@@ -116,3 +116,35 @@ describe("the pod's view of its Corefile", () => {
     );
   });
 });
+
+describe("the simulated pod refuses exactly what its CoreDNS version refuses (issue 16)", () => {
+  const on = (corednsVersion: PodRuntimeSpec["corednsVersion"], corefile: string) => () =>
+    buildPodConfig(
+      { ...spec, corednsVersion },
+      renderCorefile(corefile, { clusterDnsIP: KUBE_DNS_UPSTREAM_CLUSTER_IP, localIPs: spec.localIPs }),
+    );
+  const withCacheLine = (line: string) =>
+    iptablesMode.replace(
+      "            denial 9984 5\n",
+      `            denial 9984 5\n            serve_stale 1h\n            ${line}\n`,
+    );
+
+  it("1.13.1 exits on serve_stale_policy (first in v1.14.7's cacheParse) with CoreDNS's text", () => {
+    expect(on("1.13.1", withCacheLine("serve_stale_policy prefer_positive"))).toThrow(
+      "plugin/cache: /etc/Corefile:7 - Error during parsing: Wrong argument count or unexpected line ending after 'serve_stale_policy'",
+    );
+  });
+
+  it("starts with a stray '}' on the last line, as CoreDNS does (only the dashboard refuses it)", () => {
+    expect(on("1.13.1", `${iptablesMode}}\n`)).not.toThrow();
+  });
+
+  it.each(["1.12.2", "1.13.1"] as const)("%s exits on `bufsize 100` and on `forward . notanip`", (v) => {
+    expect(on(v, iptablesMode.replace("    reload\n", "    bufsize 100\n    reload\n"))).toThrow(
+      /^plugin\/bufsize: \/etc\/Corefile:\d+ - Error during parsing: Wrong argument count or unexpected line ending after '100'$/,
+    );
+    expect(
+      on(v, iptablesMode.replace("forward . __PILLAR__UPSTREAM__SERVERS__", "forward . notanip")),
+    ).toThrow('plugin/forward: not an IP address or file: "notanip"');
+  });
+});

@@ -34,7 +34,7 @@ function value(text: string, sample: string): number {
   return Number(line.slice(sample.length + 1));
 }
 
-describe.each(["1.7.0", "1.10.0", "1.11.3"] as const)(
+describe.each(["1.7.0", "1.10.0", "1.11.3", "1.12.2", "1.13.1"] as const)(
   "CoreDNS %s: families that wait for their first observation",
   (version) => {
     const fresh = () => metricsAt(version, { t: 1000 });
@@ -146,6 +146,8 @@ describe("reload_version_info", () => {
     ["1.7.0", "md5", 32],
     ["1.10.0", "sha512", 128],
     ["1.11.3", "sha512", 128],
+    ["1.12.2", "sha512", 128],
+    ["1.13.1", "sha512", 128],
   ] as const)(
     "%s shows one %s series: the last Corefile seen, even when its reload failed",
     (version, kind, hexLength) => {

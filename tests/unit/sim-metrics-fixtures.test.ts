@@ -309,3 +309,57 @@ describe("CoreDNS 1.11.3 (no real dump: coredns-facts.md §2.1)", () => {
     expect(render("1.11.3")).toEqual(render("1.10.0"));
   });
 });
+
+describe.each([
+  ["1.12.2", "go1.23.7"],
+  ["1.13.1", "go1.24.8"],
+] as const)("CoreDNS %s in node-local-dns (client_golang v1.23; no real dump)", (version, goVersion) => {
+  const rendered = (v: CorednsVersion = version) => {
+    const pod = newPod(v);
+    pod.start();
+    pod.traffic();
+    return pod.m.render();
+  };
+
+  it("has 1.11.3's coredns_* families and shapes: by 1.13.1 the only metrics.go change is coredns_hosts_entries' `hostsfile` label, a vector node-local-dns never fills", () => {
+    const coredns = (v: CorednsVersion) =>
+      Object.fromEntries(
+        Object.entries(shapes(rendered(v))).filter(
+          ([k]) => k.startsWith("coredns_") && k !== "coredns_build_info",
+        ),
+      );
+    expect(coredns(version)).toEqual(coredns("1.11.3"));
+    expect(rendered()).toContain(
+      `coredns_build_info{goversion="${goVersion}",revision="",version="${version}"} 1`,
+    );
+  });
+
+  it("prints client_golang ≥ 1.20's Go collector: runtime/metrics defaults, new HELP texts, no lookups_total", () => {
+    const s = shapes(rendered());
+    expect(s["go_memstats_lookups_total"]).toBeUndefined();
+    expect(s["go_gc_gogc_percent"]).toBe(
+      "gauge | Heap size target percentage configured by the user, otherwise 100. This value is set by the GOGC environment variable, and the runtime/debug.SetGCPercent function. Sourced from /gc/gogc:percent. | {} | ",
+    );
+    expect(s["go_gc_gomemlimit_bytes"]).toMatch(/^gauge \| Go runtime memory limit configured by the user/);
+    expect(s["go_sched_gomaxprocs_threads"]).toMatch(/^gauge \| The current runtime.GOMAXPROCS setting/);
+    expect(s["go_memstats_alloc_bytes"]).toMatch(
+      /^gauge \| Number of bytes allocated in heap and currently in use. Equals to \/memory\/classes\/heap\/objects:bytes. \|/,
+    );
+    expect(s["go_gc_duration_seconds"]).toMatch(
+      /^summary \| A summary of the wall-time pause \(stop-the-world\)/,
+    );
+    expect(s["process_network_receive_bytes_total"]).toMatch(
+      /^counter \| Number of bytes received by the process/,
+    );
+    expect(s["process_network_transmit_bytes_total"]).toMatch(
+      /^counter \| Number of bytes sent by the process/,
+    );
+  });
+
+  it("1.11.3 keeps the older Go collector (node-local-dns 1.26.4 has client_golang v1.19.1)", () => {
+    const s = shapes(rendered("1.11.3"));
+    expect(s["go_memstats_lookups_total"]).toBeDefined();
+    expect(s["go_gc_gogc_percent"]).toBeUndefined();
+    expect(s["process_network_receive_bytes_total"]).toBeUndefined();
+  });
+});

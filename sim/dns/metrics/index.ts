@@ -4,3 +4,5 @@ export { createCorednsMetrics } from "./coredns-metrics";
 export { corefileHash, reloadHashKind } from "./hash";
 export { formatGoFloat } from "./go-float";
 export { qtypeLabel } from "./qtype";
+export { versionTraits } from "./versions";
+export { GOMAXPROCS } from "./runtime-model";

@@ -31,6 +31,14 @@ export interface VersionTraits {
   readonly httpsQtype: boolean;
   /** client_golang before 1.12 still exports go_memstats_gc_cpu_fraction. */
   readonly gcCpuFraction: boolean;
+  /**
+   * client_golang ≥ 1.20 (node-local-dns 1.26.5 on: v1.23.x): memstats HELP texts name their
+   * runtime/metrics source, go_memstats_lookups_total is gone, go_gc_gogc_percent,
+   * go_gc_gomemlimit_bytes, go_sched_gomaxprocs_threads and process_network_*_bytes_total appear.
+   */
+  readonly modernGoCollector: boolean;
+  /** ≥1.12.0: coremain.Run calls automaxprocs, which logs one `maxprocs:` line at start. */
+  readonly maxprocsLogLine: boolean;
 }
 
 /** The traits of one supported version. */
@@ -50,8 +58,11 @@ export function versionTraits(version: CorednsVersion): VersionTraits {
       slimHealth: false,
       httpsQtype: false,
       gcCpuFraction: true,
+      modernGoCollector: false,
+      maxprocsLogLine: false,
     };
   }
+  const since112 = version === "1.12.2" || version === "1.13.1";
   return {
     version,
     goVersion,
@@ -65,5 +76,7 @@ export function versionTraits(version: CorednsVersion): VersionTraits {
     slimHealth: true,
     httpsQtype: true,
     gcCpuFraction: false,
+    modernGoCollector: since112,
+    maxprocsLogLine: since112,
   };
 }
