@@ -10,6 +10,8 @@ import type { SimClusterDescription } from "../sim/cluster";
 export interface SimProcess {
   description: SimClusterDescription;
   kubeconfigPath: string;
+  /** The simulated cluster's process, for reading its own CPU. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startSimProcess(opts: {
   return {
     description,
     kubeconfigPath: description.kubeconfig,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -21,7 +21,9 @@ import { ensureBootstrapPolicy } from "./k8s/rbac-bootstrap";
 import { createApiServer } from "./k8s/server";
 import { Kubelet, type KubeletTiming } from "./k8s/kubelet";
 import { DaemonSetController } from "./k8s/daemonset-controller";
-import { startNodeLocalDnsPod } from "./dns/pod";
+import { startNodeLocalDnsPod, type LeanSockets } from "./dns/pod";
+import { ForwardPool } from "./dns/forward";
+import { openFileLimits, socketPlan } from "./lean-sockets";
 import { startClusterDns, startExternalResolver } from "./dns/upstream";
 import { kubeconfigYaml, newTokens, tokenTable, type SimTokens, type SimUser } from "./objects/kubeconfig";
 import type { SimClusterDescription } from "./objects/description";
@@ -75,6 +77,11 @@ export interface SimClusterOptions {
   extraTokens?: Record<string, SimUser>;
   /** More objects to create at start, e.g. deploy/'s ServiceAccount and RBAC for the dashboard. */
   extraObjects?: KubeObject[];
+  /**
+   * Few sockets per pod (UDP-only DNS, no /health listener, one shared upstream pool; see
+   * sim/lean-sockets.ts). Default: only when full pods would pass the process's descriptor limit.
+   */
+  leanSockets?: boolean;
 }
 
 export interface SimCluster {
@@ -129,7 +136,10 @@ function resourceFor(obj: KubeObject) {
 }
 
 function allReady(store: ObjectStore, nodes: number): boolean {
-  const pods = store.list(RESOURCES.pods, "kube-system", { labelSelector: "k8s-app=node-local-dns" }).items;
+  // peek, not list: this runs after pod changes, and copying every pod each time is quadratic.
+  const pods = store
+    .peek(RESOURCES.pods, "kube-system")
+    .filter((p) => p.metadata.labels?.["k8s-app"] === "node-local-dns");
   const ready = pods.filter((p) => {
     const conditions =
       (p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
@@ -138,19 +148,37 @@ function allReady(store: ObjectStore, nodes: number): boolean {
   return ready.length >= nodes;
 }
 
-/** Resolves once every node's pod is Ready, or after `timeoutMs` (a broken Corefile is a valid demo). */
+/**
+ * Resolves once every node's pod is Ready, or after `timeoutMs` (a broken Corefile is a valid demo).
+ * Checked after pod changes, at most every 100 ms past 50 nodes: a check lists every pod, and a
+ * check per change made starting thousands of nodes quadratic.
+ */
 function untilReady(store: ObjectStore, nodes: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     let unwatch: () => void = () => {};
+    let pending: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => done(), timeoutMs);
     const done = () => {
       clearTimeout(timer);
+      if (pending) clearTimeout(pending);
       unwatch();
       resolve();
     };
-    unwatch = store.watch(RESOURCES.pods, "kube-system", store.resourceVersion(), {}, () => {
+    const check = () => {
+      pending = undefined;
       if (allReady(store, nodes)) done();
-    });
+    };
+    unwatch = store.watch(
+      RESOURCES.pods,
+      "kube-system",
+      store.resourceVersion(),
+      {},
+      () => {
+        if (nodes <= 50) check();
+        else pending ??= setTimeout(check, 100);
+      },
+      { shared: true },
+    );
     if (allReady(store, nodes)) done();
   });
 }
@@ -192,6 +220,22 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const external = await startExternalResolver({ host: hosts.externalResolver, port: dnsPort });
     cleanups.push(() => external.stop());
 
+    const limit = openFileLimits().soft;
+    const plan = socketPlan(opts.nodes, limit);
+    const leanSockets = opts.leanSockets ?? plan.lean;
+    if (leanSockets && !plan.fits)
+      throw new Error(
+        `sim: ${opts.nodes} nodes need about ${plan.needed} open files even with lean sockets; this process may open ${limit} (raise it with ulimit -n)`,
+      );
+    // One upstream pool for every pod, its queries leaving from the first node's address.
+    const lean: LeanSockets | undefined = leanSockets
+      ? { sharedPool: new ForwardPool(nodeAddresses(base, 0).nodeIP) }
+      : undefined;
+    if (lean) cleanups.push(() => lean.sharedPool.close());
+    if (lean)
+      console.log(
+        `sim: ${opts.nodes} nodes in lean-socket mode (DNS over UDP only, no /health listeners, one shared upstream pool): full pods would need ~${socketPlan(opts.nodes, Infinity).needed} open files, the limit is ${limit}`,
+      );
     let onChange: () => void = () => {};
     const kubelets = Array.from({ length: opts.nodes }, (_, i) => {
       const corednsVersion = versions[i % versions.length]!;
@@ -200,7 +244,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
         nodeName: nodeName(i),
         addresses: nodeAddresses(base, i),
         corednsVersion,
-        startPod: (spec) => startNodeLocalDnsPod(spec, timing.pod),
+        startPod: (spec) => startNodeLocalDnsPod(spec, timing.pod, lean),
         ports: { dns: dnsPort, metrics: metricsPort, health: 8080 },
         clusterDns: {
           virtualIP: KUBE_DNS_UPSTREAM_CLUSTER_IP,
@@ -262,9 +306,12 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     };
     let traffic: Promise<TrafficHandle | undefined> = Promise.resolve(undefined);
     cleanups.push(() => traffic.then((t) => t?.stop()));
-    let writeTimer: NodeJS.Immediate | undefined;
+    let writeTimer: NodeJS.Immediate | NodeJS.Timeout | undefined;
     cleanups.push(() => {
-      if (writeTimer) clearImmediate(writeTimer);
+      if (writeTimer) {
+        clearImmediate(writeTimer as NodeJS.Immediate);
+        clearTimeout(writeTimer as NodeJS.Timeout);
+      }
       onChange = () => {};
     });
     const refresh = () => {
@@ -276,8 +323,10 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       fs.writeFileSync(descriptionPath, JSON.stringify(cluster.description, null, 2) + "\n");
       if (opts.qps) traffic = restartTraffic(traffic, nodes, opts.qps, base);
     };
+    // Past 50 nodes at most every 100 ms: describing the nodes is linear in them.
     onChange = () => {
-      writeTimer ??= setImmediate(refresh);
+      if (opts.nodes <= 50) writeTimer ??= setImmediate(refresh);
+      else writeTimer ??= setTimeout(refresh, 100);
     };
     refresh();
 

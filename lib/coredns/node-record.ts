@@ -82,8 +82,47 @@ const sum = (xs: Iterable<number>) => {
   return t;
 };
 
-/** Build the node record from one scrape's samples. */
-export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
+/**
+ * Every sample name this module reads. The collector parses only these (`ParseOptions.families`)
+ * and skips the rest of a dump unread; a name used below but missing here would read as absent
+ * (tests/unit/node-record.test.ts checks the record is the same as from a full parse).
+ */
+export const NODE_RECORD_SAMPLE_NAMES: ReadonlySet<string> = new Set([
+  "coredns_build_info",
+  "coredns_cache_entries",
+  "coredns_cache_evictions_total",
+  "coredns_cache_hits_total",
+  "coredns_cache_misses_total",
+  "coredns_cache_prefetch_total",
+  "coredns_cache_requests_total",
+  "coredns_cache_served_stale_total",
+  "coredns_dns_request_duration_seconds_bucket",
+  "coredns_dns_request_duration_seconds_count",
+  "coredns_dns_request_duration_seconds_sum",
+  "coredns_dns_requests_total",
+  "coredns_dns_responses_total",
+  "coredns_forward_healthcheck_broken_total",
+  "coredns_forward_healthcheck_failures_total",
+  "coredns_forward_request_duration_seconds_bucket",
+  "coredns_forward_request_duration_seconds_count",
+  "coredns_forward_request_duration_seconds_sum",
+  "coredns_forward_requests_total",
+  "coredns_nodecache_setup_errors_total",
+  "coredns_panics_total",
+  "coredns_proxy_healthcheck_failures_total",
+  "coredns_proxy_request_duration_seconds_bucket",
+  "coredns_proxy_request_duration_seconds_count",
+  "coredns_proxy_request_duration_seconds_sum",
+  "coredns_reload_failed_total",
+  "coredns_reload_version_info",
+  "process_resident_memory_bytes",
+]);
+
+/**
+ * Build the node record from one scrape's samples. `sampleCount` is how many sample lines the dump
+ * had (more than `samples` when the parser skipped the families this module does not read).
+ */
+export function buildNodeScrape(samples: readonly SampleLike[], sampleCount = samples.length): NodeScrape {
   const by = new Map<string, SampleLike[]>();
   for (const s of samples) {
     let list = by.get(s.name);
@@ -176,7 +215,7 @@ export function buildNodeScrape(samples: readonly SampleLike[]): NodeScrape {
           all("coredns_nodecache_setup_errors_total").map((s) => [s.labels.errortype ?? "", s.value]),
         )
       : null,
-    sampleCount: samples.length,
+    sampleCount,
   };
 }
 

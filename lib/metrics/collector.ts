@@ -3,21 +3,14 @@ import { describeError } from "@/lib/errors";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod } from "@/lib/k8s/types";
-import {
-  HistoryRing,
-  recentMedian,
-  SeriesRing,
-  ZONE_SIGNALS,
-  type HistoryPoint,
-  type HistorySignal,
-  type ZoneSignal,
-} from "./history";
+import { HistoryRing, type HistoryPoint, type HistorySignal } from "./history";
+import { historyPoint, NodeHistory } from "./counter-history";
 import { aggregateCluster, clusterHistoryPoint } from "../coredns/aggregate";
 import { forEachLimited } from "./limit";
-import { buildNodeScrape, type NodeScrape } from "../coredns/node-record";
+import { buildNodeScrape, NODE_RECORD_SAMPLE_NAMES, type NodeScrape } from "../coredns/node-record";
 import { parsePrometheusText } from "../prometheus-text/parse";
 import { RatioWindow } from "../coredns/ratio-window";
-import { nodeRates, serverRates, zoneRates, type NodeRates } from "../coredns/rates";
+import { nodeRates, serverRates, zoneRates } from "../coredns/rates";
 import type {
   ListenAddressHistory,
   MetricsSourceInfo,
@@ -39,6 +32,8 @@ export interface CollectorOptions {
   retentionMinutes: number;
   /** "auto" tries direct, then the API server proxy, then a port-forward, and remembers what worked per node. */
   transport: TransportKind | "auto";
+  /** The time of each scrape (ms); the benchmark drives it with a simulated clock. Default Date.now. */
+  now?: () => number;
 }
 
 export type { ScrapeFailure };
@@ -59,11 +54,8 @@ export interface CollectorObserver {
 /** What the collector knows about one node: the latest numbers, and the rings of its history. */
 interface NodeState extends NodeMetrics {
   transport: TransportKind | null;
-  history: HistoryRing;
-  /** Per server block (zone), e.g. "cluster.local.". */
-  serverBlockHistory: Map<string, SeriesRing<ZoneSignal>>;
-  /** Queries per second per listen address (`server` label). */
-  listenAddressHistory: Map<string, SeriesRing<"queriesPerSecond">>;
+  /** Every scrape's counters, compressed; node, server-block and listen-address signals derive from it. */
+  history: NodeHistory;
   /** Hit ratio over the last minute, of the node and of each server block. */
   hitRatioWindow: RatioWindow;
   blockRatioWindows: Map<string, RatioWindow>;
@@ -146,7 +138,8 @@ export class MetricsCollector implements MetricsStore {
       if (pod) targets.push({ node: n.name, pod });
     }
     const live = new Set(targets.map((t) => t.node));
-    for (const name of this.nodes.keys()) if (!nodes.some((n) => n.name === name)) this.nodes.delete(name);
+    const present = new Set(nodes.map((n) => n.name));
+    for (const name of this.nodes.keys()) if (!present.has(name)) this.nodes.delete(name);
     await forEachLimited(targets, this.opts.concurrency, async ({ node, pod }) => {
       if (!live.has(node)) return;
       await this.scrapeOne(node, pod);
@@ -155,7 +148,7 @@ export class MetricsCollector implements MetricsStore {
     this.lastRoundMs = Date.now() - started;
     const latest = [...this.nodes.values()].filter((n) => live.has(n.node) && !n.error);
     if (latest.some((n) => n.rates))
-      this.clusterRing.push(Date.now(), clusterHistoryPoint(aggregateCluster(latest)));
+      this.clusterRing.push(this.now(), clusterHistoryPoint(aggregateCluster(latest)));
     this.observer?.round({
       durationMs: this.lastRoundMs,
       nodes: nodes.length,
@@ -178,9 +171,7 @@ export class MetricsCollector implements MetricsStore {
         serverBlockRates: [],
         listenAddressRates: {},
         error: null,
-        history: new HistoryRing(this.historyCapacity),
-        serverBlockHistory: new Map(),
-        listenAddressHistory: new Map(),
+        history: new NodeHistory(this.historyCapacity),
         hitRatioWindow: new RatioWindow(),
         blockRatioWindows: new Map(),
       };
@@ -191,7 +182,7 @@ export class MetricsCollector implements MetricsStore {
 
   private async scrapeOne(node: string, pod: CachePod): Promise<void> {
     const state = this.stateFor(node, pod);
-    const at = new Date();
+    const at = new Date(this.now());
     if (!pod.podIP && this.opts.transport === "direct") {
       state.error = {
         message: `pod ${pod.name} has no IP yet (${pod.status})`,
@@ -214,8 +205,9 @@ export class MetricsCollector implements MetricsStore {
         const parsed = parsePrometheusText(text, {
           maxBodyBytes: this.opts.maxBytes,
           maxSamples: this.opts.maxSamples,
+          families: NODE_RECORD_SAMPLE_NAMES,
         });
-        this.record(state, pod, buildNodeScrape(parsed.samples), at, kind);
+        this.record(state, pod, buildNodeScrape(parsed.samples, parsed.sampleLines), at, kind);
         this.observer?.attempt(node, kind, null);
         this.observer?.nodeResult(node, null);
         return;
@@ -253,6 +245,7 @@ export class MetricsCollector implements MetricsStore {
   ): void {
     const podChanged = state.pod !== pod.name || state.podStartedAt !== pod.startedAt;
     const previousAt = state.lastScrapeAt ? Date.parse(state.lastScrapeAt) : null;
+    let derived: HistoryPoint | null = null;
     if (state.scrape && previousAt !== null) {
       const seconds = (at.getTime() - previousAt) / 1000;
       const rates = nodeRates(state.scrape, scrape, seconds, podChanged);
@@ -274,15 +267,9 @@ export class MetricsCollector implements MetricsStore {
         return { ...z, hitRatio: w.push(t, z.hitsPerSecond * seconds, z.missesPerSecond * seconds) };
       });
       state.listenAddressRates = serverRates(state.scrape, scrape, seconds, rates.reset);
-      state.history.push(t, { ...historyPoint(rates, scrape), hitRatio: windowed });
-      for (const z of state.serverBlockRates)
-        this.ring(state.serverBlockHistory, z.zone, ZONE_SIGNALS).push(t, z);
-      for (const [server, qps] of Object.entries(state.listenAddressRates)) {
-        this.ring(state.listenAddressHistory, server, ["queriesPerSecond"] as const).push(t, {
-          queriesPerSecond: qps,
-        });
-      }
+      derived = { ...historyPoint(rates, scrape), hitRatio: windowed };
     }
+    state.history.push(at.getTime(), scrape, podChanged, derived);
     state.pod = pod.name;
     state.podStartedAt = pod.startedAt;
     state.scrape = scrape;
@@ -292,14 +279,8 @@ export class MetricsCollector implements MetricsStore {
     state.error = null;
   }
 
-  private ring<S extends string>(
-    rings: Map<string, SeriesRing<S>>,
-    key: string,
-    signals: readonly S[],
-  ): SeriesRing<S> {
-    let ring = rings.get(key);
-    if (!ring) rings.set(key, (ring = new SeriesRing(this.historyCapacity, signals)));
-    return ring;
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
   latest(name: string): NodeMetrics | undefined {
@@ -311,8 +292,7 @@ export class MetricsCollector implements MetricsStore {
   }
 
   recentMedian(node: string, signal: HistorySignal, points: number): number | null {
-    const ring = this.nodes.get(node)?.history;
-    return ring ? recentMedian(ring, signal, points) : null;
+    return this.nodes.get(node)?.history.recentMedian(signal, points) ?? null;
   }
 
   nodeHistory(node: string, sinceMs: number): Promise<Timed<HistoryPoint>[]> {
@@ -321,20 +301,18 @@ export class MetricsCollector implements MetricsStore {
 
   serverBlockHistory(node: string, sinceMs: number): Promise<ServerBlockHistory[]> {
     const state = this.nodes.get(node);
+    const blocks = state?.history.serverBlocks(sinceMs);
     return Promise.resolve(
-      (state?.serverBlockRates ?? []).map((z) => ({
-        zone: z.zone,
-        history: state?.serverBlockHistory.get(z.zone)?.points(sinceMs) ?? [],
-      })),
+      (state?.serverBlockRates ?? []).map((z) => ({ zone: z.zone, history: blocks?.get(z.zone) ?? [] })),
     );
   }
 
   listenAddressHistory(node: string, sinceMs: number): Promise<ListenAddressHistory[]> {
     const state = this.nodes.get(node);
     return Promise.resolve(
-      [...(state?.listenAddressHistory.entries() ?? [])].map(([server, ring]) => ({
+      [...(state?.history.listenAddresses(sinceMs).entries() ?? [])].map(([server, history]) => ({
         server,
-        history: ring.points(sinceMs),
+        history,
       })),
     );
   }
@@ -343,13 +321,20 @@ export class MetricsCollector implements MetricsStore {
     return Promise.resolve(this.clusterRing.points(sinceMs));
   }
 
+  /** What the node histories hold: encoded bytes and stored values (scrapes × series). */
+  historyStats(): { bytes: number; samples: number; nodes: number } {
+    let bytes = 0;
+    let samples = 0;
+    for (const s of this.nodes.values()) {
+      bytes += s.history.bytes;
+      samples += s.history.samples;
+    }
+    return { bytes, samples, nodes: this.nodes.size };
+  }
+
   status(): MetricsStatus {
     let historyBytes = this.clusterRing.bytes;
-    for (const s of this.nodes.values()) {
-      historyBytes += s.history.bytes;
-      for (const r of s.serverBlockHistory.values()) historyBytes += r.bytes;
-      for (const r of s.listenAddressHistory.values()) historyBytes += r.bytes;
-    }
+    for (const s of this.nodes.values()) historyBytes += s.history.bytes;
     return {
       lastRoundAt: this.lastRoundAt,
       lastRoundMs: this.lastRoundMs,
@@ -358,28 +343,4 @@ export class MetricsCollector implements MetricsStore {
       problem: null,
     };
   }
-}
-
-/** The history point one read adds (the Prometheus store smooths with the same). */
-export function historyPoint(r: NodeRates, s: NodeScrape): HistoryPoint {
-  return {
-    queriesPerSecond: r.queriesPerSecond,
-    hitRatio: r.hitRatio,
-    hitsPerSecond: r.hitsPerSecond,
-    missesPerSecond: r.missesPerSecond,
-    entries: s.entries.total,
-    evictionsPerSecond: r.evictionsPerSecond,
-    prefetchesPerSecond: r.prefetchesPerSecond,
-    servedStalePerSecond: r.servedStalePerSecond,
-    nxdomainPerSecond: r.responsesPerSecondByRcode.NXDOMAIN ?? 0,
-    servfailPerSecond: r.responsesPerSecondByRcode.SERVFAIL ?? 0,
-    refusedPerSecond: r.responsesPerSecondByRcode.REFUSED ?? 0,
-    latencyP50: r.latencyP50,
-    latencyP90: r.latencyP90,
-    latencyP99: r.latencyP99,
-    upstreamPerSecond: r.upstreamPerSecond,
-    upstreamLatencyP99: r.upstreamLatencyP99,
-    upstreamHealthcheckFailuresPerSecond: r.upstreamHealthcheckFailuresPerSecond,
-    memoryBytes: s.memoryBytes,
-  };
 }

@@ -23,7 +23,7 @@ import {
   type EngineNode,
 } from "../coredns/promql-reshape";
 import { matchSeriesToNodes } from "../coredns/series-to-nodes";
-import { historyPoint } from "./collector";
+import { historyPoint } from "./counter-history";
 import { HISTORY_SIGNALS, HistoryRing, recentMedian, type HistoryPoint, type HistorySignal } from "./history";
 import type {
   ListenAddressHistory,

@@ -7,10 +7,12 @@
  * - histogram/summary samples keep their own value and name even where expfmt would drop or truncate
  *   them (a `_bucket` without `le`, a fractional `_count`), like Prometheus's scraper does.
  *
- * It is a hand-written scanner over the string (parse-scanner.ts) with no regular expressions. Where
- * V8's native string operations beat a `charCodeAt` loop they do the work: label values end at an
- * `indexOf('"')`, and names repeated from recent lines (nearly all of them in real dumps) are
- * recognised with one substring compare instead of being rescanned and re-sliced.
+ * It is a hand-written scanner over the string (parse-scanner.ts). Where V8's native string
+ * operations beat a `charCodeAt` loop they do the work: label values end at an `indexOf('"')`, names
+ * repeated from recent lines are recognised with a cached sticky literal regular expression, a
+ * bucket line that repeats the previous line's labels up to `le` is recognised with one compare, and
+ * a series text read in an earlier parse gets its (frozen, shared) labels from a bounded cache.
+ * `ParseOptions.families` skips the lines of other families at newline-search speed.
  */
 import * as goFloatFormat from "./format-float";
 import * as familyRules from "./parse-family";
@@ -34,7 +36,6 @@ const {
   HASH,
   LABEL_CHAR,
   LABEL_START,
-  METRIC_CHAR,
   NL,
   OPEN_BRACE,
   QUOTE,
@@ -60,7 +61,79 @@ const RECENT_NAMES = 4;
 interface RecentName {
   length: number;
   name: string;
+  /** The name's last character code, checked before comparing whole names. */
+  lastChar: number;
+  /** Matches the name at `lastIndex` when no name character follows (see nameMatcher). */
+  matcher: RegExp;
   resolved: Resolved;
+  /** False when `ParseOptions.families` leaves this name out: its lines are skipped unread. */
+  keep: boolean;
+  /**
+   * This name's previous line up to (not including) its last label, e.g.
+   * `foo_bucket{server="dns://:53",zone=".",` of a bucket line, and the labels it held. A histogram's
+   * bucket lines differ only in `le`: when the next line starts with the same text, its name and
+   * labels are known with one compare (the same text in the same family always reads the same way).
+   * Empty when the line had blanks between the name and `{`.
+   */
+  prefix: string;
+  /** A character of `prefix` that tells most non-matching lines apart before comparing it whole. */
+  prefixProbe: number;
+  /** The previous line's labels (all of them; see readLabels), null until a prefix is remembered. */
+  template: Record<string, string> | null;
+  /** The name of `template`'s last label, null when that label is not among its properties. */
+  templateLast: string | null;
+  prefixNames: string[];
+}
+
+/**
+ * Sticky regular expressions that recognise a metric name at a position, by name. Metric names
+ * contain no regular-expression syntax, and V8 runs such a literal test several times faster than
+ * comparing a substring. Kept across parses (the same pods expose the same names every scrape),
+ * forgotten all at once when there are too many.
+ */
+const nameMatchers = new Map<string, RegExp>();
+const NAME_MATCHERS_MAX = 4096;
+
+function nameMatcher(name: string): RegExp {
+  let re = nameMatchers.get(name);
+  if (re === undefined) {
+    if (nameMatchers.size >= NAME_MATCHERS_MAX) nameMatchers.clear();
+    re = new RegExp(`${name}(?![a-zA-Z0-9_:])`, "y");
+    nameMatchers.set(name, re);
+  }
+  return re;
+}
+
+/** A series text read before (see seriesCache). */
+interface KnownSeries {
+  /** Labels depend on the family's type (`le`, `quantile`) and on whether the name is its `_sum`/`_count`. */
+  type: MetricType;
+  sumOrCount: boolean;
+  /** Frozen: shared by every sample of this series text, in every parse. */
+  labels: Record<string, string>;
+}
+
+/**
+ * Labels by series text (`name{labels}` exactly as written), across parses, like Prometheus's scrape
+ * cache: the same pods expose the same series every scrape, and node-local-dns listens on the same
+ * addresses on every node, so nearly every series line of a scrape has been read before. Reading a
+ * line is deterministic from left to right, so a series text that was read up to its closing `}` in
+ * the same kind of family reads to the same labels again, whatever follows it on the line. Bounded;
+ * forgotten all at once when full.
+ */
+const seriesCache = new Map<string, KnownSeries>();
+const SERIES_CACHE_MAX = 50_000;
+
+function rememberSeries(
+  key: string,
+  type: MetricType,
+  sumOrCount: boolean,
+  labels: Record<string, string>,
+): void {
+  if (seriesCache.size >= SERIES_CACHE_MAX) seriesCache.clear();
+  // A copy, so the key does not keep the whole exposition text alive (a slice would).
+  const own = (" " + key).slice(1);
+  seriesCache.set(own, { type, sumOrCount, labels: Object.freeze(labels) });
 }
 
 /** UTF-8 length of a string, without allocating (the text is already decoded; we only count). */
@@ -88,7 +161,7 @@ export function parsePrometheusText(text: string, opts: ParseOptions = {}): Pars
     const bytes = text.length > opts.maxBodyBytes ? text.length : utf8ByteLength(text);
     if (bytes > opts.maxBodyBytes) throw ScrapeLimitError.bodyTooLarge(bytes, opts.maxBodyBytes);
   }
-  return new ExpositionScanner(text, opts.maxSamples ?? Infinity).run();
+  return new ExpositionScanner(text, opts.maxSamples ?? Infinity, opts.families ?? null).run();
 }
 
 class ExpositionScanner extends LineScanner {
@@ -98,12 +171,17 @@ class ExpositionScanner extends LineScanner {
   private recent: RecentName[] = [];
   /** Label names of the previous sample line by index, reused so property keys stay the same strings. */
   private readonly lastLabelNames: string[] = [];
+  /** Whether the line `recentName` just read starts with that name's `prefix`. */
+  private prefixHit = false;
   /** `le`/`quantile` values as written → Go's shortest float form. */
   private readonly normalized = new Map<string, string>();
+  /** Sample lines seen, read or skipped (what `maxSamples` limits). */
+  private sampleLines = 0;
 
   constructor(
     text: string,
     private readonly maxSamples: number,
+    private readonly wanted: ReadonlySet<string> | null,
   ) {
     super(text);
   }
@@ -130,7 +208,7 @@ class ExpositionScanner extends LineScanner {
           samples: f.samples,
         });
     }
-    return { families, samples: this.samples };
+    return { families, samples: this.samples, sampleLines: this.sampleLines };
   }
 
   /** `#` lines: HELP and TYPE set family metadata; anything else is a comment. */
@@ -196,16 +274,35 @@ class ExpositionScanner extends LineScanner {
   /** A sample line: name, optional `{labels}`, value, optional timestamp. */
   private readSample(): void {
     const { src } = this;
-    const { name, resolved } = this.recentName(this.pos);
+    const entry = this.recentName(this.pos);
+    const { name, resolved } = entry;
     const { family } = resolved;
     if (family.type === null) family.type = "UNTYPED";
+    if (++this.sampleLines > this.maxSamples) throw ScrapeLimitError.tooManySamples(this.maxSamples);
+    if (!entry.keep) {
+      // Not wanted: skipped at the speed of a native newline search, unread and unchecked.
+      this.pos = src.indexOf("\n", this.pos + name.length) + 1;
+      return;
+    }
+    const lineStart = this.pos;
     this.pos += name.length;
     this.skipBlanks();
-    const labels: Record<string, string> = {};
+    let labels: Record<string, string>;
     if (src.charCodeAt(this.pos) === OPEN_BRACE) {
-      this.readLabels(family, resolved.sumOrCount, labels);
+      // The series text is the line up to its last `}`; one read before in the same kind of family
+      // gives the same labels (see seriesCache).
+      const close = src.lastIndexOf("}", src.indexOf("\n", this.pos));
+      const key = src.slice(lineStart, close + 1);
+      const known = close > this.pos ? seriesCache.get(key) : undefined;
+      if (known !== undefined && known.type === family.type && known.sumOrCount === resolved.sumOrCount) {
+        labels = known.labels;
+        this.pos = close + 1;
+      } else {
+        labels = this.readLabels(entry, family, resolved.sumOrCount, lineStart);
+        if (this.pos === close + 1) rememberSeries(key, family.type, resolved.sumOrCount, labels);
+      }
       this.skipBlanks();
-    }
+    } else labels = {};
     const valueStart = this.pos;
     const valueEnd = this.tokenEnd(valueStart);
     const value = scanGoFloat(src, valueStart, valueEnd);
@@ -240,22 +337,48 @@ class ExpositionScanner extends LineScanner {
     }
     family.samples.push(sample);
     this.samples.push(sample);
-    if (this.samples.length > this.maxSamples) throw ScrapeLimitError.tooManySamples(this.maxSamples);
   }
 
-  /** `{name="value",...}` into `labels`; `pos` starts at `{` and ends just past `}`. */
-  private readLabels(family: FamilyState, sumOrCount: boolean, labels: Record<string, string>): void {
+  /** `{name="value",...}`; `pos` starts at `{` and ends just past `}`. */
+  private readLabels(
+    entry: RecentName,
+    family: FamilyState,
+    sumOrCount: boolean,
+    lineStart: number,
+  ): Record<string, string> {
     const { src } = this;
-    this.pos++;
-    for (let index = 0; ; index++) {
+    const open = ++this.pos;
+    let index = 0;
+    const { template } = entry;
+    // Where the remembered prefix ended on this line (-1: it did not match).
+    let prefixEnd = -1;
+    let labels: Record<string, string>;
+    // The previous line's last label, copied with the template: overwritten when this line's next
+    // label has the same name (nearly always), deleted otherwise.
+    let stale: string | null = null;
+    if (this.prefixHit && template !== null) {
+      // A spread copy of the previous line's labels, last one included: V8 copies such an object in
+      // one go and overwriting a property keeps its shape, while adding one to a copy is ~50× slower.
+      labels = { ...template };
+      stale = entry.templateLast;
+      const names = entry.prefixNames;
+      for (; index < names.length; index++) this.lastLabelNames[index] = names[index] as string;
+      this.pos = prefixEnd = lineStart + entry.prefix.length;
+    } else labels = {};
+    for (; ; index++) {
       this.skipBlanks();
       const start = this.pos;
       let c = src.charCodeAt(start);
       if (c === CLOSE_BRACE) {
         this.pos++;
-        return;
+        if (stale !== null) delete labels[stale];
+        return labels;
       }
       const labelName = this.labelName(index, start, family);
+      if (stale !== null) {
+        if (labelName !== stale) delete labels[stale];
+        stale = null;
+      }
       this.pos = start + labelName.length;
       this.skipBlanks();
       c = src.charCodeAt(this.pos);
@@ -294,7 +417,9 @@ class ExpositionScanner extends LineScanner {
       c = src.charCodeAt(this.pos);
       if (c === CLOSE_BRACE) {
         this.pos++;
-        return;
+        if (start !== prefixEnd && open === lineStart + entry.length + 1)
+          this.rememberPrefix(entry, lineStart, start, labels, index);
+        return labels;
       }
       if (c !== COMMA)
         this.fail(
@@ -306,16 +431,51 @@ class ExpositionScanner extends LineScanner {
   }
 
   /**
+   * Keeps this line's label text before its last label, and the labels read from it, for the next
+   * line of the same name (RecentName.prefix). Not kept when the last label's name also appears
+   * earlier in the line (a repeated `le`), where dropping it would drop the earlier one too.
+   */
+  private rememberPrefix(
+    entry: RecentName,
+    lineStart: number,
+    lastStart: number,
+    labels: Record<string, string>,
+    lastIndex: number,
+  ): void {
+    const { src } = this;
+    const names = this.lastLabelNames.slice(0, lastIndex);
+    const lastName = this.lastLabelNames[lastIndex] as string;
+    if (names.includes(lastName) || names.includes("__proto__") || lastName === "__proto__") return;
+    entry.prefix = src.slice(lineStart, lastStart);
+    entry.prefixProbe = src.charCodeAt(lastStart - 3);
+    // Only ever copied, never written: the sample that owns it keeps it unchanged.
+    entry.template = labels;
+    entry.templateLast = Object.prototype.hasOwnProperty.call(labels, lastName) ? lastName : null;
+    entry.prefixNames = names;
+  }
+
+  /**
    * The metric name starting at `start` and its family. A name seen on a recent line is recognised
-   * by comparing substrings (a native compare, far cheaper than scanning it character by character).
+   * by its length and last character, then one substring compare (native; V8's `startsWith` is
+   * slower), far cheaper than scanning it character by character.
    */
   private recentName(start: number): RecentName {
     const { src, recent } = this;
     for (let k = 0; k < recent.length; k++) {
       const r = recent[k] as RecentName;
-      const after = start + r.length;
-      if (!((CLASS[src.charCodeAt(after)] as number) & METRIC_CHAR) && src.slice(start, after) === r.name)
-        return r;
+      if (r.template !== null) {
+        const prefixEnd = start + r.prefix.length;
+        if (src.charCodeAt(prefixEnd - 3) === r.prefixProbe && src.slice(start, prefixEnd) === r.prefix) {
+          this.prefixHit = true;
+          return r;
+        }
+      }
+      this.prefixHit = false;
+      const { matcher } = r;
+      if (src.charCodeAt(start + r.length - 1) === r.lastChar) {
+        matcher.lastIndex = start;
+        if (matcher.test(src)) return r;
+      }
     }
     const end = this.metricNameEnd(start);
     if (end === start) {
@@ -325,8 +485,23 @@ class ExpositionScanner extends LineScanner {
       );
     }
     const name = src.slice(start, end);
-    const entry: RecentName = { length: end - start, name, resolved: resolveFamily(this.families, name) };
+    const resolved = resolveFamily(this.families, name);
+    const { wanted } = this;
+    const entry: RecentName = {
+      length: end - start,
+      name,
+      lastChar: name.charCodeAt(name.length - 1),
+      matcher: nameMatcher(name),
+      resolved,
+      keep: wanted === null || wanted.has(resolved.family.name) || wanted.has(name),
+      prefix: "",
+      prefixProbe: 0,
+      template: null,
+      templateLast: null,
+      prefixNames: [],
+    };
     if (recent.length >= RECENT_NAMES) recent.pop();
+    this.prefixHit = false;
     recent.unshift(entry);
     return entry;
   }

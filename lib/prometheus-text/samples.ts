@@ -16,7 +16,8 @@ export interface Sample {
   family: string;
   type: MetricType;
   name: string;
-  labels: Record<string, string>;
+  /** Frozen: samples of the same series text share one labels object, across parses too. */
+  labels: Readonly<Record<string, string>>;
   /** Any double, including NaN and ±Infinity. */
   value: number;
   /** The optional integer millisecond timestamp after the value. Absent when the line has none. */
@@ -37,10 +38,19 @@ export interface ParseOptions {
   maxBodyBytes?: number;
   /** Like `sample_limit`: the most sample lines the exposition may have. */
   maxSamples?: number;
+  /**
+   * Read only the samples of these families (a family name, or a sample line's own name such as
+   * `foo_bucket`); every other sample line is skipped at the speed of a newline search, unread and
+   * unchecked (it still counts toward `maxSamples`). The samples that are read are read exactly as
+   * without this option. HELP/TYPE lines are always read.
+   */
+  families?: ReadonlySet<string>;
 }
 
 /** The parser's result: families by name, and every sample in the order it appeared. */
 export interface ParsedExposition {
   families: Map<string, MetricFamily>;
   samples: Sample[];
+  /** Sample lines in the text, read or skipped (`ParseOptions.families`). */
+  sampleLines: number;
 }

@@ -14,9 +14,18 @@ function listen(
   host: string,
   port: number,
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  closeAfterResponse = false,
 ): Promise<HttpEndpoint> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(handle);
+    const server = http.createServer(
+      closeAfterResponse
+        ? (req, res) => {
+            // Scrapers that keep a connection per target (Prometheus) would hold a socket per pod.
+            res.setHeader("Connection", "close");
+            handle(req, res);
+          }
+        : handle,
+    );
     server.keepAliveTimeout = 5000;
     server.once("error", reject);
     server.listen({ host, port, exclusive: true }, () => {
@@ -47,14 +56,20 @@ export function startMetricsEndpoint(
   host: string,
   port: number,
   render: () => string,
+  opts: { closeAfterResponse?: boolean } = {},
 ): Promise<HttpEndpoint> {
-  return listen(host, port, (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== "/metrics") return notFound(res);
-    const body = render();
-    res.writeHead(200, { "Content-Type": METRICS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
-  });
+  return listen(
+    host,
+    port,
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (path !== "/metrics") return notFound(res);
+      const body = render();
+      res.writeHead(200, { "Content-Type": METRICS_CONTENT_TYPE, "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+    },
+    opts.closeAfterResponse,
+  );
 }
 
 /** GET /health → 200 "OK" (text/plain; charset=utf-8), the health plugin's only answer while running. */

@@ -29,6 +29,8 @@ export class PodSockets {
     private readonly spec: PodRuntimeSpec,
     private readonly handlerFor: (key: string) => DnsHandler,
     private readonly renderMetrics: () => string,
+    /** UDP-only DNS and no /health listener (see LeanSockets in pod.ts). */
+    private readonly lean = false,
   ) {}
 
   /** The socket for a listener of the running config. */
@@ -74,7 +76,12 @@ export class PodSockets {
         const key = listenerKey(l);
         if (this.dns.has(key)) return;
         try {
-          this.dns.set(key, await startDnsListener(l.host, this.dnsPortFor(l.port), this.handlerFor(key)));
+          this.dns.set(
+            key,
+            await startDnsListener(l.host, this.dnsPortFor(l.port), this.handlerFor(key), {
+              tcp: !this.lean,
+            }),
+          );
         } catch (err) {
           throw new CorednsConfigError(listenErrorText(err, l.virtualIP || l.host, l.port));
         }
@@ -86,12 +93,13 @@ export class PodSockets {
           this.spec.addresses.nodeIP,
           this.spec.metricsPort,
           this.renderMetrics,
+          { closeAfterResponse: this.lean },
         );
       } catch (err) {
         throw new CorednsConfigError(listenErrorText(err, "", 9253));
       }
     }
-    if (config.health && !this.health) {
+    if (config.health && !this.health && !this.lean) {
       try {
         this.health = await startHealthEndpoint(this.healthHost(), this.spec.healthPort);
       } catch (err) {

@@ -66,8 +66,50 @@ export class PodStartError extends Error {
 }
 
 /** Starts one simulated node-local-dns container. */
-export function startNodeLocalDnsPod(spec: PodRuntimeSpec, timing: PodTiming = {}): NodeLocalDnsPod {
-  return new SimPod(spec, { configCheckMs: timing.configCheckMs ?? 2000, reloadMs: timing.reloadMs ?? 3000 });
+/**
+ * Few sockets per pod, for thousands of pods in one process under its file-descriptor limit
+ * (sim/lean-sockets.ts): DNS over UDP only, no /health listener, and one upstream connection pool
+ * shared by every pod instead of one per pod.
+ */
+export interface LeanSockets {
+  sharedPool: ForwardPool;
+}
+
+/**
+ * Each loop probe opens a client socket; thousands of lean pods starting together would open
+ * thousands at once on top of their listeners. Lean pods' probes take turns, 64 at a time.
+ */
+const leanProbes = (() => {
+  const queue: (() => Promise<unknown>)[] = [];
+  let running = 0;
+  const next = () => {
+    while (running < 64 && queue.length > 0) {
+      const job = queue.shift() as () => Promise<unknown>;
+      running++;
+      void job().finally(() => {
+        running--;
+        next();
+      });
+    }
+  };
+  return {
+    run(job: () => Promise<unknown>) {
+      queue.push(job);
+      next();
+    },
+  };
+})();
+
+export function startNodeLocalDnsPod(
+  spec: PodRuntimeSpec,
+  timing: PodTiming = {},
+  lean?: LeanSockets,
+): NodeLocalDnsPod {
+  return new SimPod(
+    spec,
+    { configCheckMs: timing.configCheckMs ?? 2000, reloadMs: timing.reloadMs ?? 3000 },
+    lean,
+  );
 }
 
 class SimPod implements NodeLocalDnsPod {
@@ -92,8 +134,9 @@ class SimPod implements NodeLocalDnsPod {
   constructor(
     readonly spec: PodRuntimeSpec,
     private readonly timing: Required<PodTiming>,
+    private readonly lean?: LeanSockets,
   ) {
-    this.pool = new ForwardPool(spec.addresses.nodeIP);
+    this.pool = lean?.sharedPool ?? new ForwardPool(spec.addresses.nodeIP);
     this.metrics = createCorednsMetrics({
       version: spec.corednsVersion,
       startTime: new Date(),
@@ -117,6 +160,7 @@ class SimPod implements NodeLocalDnsPod {
         return engine.handle({ listener, proto, remoteIP: remote.address, remotePort: remote.port }, bytes);
       },
       () => this.renderMetrics(),
+      lean !== undefined,
     );
     this.baseText = spec.corefileBase;
     this.writtenCorefile = this.render(spec.corefileBase);
@@ -180,7 +224,7 @@ class SimPod implements NodeLocalDnsPod {
     } catch (err) {
       await this.sockets.closeAll();
       this.health.close();
-      this.pool.close();
+      if (!this.lean) this.pool.close();
       // coremain's mustLogFatal: Go's log.Fatal with flags 0, so the bare error text, then exit 1.
       const message = err instanceof CorednsConfigError ? err.message : listenErrorText(err, "", 53);
       this.logPlain(message);
@@ -228,9 +272,12 @@ class SimPod implements NodeLocalDnsPod {
         if (seen.has(b) || !b.loop) continue;
         seen.add(b);
         const name = loopProbeName(b.zones[0] ?? ".");
-        queryOnce({ host: sock.host, port: sock.port, name, type: "HINFO", timeoutMs: 5000 }).catch(
-          () => undefined,
-        );
+        const probe = () =>
+          queryOnce({ host: sock.host, port: sock.port, name, type: "HINFO", timeoutMs: 5000 }).catch(
+            () => undefined,
+          );
+        if (this.lean) leanProbes.run(probe);
+        else void probe();
       }
     }
   }
@@ -308,7 +355,7 @@ class SimPod implements NodeLocalDnsPod {
     this.engine = null;
     await this.sockets.closeAll();
     this.health.close();
-    this.pool.close();
+    if (!this.lean) this.pool.close();
     // Exited only once the ports are free: a kubelet restarting the container at once must be able to bind.
     this.phase = { phase: "exited", exitCode: 0, reason: "Completed", finishedAt: new Date() };
   }

@@ -96,13 +96,16 @@ export async function startDnsListener(
   host: string,
   port: number,
   handler: DnsHandler,
-  opts: { udpRecvBuffer?: number } = {},
+  /** `tcp: false`: UDP only (a socket fewer per listener, for thousands of pods in one process). */
+  opts: { udpRecvBuffer?: number; tcp?: boolean } = {},
 ): Promise<DnsListener> {
   const attempts = port === 0 ? 8 : 1;
   let lastErr: unknown;
   for (let i = 0; i < attempts; i++) {
     const udp = await bindUdp(host, port, handler, opts.udpRecvBuffer);
     const realPort = udp.address().port;
+    if (opts.tcp === false)
+      return { host, port: realPort, close: () => new Promise<void>((r) => udp.close(() => r())) };
     try {
       const tcp = await listenTcp(host, realPort, handler);
       const sockets = new Set<net.Socket>();

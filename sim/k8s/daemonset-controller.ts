@@ -113,7 +113,10 @@ export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObjec
 
 export class DaemonSetController {
   private unwatch: (() => void)[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: NodeJS.Immediate | true | undefined;
+  private delayed: NodeJS.Timeout | undefined;
+  /** How long the last sync took (ms). */
+  private lastSyncMs = 0;
   private readonly events: EventRecorder;
   private readonly scheduler: EventRecorder;
 
@@ -127,9 +130,10 @@ export class DaemonSetController {
     const rv = store.resourceVersion();
     const poke = () => this.schedule();
     this.unwatch = [
-      store.watch(RESOURCES.daemonsets, undefined, rv, {}, poke),
-      store.watch(RESOURCES.pods, undefined, rv, {}, poke),
-      store.watch(RESOURCES.nodes, undefined, rv, {}, poke),
+      // Pokes only: the events' objects are not read, so they need not be copied.
+      store.watch(RESOURCES.daemonsets, undefined, rv, {}, poke, { shared: true }),
+      store.watch(RESOURCES.pods, undefined, rv, {}, poke, { shared: true }),
+      store.watch(RESOURCES.nodes, undefined, rv, {}, poke, { shared: true }),
     ];
     this.schedule();
   }
@@ -137,17 +141,30 @@ export class DaemonSetController {
   stop(): void {
     for (const u of this.unwatch) u();
     this.unwatch = [];
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled && this.scheduled !== true) clearImmediate(this.scheduled);
+    if (this.delayed) clearTimeout(this.delayed);
     this.scheduled = undefined;
+    this.delayed = undefined;
   }
 
-  /** Coalesces a burst of watch events into one sync. */
+  /**
+   * Coalesces a burst of watch events into one sync. A sync lists every node and pod; when one takes
+   * long (thousands of nodes), the next waits three times as long, so syncing stays under a quarter
+   * of the process while thousands of pods start and report.
+   */
   private schedule(): void {
     if (this.scheduled || this.unwatch.length === 0) return;
-    this.scheduled = setImmediate(() => {
+    const run = () => {
       this.scheduled = undefined;
+      this.delayed = undefined;
+      const started = performance.now();
       this.syncAll();
-    });
+      this.lastSyncMs = performance.now() - started;
+    };
+    if (this.lastSyncMs > 5) {
+      this.scheduled = true;
+      this.delayed = setTimeout(run, this.lastSyncMs * 3);
+    } else this.scheduled = setImmediate(run);
   }
 
   syncAll(): void {
@@ -163,13 +180,13 @@ export class DaemonSetController {
     const strategy = isObj(spec.updateStrategy) ? spec.updateStrategy : {};
     const rolling = isObj(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
     const namespace = ds.metadata.namespace;
+    // peek, not list: read-only, and copying every pod each sync is quadratic in the nodes.
     const nodes = store
-      .list(RESOURCES.nodes, undefined)
-      .items.filter((n) => !n.metadata.deletionTimestamp)
-      .map((n) => n.metadata.name);
-    const owned = store
-      .list(RESOURCES.pods, namespace)
-      .items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+      .peek(RESOURCES.nodes, undefined)
+      .filter((n) => !n.metadata.deletionTimestamp)
+      .map((n) => n.metadata.name)
+      .sort();
+    const owned = this.owned(ds);
     const status = isObj(ds.status) ? ds.status : {};
     const hash = templateHash(
       spec.template,
@@ -197,9 +214,7 @@ export class DaemonSetController {
         if (!(err instanceof StoreError) || err.status !== 404) throw err;
       }
     }
-    const after = store
-      .list(RESOURCES.pods, namespace)
-      .items.filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+    const after = this.owned(ds);
     const next = daemonSetStatus({
       nodes,
       pods: after.map(podView),
@@ -224,6 +239,15 @@ export class DaemonSetController {
     } catch (err) {
       if (!(err instanceof StoreError) || err.status !== 404) throw err;
     }
+  }
+
+  /** The DaemonSet's pods in name order, as the store holds them (read only). */
+  private owned(ds: KubeObject): KubeObject[] {
+    return this.opts.store
+      .peek(RESOURCES.pods, ds.metadata.namespace)
+      .filter((p) => controllerOf(p as KubeObject)?.uid === ds.metadata.uid)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0))
+      .map((p) => p as KubeObject);
   }
 
   private createPod(ds: KubeObject, node: string, hash: string): void {

@@ -26,6 +26,8 @@ export interface Watcher {
   labels: LabelSelector;
   fields: FieldRequirement[];
   onEvent: (e: WatchEvent) => void;
+  /** Events carry the stored objects, not copies (the watcher promises not to mutate them). */
+  shared?: boolean;
 }
 
 export function clone<T>(v: T): T {
@@ -45,6 +47,13 @@ export class ChangeLog {
   /** The newest resourceVersion dropped from the window. */
   private compactedRv = 0;
   private readonly watchers = new Set<Watcher>();
+  /**
+   * Watchers selecting `spec.nodeName=X` (every kubelet's pod watch), by X: a pod's change goes only
+   * to its node's kubelet instead of being matched against one watcher per node, which made a
+   * cluster of thousands of nodes quadratic. The rest are in `general`.
+   */
+  private readonly byNode = new Map<string, Set<Watcher>>();
+  private readonly general = new Set<Watcher>();
   private readonly pending: Change[] = [];
   private dispatching = false;
 
@@ -62,7 +71,7 @@ export class ChangeLog {
     this.dispatching = true;
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const w of [...this.watchers]) {
+        for (const w of this.candidates(next)) {
           if (w.key === next.key && this.watchers.has(w)) this.deliver(w, next);
         }
       }
@@ -81,27 +90,60 @@ export class ChangeLog {
 
   subscribe(w: Watcher): () => void {
     this.watchers.add(w);
+    const node = nodeNameSelected(w);
+    let set = this.general;
+    if (node !== null) {
+      set = this.byNode.get(node) ?? new Set();
+      this.byNode.set(node, set);
+    }
+    set.add(w);
     return () => {
       this.watchers.delete(w);
+      set.delete(w);
+      if (node !== null && set.size === 0) this.byNode.delete(node);
     };
+  }
+
+  /** The watchers a change can match, in subscription order within each group (a copy: delivery may subscribe). */
+  private candidates(c: Change): Watcher[] {
+    const out = [...this.general];
+    if (this.byNode.size === 0) return out;
+    const nodes = new Set([specNodeName(c.object), c.prev ? specNodeName(c.prev) : ""]);
+    for (const n of nodes) {
+      const set = n === "" ? undefined : this.byNode.get(n);
+      if (set) out.push(...set);
+    }
+    return out;
   }
 
   /** Applies the watcher's filters, turning selector transitions into ADDED/DELETED as the cacher does. */
   private deliver(w: Watcher, c: Change): void {
     const now = matchesWatcher(c.object, w);
+    const copy = (o: KubeObject) => (w.shared ? o : clone(o));
     if (c.type !== "MODIFIED" || !c.prev) {
-      if (now) safeCall(w, { type: c.type, object: clone(c.object) });
+      if (now) safeCall(w, { type: c.type, object: copy(c.object) });
       return;
     }
     const before = matchesWatcher(c.prev, w);
-    if (now && before) safeCall(w, { type: "MODIFIED", object: clone(c.object) });
-    else if (now) safeCall(w, { type: "ADDED", object: clone(c.object) });
+    if (now && before) safeCall(w, { type: "MODIFIED", object: copy(c.object) });
+    else if (now) safeCall(w, { type: "ADDED", object: copy(c.object) });
     else if (before) {
       const gone = clone(c.prev);
       gone.metadata.resourceVersion = c.object.metadata.resourceVersion;
       safeCall(w, { type: "DELETED", object: gone });
     }
   }
+}
+
+/** X of a watch whose field selector has `spec.nodeName=X` (it can match no object of another node). */
+function nodeNameSelected(w: Watcher): string | null {
+  const r = w.fields.find((f) => f.field === "spec.nodeName" && f.op === "=");
+  return r && r.value !== "" ? r.value : null;
+}
+
+function specNodeName(o: KubeObject): string {
+  const spec = o.spec as { nodeName?: unknown } | undefined;
+  return typeof spec?.nodeName === "string" ? spec.nodeName : "";
 }
 
 /** A failing watcher must not break the write that triggered it, nor other watchers. */

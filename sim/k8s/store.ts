@@ -66,6 +66,18 @@ export class ObjectStore {
     return o ? clone(o) : undefined;
   }
 
+  /**
+   * The stored objects themselves, in no particular order, for in-process readers that only look
+   * (the DaemonSet controller, readiness checks): copying every pod on every sync made thousands of
+   * nodes quadratic. Never mutate what this returns.
+   */
+  peek(rt: ResourceType, namespace: string | undefined): readonly Readonly<KubeObject>[] {
+    const all = [...this.table(rt).values()];
+    return rt.namespaced && namespace !== undefined
+      ? all.filter((o) => o.metadata.namespace === namespace)
+      : all;
+  }
+
   /** Objects in etcd key order (namespace, then name); `namespace` undefined = all namespaces. */
   list(
     rt: ResourceType,
@@ -276,8 +288,11 @@ export class ObjectStore {
     sinceResourceVersion: string | undefined,
     opts: SelectorOptions,
     onEvent: (e: WatchEvent) => void,
+    /** `shared`: events carry the stored object itself, not a copy (for watchers that never mutate it). */
+    delivery: { shared?: boolean } = {},
   ): () => void {
     const w: Watcher = {
+      shared: delivery.shared === true,
       key: storageKey(rt),
       rt,
       namespace: rt.namespaced ? namespace : undefined,

@@ -1,7 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildNodeScrape, cacheHitRatio, histogramQuantile } from "@/lib/coredns/node-record";
+import {
+  buildNodeScrape,
+  cacheHitRatio,
+  histogramQuantile,
+  NODE_RECORD_SAMPLE_NAMES,
+} from "@/lib/coredns/node-record";
 import { parsePrometheusText } from "@/lib/prometheus-text/parse";
 
 const fixtures = path.resolve(__dirname, "../../../shared/fixtures/coredns");
@@ -85,6 +90,20 @@ describe("ratios and quantiles", () => {
     expect(histogramQuantile(0.5, h)).toBeCloseTo(0.1);
     expect(histogramQuantile(0.75, h)).toBeCloseTo(0.15);
     expect(histogramQuantile(0.5, { ...h, counts: [0, 0, 0], count: 0 })).toBeNull();
+  });
+});
+
+describe("the collector's parse of only the families the node record reads", () => {
+  const dumps = readdirSync(fixtures).filter((f) => f.startsWith("metrics-") && f.endsWith(".txt"));
+
+  it.each(dumps)("%s: the same node record as from every sample, and those samples read alike", (file) => {
+    const text = readFileSync(path.join(fixtures, file), "utf8");
+    const full = parsePrometheusText(text);
+    const only = parsePrometheusText(text, { families: NODE_RECORD_SAMPLE_NAMES });
+    expect(only.sampleLines).toBe(full.samples.length);
+    expect(only.samples).toEqual(full.samples.filter((s) => NODE_RECORD_SAMPLE_NAMES.has(s.name)));
+    expect(only.samples.length).toBeLessThan(full.samples.length);
+    expect(buildNodeScrape(only.samples, only.sampleLines)).toEqual(buildNodeScrape(full.samples));
   });
 });
 

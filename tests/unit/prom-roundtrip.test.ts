@@ -124,6 +124,51 @@ describe("whole expositions", () => {
     );
   });
 
+  it("a series read before reads the same again, also after the same text under another TYPE", () => {
+    // The parser remembers series texts across parses (seriesCache): a second read, and the same
+    // lines in a histogram (where `le` is normalized and dropped from _sum/_count) or untyped
+    // family, must each read as a first read would.
+    const bucketish = fc.record({
+      labels: fc.dictionary(labelName, anyText, { maxKeys: 2 }),
+      le: fc.constantFrom("1.0", "0.5", "+Inf", "1e-05", "2.50"),
+      value: fc.nat(),
+    });
+    fc.assert(
+      fc.property(metricName, fc.array(bucketish, { minLength: 1, maxLength: 5 }), (name, lines) => {
+        const body = lines
+          .map((l) => {
+            const labels = Object.entries({ ...l.labels, le: l.le })
+              .map(
+                ([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+              )
+              .join(",");
+            return `${name}_bucket{${labels}} ${l.value}\n${name}_count{${labels}} ${l.value}\n`;
+          })
+          .join("");
+        const histogram = `# TYPE ${name} histogram\n${body}`;
+        const histogramSamples = lines.flatMap((l) => [
+          { ...l.labels, le: formatGoFloat(parseGoFloat(l.le) as number) },
+          { ...l.labels },
+        ]);
+        const untypedSamples = lines.flatMap((l) => [
+          { ...l.labels, le: l.le },
+          { ...l.labels, le: l.le },
+        ]);
+        for (const [text, want] of [
+          [histogram, histogramSamples],
+          [body, untypedSamples],
+          [histogram, histogramSamples],
+          [body, untypedSamples],
+        ] as const) {
+          const got = parsePrometheusText(text).samples;
+          expect(got.map((s) => s.labels)).toEqual(want);
+          expect(got.map((s) => s.value)).toEqual(lines.flatMap((l) => [l.value, l.value]));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("any text either parses or fails with a PrometheusParseError on a real line", () => {
     const piece = fc.constantFrom(
       "# HELP ",
