@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 
-export const FULL_FDS_PER_POD = 10;
+const FULL_FDS_PER_POD = 10;
 export const LEAN_FDS_PER_POD = 3;
 /** The API server, its clients' connections and watches, logs, pipes: what the rest may take. */
 const RESERVE_FDS = 1500;
