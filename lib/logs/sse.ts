@@ -88,6 +88,11 @@ export function logEventStream(
         }, HEARTBEAT_MS);
       },
       async pull(controller) {
+        // After close nothing wakes the queue again: end here, or the read never finishes.
+        if (closed) {
+          controller.close();
+          return;
+        }
         await queue.wait();
         const wait = lastFlush + FLUSH_MS - Date.now();
         if (wait > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, wait));

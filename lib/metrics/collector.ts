@@ -22,6 +22,7 @@ import type {
   Timed,
 } from "./store";
 import { TRANSPORT_KINDS, type FetchLimits, type MetricsFetcher, type TransportKind } from "./transports";
+import { RoundLoop } from "./round-loop";
 
 export interface CollectorOptions {
   intervalMs: number;
@@ -67,11 +68,6 @@ interface NodeState extends NodeMetrics {
  */
 export class MetricsCollector implements MetricsStore {
   private readonly nodes = new Map<string, NodeState>();
-  /** Aborts every scrape in flight when the collector stops. */
-  private abort = new AbortController();
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private roundInFlight: Promise<void> | null = null;
   private lastRoundAt: string | null = null;
   private lastRoundMs = 0;
   private lastWorking: TransportKind | null = null;
@@ -79,6 +75,8 @@ export class MetricsCollector implements MetricsStore {
   /** Cluster-wide aggregates, one point per round. */
   private readonly clusterRing: HistoryRing;
   readonly source: MetricsSourceInfo;
+  /** The loop that owns every timer and request of this source. */
+  private readonly loop: RoundLoop;
 
   constructor(
     private readonly inventory: ClusterInventory,
@@ -88,6 +86,7 @@ export class MetricsCollector implements MetricsStore {
   ) {
     this.historyCapacity = Math.max(2, Math.ceil((opts.retentionMinutes * 60_000) / opts.intervalMs));
     this.clusterRing = new HistoryRing(this.historyCapacity);
+    this.loop = new RoundLoop(opts.intervalMs, () => this.doRound());
     this.source = {
       kind: "scrape",
       description: `scraping every node-local-dns pod every ${opts.intervalMs / 1000} s (${opts.transport})`,
@@ -95,38 +94,21 @@ export class MetricsCollector implements MetricsStore {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    if (this.abort.signal.aborted) this.abort = new AbortController();
-    const tick = async () => {
-      if (!this.running) return;
-      const started = Date.now();
-      await this.round();
-      if (!this.running) return;
-      this.timer = setTimeout(tick, Math.max(0, this.opts.intervalMs - (Date.now() - started)));
-    };
-    void tick();
+    this.loop.start();
   }
 
-  /** Stops the loop and aborts the scrapes in flight; resolves when the round has ended. */
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.abort.abort();
-    await this.roundInFlight;
+  /** Stops the loop and aborts the requests in flight; resolves when the round has ended. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   refresh(): Promise<void> {
-    return this.round();
+    return this.loop.round();
   }
 
-  /** One scrape of every node's pod. Exposed for tests and benchmarks. */
+  /** One round now (or the one running). Exposed for tests and benchmarks. */
   round(): Promise<void> {
-    this.roundInFlight ??= this.doRound().finally(() => {
-      this.roundInFlight = null;
-    });
-    return this.roundInFlight;
+    return this.loop.round();
   }
 
   private async doRound(): Promise<void> {
@@ -195,7 +177,7 @@ export class MetricsCollector implements MetricsStore {
     const limits: FetchLimits = {
       timeoutMs: this.opts.timeoutMs,
       maxBytes: this.opts.maxBytes,
-      signal: this.abort.signal,
+      signal: this.loop.signal,
     };
     const order = this.transportOrder(state);
     const failures: string[] = [];
@@ -212,7 +194,7 @@ export class MetricsCollector implements MetricsStore {
         this.observer?.nodeResult(node, null);
         return;
       } catch (err) {
-        if (this.abort.signal.aborted) return;
+        if (this.loop.signal.aborted) return;
         this.observer?.attempt(node, kind, err);
         failures.push(order.length > 1 ? `${kind}: ${describeError(err)}` : describeError(err));
       }

@@ -34,6 +34,7 @@ import type {
   ServerBlockHistory,
   Timed,
 } from "./store";
+import { RoundLoop } from "./round-loop";
 
 export interface PrometheusStoreOptions {
   selector: SelectorMatchers;
@@ -76,13 +77,11 @@ interface NodeState {
  */
 export class PrometheusMetricsStore implements MetricsStore {
   readonly source: MetricsSourceInfo;
+  /** The loop that owns every timer and request of this source. */
+  private readonly loop: RoundLoop;
   private readonly nodes = new Map<string, NodeState>();
   private readonly watched = new Map<string, number>();
   private readonly rangeCache = new Map<string, { at: number; result: Promise<RangeSeries[]> }>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  private abort = new AbortController();
-  private roundInFlight: Promise<void> | null = null;
   private lastRoundAt: string | null = null;
   private lastRoundMs = 0;
   private problem: { message: string; since: string } | null = null;
@@ -92,6 +91,7 @@ export class PrometheusMetricsStore implements MetricsStore {
     private readonly client: PrometheusClient,
     private readonly opts: PrometheusStoreOptions,
   ) {
+    this.loop = new RoundLoop(opts.intervalMs, () => this.doRound());
     this.source = {
       kind: "prometheus",
       description: `from the metrics engine at ${client.baseUrl} (series ${opts.selectorText}, rates over ${opts.windowSeconds} s)`,
@@ -103,43 +103,28 @@ export class PrometheusMetricsStore implements MetricsStore {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    if (this.abort.signal.aborted) this.abort = new AbortController();
-    const tick = async () => {
-      if (!this.running) return;
-      const started = Date.now();
-      await this.round();
-      if (!this.running) return;
-      this.timer = setTimeout(tick, Math.max(0, this.opts.intervalMs - (Date.now() - started)));
-    };
-    void tick();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.abort.abort();
-    await this.roundInFlight;
+  /** Stops the loop and aborts the requests in flight; resolves when the round has ended. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   refresh(): Promise<void> {
-    return this.round();
+    return this.loop.round();
   }
 
-  /** One refresh of every node's latest numbers. Exposed for tests. */
+  /** One round now (or the one running). Exposed for tests and benchmarks. */
   round(): Promise<void> {
-    this.roundInFlight ??= this.doRound().finally(() => {
-      this.roundInFlight = null;
-    });
-    return this.roundInFlight;
+    return this.loop.round();
   }
 
   private async doRound(): Promise<void> {
     const started = Date.now();
     const at = new Date().toISOString();
     const q = overviewQueries(this.scope());
-    const signal = this.abort.signal;
+    const signal = this.loop.signal;
     let engineNodes: EngineNode[];
     try {
       const [counters, rates, latency] = await Promise.all([
@@ -243,7 +228,7 @@ export class PrometheusMetricsStore implements MetricsStore {
     const samples = await this.client.query(
       nodeBreakdownQuery(this.scope(keyMatchers(state.key))),
       undefined,
-      this.abort.signal,
+      this.loop.signal,
     );
     state.metrics.serverBlockRates = reshapeBreakdown(samples).zones;
   }
@@ -287,7 +272,7 @@ export class PrometheusMetricsStore implements MetricsStore {
       fitted.startMs,
       fitted.endMs,
       fitted.stepSeconds,
-      this.abort.signal,
+      this.loop.signal,
     );
     this.rangeCache.set(id, { at: now, result });
     result.catch(() => this.rangeCache.delete(id));
