@@ -165,11 +165,13 @@ export class MetricsCollector implements MetricsStore {
   private async scrapeOne(node: string, pod: CachePod): Promise<void> {
     const state = this.stateFor(node, pod);
     const at = new Date(this.now());
-    if (!pod.podIP && this.opts.transport === "direct") {
+    // A pod without an IP cannot be reached by any transport (the API server's proxy answers 400
+    // "address not allowed", a port-forward fails too): one clear reason, no failing calls.
+    if (!pod.podIP) {
       state.error = {
-        message: `pod ${pod.name} has no IP yet (${pod.status})`,
+        message: `no IP yet: pod ${pod.name} is ${pod.status}`,
         at: at.toISOString(),
-        transport: "direct",
+        transport: this.opts.transport === "auto" ? null : this.opts.transport,
       };
       this.observer?.nodeResult(node, state.error);
       return;
