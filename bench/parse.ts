@@ -40,12 +40,9 @@ const ROUND_MS = 300;
 
 const sharedDir = path.resolve(__dirname, "../../shared");
 
+/** The shared fixtures beside the checkout (`../shared`), or COREDNS_FIXTURES. */
 function fixturesDir(): string {
-  const besideCheckout = path.join(sharedDir, "fixtures/coredns");
-  return (
-    process.env.COREDNS_FIXTURES ??
-    (fs.existsSync(besideCheckout) ? besideCheckout : "/work/shared/fixtures/coredns")
-  );
+  return process.env.COREDNS_FIXTURES ?? path.join(sharedDir, "fixtures/coredns");
 }
 
 /** MB/s of one round of about ROUND_MS, after `warm` ms of warm-up. */
