@@ -22,7 +22,7 @@ import type {
   Timed,
 } from "./store";
 import { TRANSPORT_KINDS, type FetchLimits, type MetricsFetcher, type TransportKind } from "./transports";
-import { RoundLoop } from "./round-loop";
+import { PeriodicSource } from "./round-loop";
 
 export interface CollectorOptions {
   intervalMs: number;
@@ -66,7 +66,7 @@ interface NodeState extends NodeMetrics {
  * The one background loop per server process that scrapes every node-local-dns pod each interval,
  * keeps rates and a bounded history, and never lets one node's failure affect another's.
  */
-export class MetricsCollector implements MetricsStore {
+export class MetricsCollector extends PeriodicSource implements MetricsStore {
   private readonly nodes = new Map<string, NodeState>();
   private lastRoundAt: string | null = null;
   private lastRoundMs = 0;
@@ -75,8 +75,6 @@ export class MetricsCollector implements MetricsStore {
   /** Cluster-wide aggregates, one point per round. */
   private readonly clusterRing: HistoryRing;
   readonly source: MetricsSourceInfo;
-  /** The loop that owns every timer and request of this source. */
-  private readonly loop: RoundLoop;
 
   constructor(
     private readonly inventory: ClusterInventory,
@@ -84,34 +82,16 @@ export class MetricsCollector implements MetricsStore {
     private readonly opts: CollectorOptions,
     private readonly observer?: CollectorObserver,
   ) {
+    super(opts.intervalMs);
     this.historyCapacity = Math.max(2, Math.ceil((opts.retentionMinutes * 60_000) / opts.intervalMs));
     this.clusterRing = new HistoryRing(this.historyCapacity);
-    this.loop = new RoundLoop(opts.intervalMs, () => this.doRound());
     this.source = {
       kind: "scrape",
       description: `scraping every node-local-dns pod every ${opts.intervalMs / 1000} s (${opts.transport})`,
     };
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops the loop and aborts the requests in flight; resolves when the round has ended. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  refresh(): Promise<void> {
-    return this.loop.round();
-  }
-
-  /** One round now (or the one running). Exposed for tests and benchmarks. */
-  round(): Promise<void> {
-    return this.loop.round();
-  }
-
-  private async doRound(): Promise<void> {
+  protected async doRound(): Promise<void> {
     const started = Date.now();
     const { nodes, pods, apiProblem } = this.inventory.snapshot();
     const targets: { node: string; pod: CachePod }[] = [];

@@ -34,7 +34,7 @@ import type {
   ServerBlockHistory,
   Timed,
 } from "./store";
-import { RoundLoop } from "./round-loop";
+import { PeriodicSource } from "./round-loop";
 
 export interface PrometheusStoreOptions {
   selector: SelectorMatchers;
@@ -75,10 +75,8 @@ interface NodeState {
  * engine has it. The engine down, slow or erroring: the last numbers stay, marked with the reason,
  * and `status().problem` says so until a refresh works again.
  */
-export class PrometheusMetricsStore implements MetricsStore {
+export class PrometheusMetricsStore extends PeriodicSource implements MetricsStore {
   readonly source: MetricsSourceInfo;
-  /** The loop that owns every timer and request of this source. */
-  private readonly loop: RoundLoop;
   private readonly nodes = new Map<string, NodeState>();
   private readonly watched = new Map<string, number>();
   private readonly rangeCache = new Map<string, { at: number; result: Promise<RangeSeries[]> }>();
@@ -91,7 +89,7 @@ export class PrometheusMetricsStore implements MetricsStore {
     private readonly client: PrometheusClient,
     private readonly opts: PrometheusStoreOptions,
   ) {
-    this.loop = new RoundLoop(opts.intervalMs, () => this.doRound());
+    super(opts.intervalMs);
     this.source = {
       kind: "prometheus",
       description: `from the metrics engine at ${client.baseUrl} (series ${opts.selectorText}, rates over ${opts.windowSeconds} s)`,
@@ -102,25 +100,7 @@ export class PrometheusMetricsStore implements MetricsStore {
     return { selector: this.opts.selector, windowSeconds, matchers };
   }
 
-  start(): void {
-    this.loop.start();
-  }
-
-  /** Stops the loop and aborts the requests in flight; resolves when the round has ended. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  refresh(): Promise<void> {
-    return this.loop.round();
-  }
-
-  /** One round now (or the one running). Exposed for tests and benchmarks. */
-  round(): Promise<void> {
-    return this.loop.round();
-  }
-
-  private async doRound(): Promise<void> {
+  protected async doRound(): Promise<void> {
     const started = Date.now();
     const at = new Date().toISOString();
     const q = overviewQueries(this.scope());

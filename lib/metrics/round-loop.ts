@@ -51,3 +51,37 @@ export class RoundLoop {
     return this.inFlight;
   }
 }
+
+/**
+ * The lifecycle every metrics source shares (MetricsStore's start, stop, refresh, and round for
+ * tests and benchmarks), run by one RoundLoop; a source supplies only what one round does.
+ */
+export abstract class PeriodicSource {
+  /** The loop that owns every timer and request of this source. */
+  protected readonly loop: RoundLoop;
+
+  constructor(intervalMs: number) {
+    this.loop = new RoundLoop(intervalMs, () => this.doRound());
+  }
+
+  /** One round: read every node once; pass `this.loop.signal` to every request. */
+  protected abstract doRound(): Promise<void>;
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** Stops the loop and aborts the requests in flight; resolves when the round has ended. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  refresh(): Promise<void> {
+    return this.loop.round();
+  }
+
+  /** One round now (or the one running). Exposed for tests and benchmarks. */
+  round(): Promise<void> {
+    return this.loop.round();
+  }
+}
