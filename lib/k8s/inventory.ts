@@ -20,6 +20,12 @@ export interface InventoryOptions {
   daemonSet: string;
   container: string;
   metricsPort: number;
+  /**
+   * How long each watch request may run before the API server ends it and the watch resumes from the
+   * last resourceVersion it saw (client-go's reflectors pick 5–10 min at random, so that many clients
+   * do not reconnect at once; so does this, unless a test sets it).
+   */
+  watchTimeoutSeconds?: number;
 }
 
 export interface InventorySnapshot {
@@ -32,6 +38,37 @@ export interface InventorySnapshot {
 }
 
 const RETRY_MIN_MS = 1000;
+
+/**
+ * client-node's ListWatch asks for neither bookmarks nor a watch timeout. Without bookmarks, a watch
+ * on an idle resource (the DaemonSet, a quiet pod list) resumes from the version it listed at, which
+ * on a busy cluster has long left the API server's window: every reconnect ends in 410 Gone and a full
+ * re-list of every node and pod. With bookmarks the server keeps that version fresh, as client-go's
+ * reflectors ask it to. (ListWatch itself answers 410, as an error status or an ERROR event, by
+ * listing again.)
+ */
+class BookmarkedWatch extends Watch {
+  constructor(
+    kc: KubeConfig,
+    private readonly timeoutSeconds: () => number,
+  ) {
+    super(kc);
+  }
+
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: Parameters<Watch["watch"]>[2],
+    done: Parameters<Watch["watch"]>[3],
+  ): Promise<AbortController> {
+    return super.watch(
+      path,
+      { ...queryParams, allowWatchBookmarks: true, timeoutSeconds: this.timeoutSeconds() },
+      callback,
+      done,
+    );
+  }
+}
 const RETRY_MAX_MS = 30_000;
 
 /**
@@ -48,6 +85,7 @@ export class ClusterInventory {
   private readonly nodes: ListWatch<V1Node>;
   private readonly pods: ListWatch<V1Pod>;
   private readonly daemonSets: ListWatch<V1DaemonSet>;
+  private readonly lists = new Map<string, number>();
 
   constructor(
     kc: KubeConfig,
@@ -55,21 +93,37 @@ export class ClusterInventory {
   ) {
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
-    const watch = new Watch(kc);
+    const timeout = opts.watchTimeoutSeconds;
+    const watch = new BookmarkedWatch(kc, () => timeout ?? 300 + Math.floor(Math.random() * 300));
+    const counted =
+      <T>(name: string, list: () => Promise<T>) =>
+      () => {
+        this.lists.set(name, (this.lists.get(name) ?? 0) + 1);
+        return list();
+      };
     const ns = encodeURIComponent(opts.namespace);
     const dsField = `metadata.name=${opts.daemonSet}`;
-    this.nodes = new ListWatch<V1Node>("/api/v1/nodes", watch, () => core.listNode(), false);
+    this.nodes = new ListWatch<V1Node>(
+      "/api/v1/nodes",
+      watch,
+      counted("nodes", () => core.listNode()),
+      false,
+    );
     this.pods = new ListWatch<V1Pod>(
       `/api/v1/namespaces/${ns}/pods`,
       watch,
-      () => core.listNamespacedPod({ namespace: opts.namespace, labelSelector: opts.podSelector }),
+      counted("pods", () =>
+        core.listNamespacedPod({ namespace: opts.namespace, labelSelector: opts.podSelector }),
+      ),
       false,
       opts.podSelector,
     );
     this.daemonSets = new ListWatch<V1DaemonSet>(
       `/apis/apps/v1/namespaces/${ns}/daemonsets`,
       watch,
-      () => apps.listNamespacedDaemonSet({ namespace: opts.namespace, fieldSelector: dsField }),
+      counted("daemonsets", () =>
+        apps.listNamespacedDaemonSet({ namespace: opts.namespace, fieldSelector: dsField }),
+      ),
       false,
       undefined,
       dsField,
@@ -126,6 +180,12 @@ export class ClusterInventory {
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     await Promise.all(this.watches.map((lw) => lw.stop()));
+  }
+
+  /** Full lists made so far, per resource: one at start, one after each 410 or failure. */
+  listCounts(): Record<"nodes" | "pods" | "daemonsets", number> {
+    const n = (k: string) => this.lists.get(k) ?? 0;
+    return { nodes: n("nodes"), pods: n("pods"), daemonsets: n("daemonsets") };
   }
 
   snapshot(): InventorySnapshot {

@@ -63,6 +63,8 @@ export interface ApiServerHooks {
    * DELETE removes the pod at once.
    */
   onPodDeleteRequested?: (pod: KubeObject) => void;
+  /** Every resource request, once authorised (tests count lists and watches with it). */
+  onResourceRequest?: (verb: string, resource: string) => void;
 }
 
 export interface RequestContext {
@@ -74,4 +76,6 @@ export interface RequestContext {
   query: URLSearchParams;
   req: IncomingMessage;
   res: ServerResponse;
+  /** See ApiServerOptions.bookmarkIntervalMs. */
+  bookmarkIntervalMs?: number;
 }

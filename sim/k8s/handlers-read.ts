@@ -187,7 +187,7 @@ export function handleWatch(ctx: RequestContext, onClose: (stop: () => void) => 
     if (!res.writableEnded) res.end();
   };
   if (bookmarks) {
-    const t = setInterval(() => bookmark(), 60_000);
+    const t = setInterval(() => bookmark(), ctx.bookmarkIntervalMs ?? 60_000);
     t.unref();
     timers.push(t);
   }

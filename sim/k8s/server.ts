@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   /** Default 6443; 0 = ephemeral. */
   port?: number;
   hooks?: ApiServerHooks;
+  /** How often a watch that asked for bookmarks gets one (a real server: about once a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -123,7 +125,18 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       namespace: ns,
       name: info.name ?? listRequestName(info.verb, query),
     });
-    const ctx: RequestContext = { store, hooks, user, info, rt, query, req, res };
+    hooks.onResourceRequest?.(info.verb, rt.resource);
+    const ctx: RequestContext = {
+      store,
+      hooks,
+      user,
+      info,
+      rt,
+      query,
+      req,
+      res,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    };
     if (sub === "log") return handlePodLog(ctx);
     if (sub === "proxy" && rt.resource === "pods") return handlePodProxy(ctx);
     if (sub === "portforward") throw new StoreError(400, "BadRequest", "Upgrade request required");

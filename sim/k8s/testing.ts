@@ -24,6 +24,8 @@ export interface TestApiServer {
   config(token: string): KubeConfig;
   /** Pod names the graceful-deletion hook was called for. */
   deleteRequested: string[];
+  /** Every authorised resource request, in order. */
+  requests: { verb: string; resource: string }[];
   close(): Promise<void>;
 }
 
@@ -89,19 +91,22 @@ function seed(store: ObjectStore): void {
 
 /** Starts the server on apiServerHost(base) (default 70), port 0, with stub hooks. */
 export async function startTestApiServer(
-  opts: { base?: number; watchWindow?: number } = {},
+  opts: { base?: number; watchWindow?: number; bookmarkIntervalMs?: number } = {},
 ): Promise<TestApiServer> {
   const store = new ObjectStore({ watchWindow: opts.watchWindow ?? 50 });
   const deleteRequested: string[] = [];
+  const requests: { verb: string; resource: string }[] = [];
   const server = await createApiServer({
     store,
     host: apiServerHost(opts.base ?? 70),
     port: 0,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
     tokens: {
       "admin-token": { name: "admin", groups: ["system:masters"] },
       "jane-token": { name: "jane", groups: [] },
     },
     hooks: {
+      onResourceRequest: (verb, resource) => void requests.push({ verb, resource }),
       onPodDeleteRequested: (pod) => deleteRequested.push(pod.metadata.name),
       podLog: ({ res, query }) => {
         res.writeHead(200, { "Content-Type": "text/plain" });
@@ -152,6 +157,7 @@ export async function startTestApiServer(
     jane: config("jane-token"),
     config,
     deleteRequested,
+    requests,
     close: async () => {
       await front.close();
       await server.close();
