@@ -3,6 +3,7 @@ import type https from "node:https";
 import { PassThrough, Writable } from "node:stream";
 import { PortForward, type KubeConfig } from "@kubernetes/client-node";
 import { FetchTextError, getText } from "@/lib/http/get-text";
+import { PortForwardRefused, ReasonedWebSocketHandler } from "./portforward-socket";
 import type { CachePod } from "@/lib/k8s/types";
 
 /** How the dashboard reads a pod's /metrics. */
@@ -65,6 +66,7 @@ export function proxyFetcher(kc: KubeConfig): MetricsFetcher {
  * way a response slower than that round trip (a loaded node) was lost.
  */
 export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
+  const handler = new ReasonedWebSocketHandler(kc);
   return (pod, limits) =>
     new Promise<string>((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -137,7 +139,7 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
       input.write(
         `GET /metrics HTTP/1.0\r\nHost: ${pod.podIP ?? "localhost"}:${pod.metricsPort}\r\nAccept: text/plain\r\n\r\n`,
       );
-      new PortForward(kc, true)
+      new PortForward(kc, true, handler)
         .portForward(pod.namespace, pod.name, [pod.metricsPort], output, errors, input)
         .then((ws) => {
           const socket = typeof ws === "function" ? ws() : ws;
@@ -147,7 +149,11 @@ export function portForwardFetcher(kc: KubeConfig): MetricsFetcher {
           socket.on("close", () => tryComplete(true));
         })
         .catch((err: unknown) =>
-          finish(new FetchTextError(`cannot open a port-forward: ${portForwardReason(err)}`, "network")),
+          finish(
+            err instanceof PortForwardRefused
+              ? new FetchTextError(`cannot open a port-forward: ${err.message}`, "http", err.status)
+              : new FetchTextError(`cannot open a port-forward: ${portForwardReason(err)}`, "network"),
+          ),
         );
     });
 }
@@ -165,8 +171,8 @@ function parseHttpResponse(
 }
 
 function portForwardReason(err: unknown): string {
+  // A refused upgrade carries the API server's own reason (portforward-socket.ts).
   if (err && typeof err === "object" && "message" in err) return String((err as Error).message);
-  // client-node rejects with the WebSocket's ErrorEvent on a failed upgrade (e.g. 403).
   return String(err);
 }
 

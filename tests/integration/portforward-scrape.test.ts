@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { ObjectStore, RESOURCES } from "@/sim/k8s/store";
+import { ObjectStore, RESOURCES, StoreError } from "@/sim/k8s/store";
 import { createApiServer, type ApiServer } from "@/sim/k8s/server";
 import { PortForwarder, type PortResolver } from "@/sim/k8s/portforward";
 import { PORTFORWARD_PROTOCOLS } from "@/sim/k8s/portforward-frames";
@@ -35,6 +35,8 @@ let kc: KubeConfig;
 let delayMs = 0;
 /** The WebSocket subprotocols the simulated kubelet agrees to (the real kubelet: v4 only). */
 let protocols: readonly string[] = PORTFORWARD_PROTOCOLS;
+/** When set, the API server cannot reach the node's kubelet and answers the upgrade with this. */
+let kubeletDown: string | null = null;
 
 beforeAll(async () => {
   metrics = http.createServer((_req, res) => {
@@ -64,6 +66,7 @@ beforeAll(async () => {
     tokens: { "admin-token": { name: "admin", groups: ["system:masters"] } },
     hooks: {
       podPortForward: ({ req, socket, head, ports }) => {
+        if (kubeletDown) throw new StoreError(500, "InternalError", kubeletDown);
         // Offer the client only what this kubelet speaks.
         const offered = String(req.headers["sec-websocket-protocol"] ?? "")
           .split(",")
@@ -137,6 +140,30 @@ describe("port-forward scrape of a slow metrics endpoint", () => {
     delayMs = 3000;
     await expect(portForwardFetcher(kc)(pod, { timeoutMs: 500, maxBytes: 1 << 20 })).rejects.toThrow(
       /timed out after 500 ms over the port-forward/,
+    );
+  });
+
+  it("a refused upgrade says the API server's reason, not only its status", async () => {
+    protocols = PORTFORWARD_PROTOCOLS;
+    delayMs = 0;
+    kubeletDown = `error dialing backend: dial tcp 127.${BASE}.0.1:10250: connect: connection refused`;
+    try {
+      const err = await portForwardFetcher(kc)(pod, { timeoutMs: 10_000, maxBytes: 1 << 20 }).then(
+        () => null,
+        (e: unknown) => e as Error & { status?: number },
+      );
+      expect(err?.message).toBe(`cannot open a port-forward: API server answered 500: ${kubeletDown}`);
+    } finally {
+      kubeletDown = null;
+    }
+    // A pod that is gone: the API server's 404 names it.
+    await expect(
+      portForwardFetcher(kc)(
+        { ...pod, name: "node-local-dns-gone" },
+        { timeoutMs: 10_000, maxBytes: 1 << 20 },
+      ),
+    ).rejects.toThrow(
+      'cannot open a port-forward: API server answered 404: pods "node-local-dns-gone" not found',
     );
   });
 });
