@@ -1,6 +1,7 @@
 import "server-only";
 import { configDeps } from "@/lib/config/deps";
 import { ConfigService } from "@/lib/config/service";
+import { corefileMetricsPort } from "@/lib/corefile/metrics-port";
 import { DashboardError, describeError } from "@/lib/errors";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
@@ -88,6 +89,7 @@ export function startDashboard(): Promise<Dashboard> {
           inventory,
           collector,
         ),
+        { onCorefile: (text) => inventory.setCorefileMetricsPort(corefileMetricsPort(text)) },
       ),
       startedAt: new Date().toISOString(),
     };

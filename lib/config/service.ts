@@ -48,6 +48,8 @@ export interface ConfigServiceOptions {
   logOffRetryMs?: number;
   /** Bounds of the history ConfigMap (tests make them small). */
   historyBounds?: HistoryBounds;
+  /** Told each Corefile the watch sees (the inventory reads the metrics port from it). */
+  onCorefile?: (corefile: string) => void;
 }
 
 /** `GET /api/config/history`. */
@@ -271,6 +273,7 @@ export class ConfigService {
   /** Every version of the ConfigMap the watch sees: record outside changes, follow the log-off plan. */
   private async observe(raw: V1ConfigMap): Promise<void> {
     const cm = corefileConfigMapOf(raw, cmRef(this.deps));
+    this.opts.onCorefile?.(cm.corefile);
     if (this.seen === null) {
       // At start, compare with the newest change the history knows: edits made while no dashboard ran.
       const newest = (await this.store.read()).records[0];

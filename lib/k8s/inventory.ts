@@ -86,6 +86,8 @@ export class ClusterInventory {
   private readonly pods: ListWatch<V1Pod>;
   private readonly daemonSets: ListWatch<V1DaemonSet>;
   private readonly lists = new Map<string, number>();
+  /** The Corefile's `prometheus` port, once the ConfigMap has been read (see reshapePod). */
+  private corefileMetricsPort: number | null = null;
 
   constructor(
     kc: KubeConfig,
@@ -182,6 +184,11 @@ export class ClusterInventory {
     await Promise.all(this.watches.map((lw) => lw.stop()));
   }
 
+  /** Where the Corefile says CoreDNS serves /metrics (null: it does not say; the pod spec decides). */
+  setCorefileMetricsPort(port: number | null): void {
+    this.corefileMetricsPort = port;
+  }
+
   /** Full lists made so far, per resource: one at start, one after each 410 or failure. */
   listCounts(): Record<"nodes" | "pods" | "daemonsets", number> {
     const n = (k: string) => this.lists.get(k) ?? 0;
@@ -200,7 +207,7 @@ export class ClusterInventory {
         .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })),
       pods: this.pods
         .list(this.opts.namespace)
-        .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort)),
+        .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort, this.corefileMetricsPort)),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
       apiProblem: this.problem,
     };

@@ -13,12 +13,24 @@ export function reshapeNode(node: V1Node): ClusterNode {
   };
 }
 
-export function reshapePod(pod: V1Pod, container: string, defaultMetricsPort: number): CachePod {
+/**
+ * `corefileMetricsPort` is the port of the Corefile's `prometheus` directive when it names one
+ * (lib/corefile/metrics-port.ts): that is where CoreDNS binds. Otherwise (`__PROMETHEUS__ENDPOINT__`,
+ * or no Corefile read yet) node-cache's -prometheus-listen-address, which it substitutes for that
+ * placeholder; then the container port named `metrics`, which only declares it; then the setting.
+ */
+export function reshapePod(
+  pod: V1Pod,
+  container: string,
+  defaultMetricsPort: number,
+  corefileMetricsPort: number | null = null,
+): CachePod {
   const spec = pod.spec?.containers?.find((c) => c.name === container) ?? pod.spec?.containers?.[0];
   const statusOf = pod.status?.containerStatuses?.find((c) => c.name === (spec?.name ?? container));
   const metricsPort =
-    spec?.ports?.find((p) => p.name === "metrics")?.containerPort ??
+    corefileMetricsPort ??
     prometheusListenPort([...(spec?.command ?? []), ...(spec?.args ?? [])]) ??
+    spec?.ports?.find((p) => p.name === "metrics")?.containerPort ??
     defaultMetricsPort;
   const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
   const toIso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : null);

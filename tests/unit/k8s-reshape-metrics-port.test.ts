@@ -8,13 +8,27 @@ const pod = (container: NonNullable<V1Pod["spec"]>["containers"][number]): V1Pod
   status: { podIP: "10.0.0.5", phase: "Running" },
 });
 
-describe("the metrics port comes from the pod spec, not a constant", () => {
-  it("a container port named metrics wins (node-local-dns's manifest: containerPort 9253)", () => {
+describe("the metrics port comes from the Corefile and the pod spec, not a constant", () => {
+  it("the Corefile's prometheus port wins: that is where CoreDNS binds", () => {
     const p = pod({
       name: "node-cache",
       ports: [{ name: "metrics", containerPort: 9300 }],
       args: ["-prometheus-listen-address=:9400"],
     });
+    expect(reshapePod(p, "node-cache", 9253, 9500).metricsPort).toBe(9500);
+  });
+
+  it("without one, node-cache's flag beats the container port, which only declares it", () => {
+    const p = pod({
+      name: "node-cache",
+      ports: [{ name: "metrics", containerPort: 9300 }],
+      args: ["-prometheus-listen-address=:9400"],
+    });
+    expect(reshapePod(p, "node-cache", 9253).metricsPort).toBe(9400);
+  });
+
+  it("then the container port named metrics (node-local-dns's manifest: containerPort 9253)", () => {
+    const p = pod({ name: "node-cache", ports: [{ name: "metrics", containerPort: 9300 }] });
     expect(reshapePod(p, "node-cache", 9253).metricsPort).toBe(9300);
   });
 
