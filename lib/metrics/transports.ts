@@ -3,6 +3,7 @@ import type https from "node:https";
 import { PassThrough, Writable } from "node:stream";
 import { PortForward, type KubeConfig } from "@kubernetes/client-node";
 import { FetchTextError, getText } from "@/lib/http/get-text";
+import { plainGet } from "@/lib/http/plain-get";
 import { PortForwardRefused, ReasonedWebSocketHandler } from "./portforward-socket";
 import type { CachePod } from "@/lib/k8s/types";
 
@@ -29,7 +30,7 @@ export function metricsFetchers(kc: KubeConfig): Record<TransportKind, MetricsFe
 export function directFetcher(): MetricsFetcher {
   return async (pod, limits) => {
     if (!pod.podIP) throw new FetchTextError("the pod has no IP yet", "network");
-    const res = await getText(`http://${hostPort(pod.podIP, pod.metricsPort)}/metrics`, limits);
+    const res = await plainGet(pod.podIP, pod.metricsPort, "/metrics", limits);
     if (res.status !== 200)
       throw new FetchTextError(`metrics endpoint answered HTTP ${res.status}`, "http", res.status);
     return res.body;
@@ -184,8 +185,4 @@ function statusMessage(body: string): string {
     // not a Status body
   }
   return body.slice(0, 200);
-}
-
-function hostPort(ip: string, port: number): string {
-  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
