@@ -103,8 +103,9 @@ export async function rolloutProgress(
   // Kubernetes stamps pods in whole seconds, so a pod made just after the write can look older than
   // it. A pod of the template our own post-write restart produced was made after the write for sure.
   const restartedSinceWrite = baseline?.restartedAt != null && baseline.restartedAt === restartedAt;
+  const podByName = new Map(pods.map((p) => [p.name, p]));
   const nodes = states.map((st): NodeRolloutRow => {
-    const pod = pods.find((p) => p.name === st.pod);
+    const pod = podByName.get(st.pod ?? "");
     const madeAfterWrite = restartedSinceWrite && st.revision === "new" && baseline !== null;
     const afterWrite = (t: string | null) =>
       t === null || !madeAfterWrite

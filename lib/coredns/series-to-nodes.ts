@@ -4,7 +4,7 @@
  * else by the `instance` address matched against the pod's IP (node-local-dns runs on the host
  * network, so that is the node's IP too). A node with a pod but no series says why. Pure.
  */
-import { podForNode } from "../k8s/reshape";
+import { podsByNode } from "../k8s/reshape";
 import type { CachePod, ClusterNode } from "../k8s/types";
 import type { NodeKey } from "./promql";
 
@@ -50,8 +50,9 @@ export function matchSeriesToNodes<
   const byHost = index((s) => instanceHost(s.key.instance));
 
   const out = new Map<string, NodeSeriesMatch<T>>();
+  const podByNode = podsByNode(pods);
   for (const n of nodes) {
-    const pod = podForNode(pods, n.name);
+    const pod = podByNode.get(n.name) ?? null;
     let matchedBy: MatchedBy | null = null;
     let candidates: T[] = [];
     if (byNode.has(n.name)) [matchedBy, candidates] = ["node", byNode.get(n.name) ?? []];

@@ -11,7 +11,7 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { describeError } from "@/lib/errors";
-import { reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
+import { podsByNode, reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
 import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary } from "./types";
 
 export interface InventoryOptions {
@@ -33,6 +33,8 @@ export interface InventorySnapshot {
   synced: boolean;
   nodes: ClusterNode[];
   pods: CachePod[];
+  /** Each node's cache pod (podForNode's choice), for lookups by node name. */
+  podByNode: ReadonlyMap<string, CachePod>;
   daemonSet: DaemonSetSummary | null;
   apiProblem: ApiServerProblem | null;
 }
@@ -88,6 +90,8 @@ export class ClusterInventory {
   private readonly lists = new Map<string, number>();
   /** The Corefile's `prometheus` port, once the ConfigMap has been read (see reshapePod). */
   private corefileMetricsPort: number | null = null;
+  /** The last snapshot, until a watch delivers a change (5,000 nodes: built once, read many times). */
+  private cached: InventorySnapshot | null = null;
 
   constructor(
     kc: KubeConfig,
@@ -140,6 +144,7 @@ export class ClusterInventory {
 
   private track(name: string, lw: ListWatch<KubernetesObject>): void {
     this.watches.push(lw);
+    lw.on("change", () => void (this.cached = null));
     this.errorCounts.set(name, 0);
     let failures = 0;
     lw.on("error", (err: unknown) => {
@@ -148,6 +153,7 @@ export class ClusterInventory {
       this.failing.add(name);
       const message = `cannot list/watch ${name}: ${describeError(err)}`;
       this.problem = { message, since: this.problem?.since ?? new Date().toISOString() };
+      this.cached = null;
       if (this.stopped) return;
       const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 5));
       const timer = setTimeout(() => {
@@ -169,6 +175,7 @@ export class ClusterInventory {
     this.failing.delete(name);
     this.synced.add(name);
     if (this.failing.size === 0) this.problem = null;
+    this.cached = null;
     return true;
   }
 
@@ -186,6 +193,7 @@ export class ClusterInventory {
 
   /** Where the Corefile says CoreDNS serves /metrics (null: it does not say; the pod spec decides). */
   setCorefileMetricsPort(port: number | null): void {
+    if (port !== this.corefileMetricsPort) this.cached = null;
     this.corefileMetricsPort = port;
   }
 
@@ -195,21 +203,27 @@ export class ClusterInventory {
     return { nodes: n("nodes"), pods: n("pods"), daemonsets: n("daemonsets") };
   }
 
+  /** The cluster as last listed/watched; the same object until something changes (do not mutate it). */
   snapshot(): InventorySnapshot {
+    if (this.cached) return this.cached;
     const ds = this.daemonSets
       .list(this.opts.namespace)
       .find((d) => d.metadata?.name === this.opts.daemonSet);
-    return {
+    const pods = this.pods
+      .list(this.opts.namespace)
+      .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort, this.corefileMetricsPort));
+    const collator = new Intl.Collator(undefined, { numeric: true });
+    this.cached = {
       synced: this.synced.size === this.watches.length,
       nodes: this.nodes
         .list()
         .map(reshapeNode)
-        .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })),
-      pods: this.pods
-        .list(this.opts.namespace)
-        .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort, this.corefileMetricsPort)),
+        .sort((a, b) => collator.compare(a.name, b.name)),
+      pods,
+      podByNode: podsByNode(pods),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
       apiProblem: this.problem,
     };
+    return this.cached;
   }
 }

@@ -116,11 +116,23 @@ function memoryBytesOrNull(quantity: string | undefined): number | null {
  */
 export function podForNode(pods: readonly CachePod[], nodeName: string): CachePod | null {
   let best: CachePod | null = null;
-  for (const p of pods) {
-    if (p.nodeName !== nodeName) continue;
-    if (!best) best = p;
-    else if (best.deleting !== p.deleting) best = p.deleting ? best : p;
-    else if ((p.createdAt ?? "") > (best.createdAt ?? "")) best = p;
-  }
+  for (const p of pods) if (p.nodeName === nodeName) best = better(best, p);
   return best;
+}
+
+/** podForNode for every node in one pass (a 5,000-node cluster: one map, not 5,000 scans). */
+export function podsByNode(pods: readonly CachePod[]): Map<string, CachePod> {
+  const byNode = new Map<string, CachePod>();
+  for (const p of pods) {
+    if (p.nodeName === null) continue;
+    byNode.set(p.nodeName, better(byNode.get(p.nodeName) ?? null, p));
+  }
+  return byNode;
+}
+
+/** A pod that is not being deleted over one that is; then the newer one. */
+function better(best: CachePod | null, p: CachePod): CachePod {
+  if (!best) return p;
+  if (best.deleting !== p.deleting) return p.deleting ? best : p;
+  return (p.createdAt ?? "") > (best.createdAt ?? "") ? p : best;
 }

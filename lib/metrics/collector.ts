@@ -1,7 +1,6 @@
 import "server-only";
 import { describeError } from "@/lib/errors";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
-import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod } from "@/lib/k8s/types";
 import { HistoryRing, type HistoryPoint, type HistorySignal } from "./history";
 import { historyPoint, NodeHistory } from "./counter-history";
@@ -93,10 +92,10 @@ export class MetricsCollector extends PeriodicSource implements MetricsStore {
 
   protected async doRound(): Promise<void> {
     const started = Date.now();
-    const { nodes, pods, apiProblem } = this.inventory.snapshot();
+    const { nodes, pods, podByNode, apiProblem } = this.inventory.snapshot();
     const targets: { node: string; pod: CachePod }[] = [];
     for (const n of nodes) {
-      const pod = podForNode(pods, n.name);
+      const pod = podByNode.get(n.name);
       if (pod) targets.push({ node: n.name, pod });
     }
     const live = new Set(targets.map((t) => t.node));

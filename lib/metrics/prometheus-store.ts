@@ -1,6 +1,5 @@
 import "server-only";
 import { describeError } from "@/lib/errors";
-import { podForNode } from "@/lib/k8s/reshape";
 import type { CachePod, ClusterNode } from "@/lib/k8s/types";
 import type { PrometheusClient } from "@/lib/prometheus-api/client";
 import type { SelectorMatchers } from "@/lib/prometheus-api/selector";
@@ -54,7 +53,7 @@ export interface PrometheusStoreOptions {
 
 /** What the store needs from the cluster inventory. */
 export interface InventoryView {
-  snapshot(): { nodes: ClusterNode[]; pods: CachePod[] };
+  snapshot(): { nodes: ClusterNode[]; pods: CachePod[]; podByNode: ReadonlyMap<string, CachePod> };
 }
 
 /** Refreshes kept per node for the odd-one-out smoothing (recentMedian). */
@@ -119,12 +118,12 @@ export class PrometheusMetricsStore extends PeriodicSource implements MetricsSto
       return;
     }
     this.problem = null;
-    const { nodes, pods } = this.inventory.snapshot();
+    const { nodes, pods, podByNode } = this.inventory.snapshot();
     const matches = matchSeriesToNodes(nodes, pods, engineNodes, this.opts.selectorText);
     const live = new Set(nodes.map((n) => n.name));
     for (const name of this.nodes.keys()) if (!live.has(name)) this.nodes.delete(name);
     for (const n of nodes) {
-      const pod = podForNode(pods, n.name);
+      const pod = podByNode.get(n.name) ?? null;
       const match = matches.get(n.name);
       if (!pod || !match) {
         this.nodes.delete(n.name);

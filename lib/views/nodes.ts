@@ -1,7 +1,6 @@
 import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
-import { podForNode } from "@/lib/k8s/reshape";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { reachability } from "@/lib/coredns/reachability";
 
@@ -9,7 +8,7 @@ import { reachability } from "@/lib/coredns/reachability";
 export function nodeRows(d: Dashboard): NodeRow[] {
   const inv = d.inventory.snapshot();
   const nodes: NodeRow[] = inv.nodes.map((n) => {
-    const pod = podForNode(inv.pods, n.name);
+    const pod = inv.podByNode.get(n.name) ?? null;
     // Numbers belong to the pod that made them: right after a pod is replaced (a rollout) the node's
     // newest numbers are still the old pod's, and must not be shown beside the new pod's name.
     const latest = d.metrics.latest(n.name);
@@ -49,7 +48,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
     };
   });
   const judged = d.judgements.judge(nodes, d.metrics, d.metrics.status().lastRoundAt, {
-    podStartedAt: (node) => podForNode(inv.pods, node)?.startedAt ?? null,
+    podStartedAt: (node) => inv.podByNode.get(node)?.startedAt ?? null,
     memoryLimitBytes: inv.daemonSet?.memoryLimitBytes ?? null,
     now: new Date(),
   });

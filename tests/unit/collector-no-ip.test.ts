@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterInventory, InventorySnapshot } from "@/lib/k8s/inventory";
+import { podsByNode } from "@/lib/k8s/reshape";
 import { MetricsCollector } from "@/lib/metrics/collector";
 import type { MetricsFetcher, TransportKind } from "@/lib/metrics/transports";
 
-const snapshot: InventorySnapshot = {
+const base: Omit<InventorySnapshot, "podByNode"> = {
   synced: true,
   apiProblem: null,
   daemonSet: null,
@@ -29,6 +30,7 @@ const snapshot: InventorySnapshot = {
     },
   ],
 };
+const snapshot: InventorySnapshot = { ...base, podByNode: podsByNode(base.pods) };
 
 describe("a cache pod with no IP yet (issue 16)", () => {
   it("is reported as 'no IP yet' in every transport mode, with no failing call to any transport", async () => {

@@ -5,6 +5,7 @@
  */
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { podsByNode } from "@/lib/k8s/reshape";
 import type { CachePod, ClusterNode } from "@/lib/k8s/types";
 import { PrometheusMetricsStore } from "@/lib/metrics/prometheus-store";
 import { PrometheusClient } from "@/lib/prometheus-api/client";
@@ -100,7 +101,7 @@ const pods: CachePod[] = [
 describe("PrometheusMetricsStore", () => {
   it("keeps the page's numbers through a slow and an erroring engine, says why, and recovers", async () => {
     const store = new PrometheusMetricsStore(
-      { snapshot: () => ({ nodes, pods }) },
+      { snapshot: () => ({ nodes, pods, podByNode: podsByNode(pods) }) },
       new PrometheusClient({ url, timeoutMs: 300, concurrency: 4 }),
       {
         selector: parseSelector('{job=~".*node-local-dns.*"}'),
