@@ -221,6 +221,60 @@ describe("writes", () => {
   });
 });
 
+describe("pods/binding (what the scheduler sends)", () => {
+  it("binds an unbound pod to its node with PodScheduled=True, once; a second binding is 409", async () => {
+    const core = t.admin.makeApiClient(CoreV1Api);
+    t.store.create(RESOURCES.pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "unbound", namespace: TEST_NS },
+      spec: { containers: [{ name: "node-cache", image: "x:1" }] },
+    });
+    const binding = {
+      apiVersion: "v1",
+      kind: "Binding",
+      metadata: { name: "unbound" },
+      target: { apiVersion: "v1", kind: "Node", name: "node-2" },
+    };
+    await core.createNamespacedPodBinding({ name: "unbound", namespace: TEST_NS, body: binding });
+    const pod = await core.readNamespacedPod({ name: "unbound", namespace: TEST_NS });
+    expect(pod.spec?.nodeName).toBe("node-2");
+    expect(pod.status?.conditions).toContainEqual(
+      expect.objectContaining({ type: "PodScheduled", status: "True" }),
+    );
+    const again = await failure(
+      core.createNamespacedPodBinding({
+        name: "unbound",
+        namespace: TEST_NS,
+        body: { ...binding, target: { kind: "Node", name: "node-3" } },
+      }),
+    );
+    expect(again.code).toBe(409);
+    expect(again.body).toMatchObject({
+      reason: "Conflict",
+      message:
+        'Operation cannot be fulfilled on pods/binding "unbound": pod unbound is already assigned to node "node-2"',
+    });
+    const wrongKind = await failure(
+      core.createNamespacedPodBinding({
+        name: "unbound",
+        namespace: TEST_NS,
+        body: { ...binding, target: { kind: "Pod", name: "x" } },
+      }),
+    );
+    expect(wrongKind.code).toBe(422);
+    const missing = await failure(
+      core.createNamespacedPodBinding({
+        name: "nope",
+        namespace: TEST_NS,
+        body: { ...binding, metadata: { name: "nope" } },
+      }),
+    );
+    expect(missing.code).toBe(404);
+    t.store.delete(RESOURCES.pods, TEST_NS, "unbound");
+  });
+});
+
 describe("lifecycle", () => {
   it("garbage-collects the pods of a deleted DaemonSet, unless told to orphan them", async () => {
     const apps = t.admin.makeApiClient(AppsV1Api);

@@ -15,6 +15,7 @@ const snapshot: InventorySnapshot = {
       name: "node-local-dns-abcde",
       namespace: "kube-system",
       nodeName: "node-1",
+      scheduled: true,
       podIP: null,
       phase: "Pending",
       ready: false,
