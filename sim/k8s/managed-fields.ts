@@ -15,6 +15,7 @@
  */
 import { badRequest, StoreError } from "./errors";
 import type { KubeObject } from "./types";
+import { canonical } from "./canonical";
 
 /** One entry, as the API serves it. */
 export interface ManagedFieldsEntry {
@@ -108,11 +109,14 @@ function collect(value: unknown, prefix: Path, out: Map<string, string>, presenc
     }
     return;
   }
-  out.set(keyOf(prefix), JSON.stringify(value));
+  out.set(keyOf(prefix), canonical(value));
 }
 
-/** The object's fields a manager can own: everything but server-set metadata (and status for main writes). */
-function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): Map<string, string> {
+/**
+ * The object's fields a manager can own: everything but server-set metadata (and status for main
+ * writes), as path keys (JSON arrays of FieldsV1 segments) with each leaf's canonical JSON.
+ */
+export function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!o) return out;
   if (subresource === "status") {
@@ -126,7 +130,7 @@ function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): M
 }
 
 /** FieldsV1 tree → set of path keys. */
-function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Set<string> {
+export function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Set<string> {
   for (const [k, sub] of Object.entries(tree)) {
     const p = [...prefix, k];
     if (k === "." || Object.keys(sub).length === 0) out.add(keyOf(p));
@@ -136,7 +140,7 @@ function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Se
 }
 
 /** Set of path keys → FieldsV1 tree. */
-function treeOf(paths: Iterable<string>): FieldsV1 {
+export function treeOf(paths: Iterable<string>): FieldsV1 {
   const root: FieldsV1 = {};
   for (const key of paths) {
     let node = root;
@@ -145,14 +149,14 @@ function treeOf(paths: Iterable<string>): FieldsV1 {
   return root;
 }
 
-function isEntry(e: unknown): e is ManagedFieldsEntry {
+export function isEntry(e: unknown): e is ManagedFieldsEntry {
   return isObject(e) && typeof e.manager === "string" && isObject(e.fieldsV1);
 }
 
 /** Second-precision RFC 3339, as metav1.Time serialises. */
-const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+export const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+export function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   return entries.sort(
     (a, b) =>
       a.operation.localeCompare(b.operation) ||

@@ -158,11 +158,12 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): S
   );
 }
 
-/** Patch types served (server-side apply, application/apply-patch+yaml, is not simulated). */
+/** Patch types a v1.32 server serves for built-in types, in its order (api_installer.go). */
 export const PATCH_MEDIA_TYPES = [
   "application/json-patch+json",
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
 ];
 
 export function methodNotAllowed(): StoreError {
