@@ -10,7 +10,13 @@ import { applyPatch, patchTypeOf } from "./patch";
 import { RESOURCES } from "./resources";
 import { handleSelfSubjectAccessReview, handleSelfSubjectRulesReview } from "./ssar";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
-import { methodNotAllowed, resourceNotFound, successStatus } from "./status";
+import {
+  BODY_MEDIA_TYPES,
+  methodNotAllowed,
+  resourceNotFound,
+  successStatus,
+  unsupportedMediaType,
+} from "./status";
 import { applyDefaults } from "./strategy";
 import { checkNoEscalation } from "./rbac-escalation";
 import { apiVersionOf, type KubeObject, type ResourceType } from "./types";
@@ -77,6 +83,9 @@ function reconcileNamespace(rt: ResourceType, o: KubeObject, ns: string | undefi
 
 /** The request body as JSON: JSON or YAML as sent, or the kinds kubectl's typed clients send in protobuf. */
 async function readObject(ctx: RequestContext): Promise<unknown> {
+  // NegotiateInputSerializer: no Content-Type means JSON; one no serializer reads is 415.
+  const mt = (ctx.req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (mt !== "" && !BODY_MEDIA_TYPES.includes(mt)) throw unsupportedMediaType(BODY_MEDIA_TYPES);
   const raw = await readBody(ctx.req);
   if (isProtobuf(ctx.req.headers["content-type"])) return decodeProtobufObject(raw);
   return parseBody(raw, ctx.req.headers["content-type"]);

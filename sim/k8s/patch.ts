@@ -17,7 +17,7 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   if (mt === "application/merge-patch+json") return "merge";
   if (mt === "application/strategic-merge-patch+json") return "strategic";
   if (mt === "application/apply-patch+yaml") return "apply";
-  throw unsupportedMediaType(mt ?? "", PATCH_MEDIA_TYPES);
+  throw unsupportedMediaType(PATCH_MEDIA_TYPES);
 }
 
 /** The real handler wraps json-patch apply failures in a generic 422 with the library's text as the cause. */

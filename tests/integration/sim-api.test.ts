@@ -93,6 +93,34 @@ describe("errors", () => {
     });
   });
 
+  it("415 for a create body no serializer reads, with the real message and no details", async () => {
+    const r = await raw("POST", CM_PATH, "text/plain", "data: {}");
+    expect(r).toEqual({
+      status: 415,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message:
+          "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+        reason: "UnsupportedMediaType",
+        code: 415,
+      },
+    });
+    // YAML is read, and a charset parameter is ignored.
+    const yaml = await raw(
+      "POST",
+      CM_PATH,
+      "application/yaml; charset=utf-8",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  a: b\n",
+    );
+    expect(yaml.status).toBe(201);
+    await t.admin
+      .makeApiClient(CoreV1Api)
+      .deleteNamespacedConfigMap({ name: "from-yaml", namespace: TEST_NS });
+  });
+
   it("422 for invalid objects, with causes", async () => {
     const core = t.admin.makeApiClient(CoreV1Api);
     const r = await failure(
