@@ -99,17 +99,25 @@ export class Scheduler {
     this.reportUnschedulable(namespace, name);
   }
 
-  private nodeNames(): string[] {
-    return this.opts.store
+  /** Whether `name` is a node that can take pods (one lookup: a bind per pod must not list every node). */
+  private nodeExists(name: string): boolean {
+    const node = this.opts.store.get(RESOURCES.nodes, undefined, name);
+    return node !== undefined && !node.metadata.deletionTimestamp;
+  }
+
+  /** The first node by name, for a pod whose affinity names none. */
+  private anyNode(): string | undefined {
+    const names = this.opts.store
       .peek(RESOURCES.nodes, undefined)
       .filter((n) => !n.metadata.deletionTimestamp)
       .map((n) => n.metadata.name)
       .sort();
+    return names[0];
   }
 
   /** The message of a real FailedScheduling for a daemon pod whose node cannot take it yet. */
   private unschedulableMessage(): string {
-    const total = this.nodeNames().length;
+    const total = this.opts.store.peek(RESOURCES.nodes, undefined).length;
     const others = Math.max(0, total - 1);
     const parts = ["1 node(s) didn't have free ports for the requested pod ports"];
     if (others) parts.push(`${others} node(s) didn't match Pod's node affinity/selector`);
@@ -152,9 +160,8 @@ export class Scheduler {
     const { store } = this.opts;
     const pod = store.get(RESOURCES.pods, namespace, name);
     if (!pod || isBound(pod) || pod.metadata.deletionTimestamp) return;
-    const nodes = this.nodeNames();
-    const target = targetNodeOf(pod) ?? nodes[0];
-    if (!target || !nodes.includes(target)) {
+    const target = targetNodeOf(pod) ?? this.anyNode();
+    if (!target || !this.nodeExists(target)) {
       // Nowhere to go (its node is gone): it stays Pending, as with a real scheduler.
       return;
     }
