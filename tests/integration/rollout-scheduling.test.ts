@@ -5,12 +5,14 @@
  * answer) keeps every node, the affected one "scheduling" — never "(unscheduled)" nor a missing row —
  * and the rollout completes once the pods are bound.
  */
+import { CoreV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { RESOURCES } from "../../sim/k8s/store";
 import type { Dashboard } from "@/lib/dashboard";
 import type { RolloutProgress } from "@/lib/config/rollout-progress";
 import type { NodesResponse } from "@/lib/api-types";
+import { loadKubeConfig } from "@/lib/k8s/kubeconfig";
 import { deployRbacObjects } from "../support/deploy-rbac";
 import { waitFor } from "../support/ports";
 
@@ -89,6 +91,16 @@ describe("a rollout whose pods wait for the scheduler", () => {
     expect((pod.status as { conditions: { type: string; status: string }[] }).conditions).toContainEqual(
       expect.objectContaining({ type: "PodScheduled", status: "False", reason: "Unschedulable" }),
     );
+
+    // Its log, as the API server answers for a pod no kubelet has yet: empty, not an error.
+    const admin = loadKubeConfig("sim").makeApiClient(CoreV1Api);
+    expect(
+      await admin.readNamespacedPodLog({
+        name: during.waiting.pod,
+        namespace: "kube-system",
+        container: "node-cache",
+      }),
+    ).toBe("");
 
     expect(during.progress.nodes.map((n) => n.node)).toEqual(nodeNames);
     expect(during.waiting).toMatchObject({
