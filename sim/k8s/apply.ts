@@ -1,8 +1,8 @@
 /**
  * Server-side apply (`PATCH` with `Content-Type: application/apply-patch+yaml`), as
  * k8s.io/apiserver's fieldmanager and sigs.k8s.io/structured-merge-diff do it, over the field model of
- * managed-fields.ts (maps merge by key, lists of objects with a `name` are keyed by it, every other
- * list is atomic):
+ * managed-fields.ts (maps merge by key, associative lists — containers by name, ports by
+ * containerPort+protocol, ... — merge by item, every other list is atomic):
  *
  * - The applied configuration is merged into the live object (or is the object, when none exists).
  * - Setting a field another manager owns to a different value is a conflict (409, the real Status
@@ -16,6 +16,8 @@ import {
   fieldsOf,
   formatTime,
   isEntry,
+  itemKey,
+  listKeysOf,
   pathsOf,
   sortEntries,
   treeOf,
@@ -29,22 +31,20 @@ function isObj(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** A list merged item by item (by `name`), as managed-fields.ts keys such lists. */
-function isKeyedList(v: unknown): v is Json[] {
-  return Array.isArray(v) && v.length > 0 && v.every((i) => isObj(i) && typeof i.name === "string");
-}
-
-/** The configuration merged into the live value: maps and keyed lists recursively, the rest replaced. */
-function merge(live: unknown, config: unknown): unknown {
+/** The configuration merged into the live value: maps and associative lists recursively, the rest replaced. */
+function merge(live: unknown, config: unknown, field?: string): unknown {
   if (isObj(config)) {
     const out: Json = isObj(live) ? structuredClone(live) : {};
-    for (const [k, v] of Object.entries(config)) out[k] = merge(out[k], v);
+    for (const [k, v] of Object.entries(config)) out[k] = merge(out[k], v, k);
     return out;
   }
-  if (isKeyedList(config) && (isKeyedList(live) || (Array.isArray(live) && live.length === 0))) {
-    const out = (live as Json[]).map((i) => structuredClone(i));
-    for (const item of config) {
-      const at = out.findIndex((i) => i.name === item.name);
+  const keys = Array.isArray(config) ? listKeysOf(field, config) : undefined;
+  const liveList = Array.isArray(live) ? live : [];
+  if (keys && (liveList.length === 0 || listKeysOf(field, liveList))) {
+    const out = (liveList as Json[]).map((i) => structuredClone(i));
+    for (const item of config as Json[]) {
+      const id = itemKey(keys, item);
+      const at = out.findIndex((i) => itemKey(keys, i) === id);
       if (at >= 0) out[at] = merge(out[at], item) as Json;
       else out.push(structuredClone(item));
     }
@@ -126,8 +126,8 @@ function locate(root: unknown, parts: string[]): { parent: Json | Json[]; last: 
 function step(cur: unknown, part: string): unknown {
   if (part.startsWith("f:")) return isObj(cur) ? cur[part.slice(2)] : undefined;
   if (part.startsWith("k:") && Array.isArray(cur)) {
-    const k = JSON.parse(part.slice(2)) as Json;
-    return cur.find((i) => isObj(i) && Object.entries(k).every(([n, v]) => i[n] === v));
+    const keys = Object.keys(JSON.parse(part.slice(2)) as Json);
+    return cur.find((i) => isObj(i) && itemKey(keys, i) === part.slice(2));
   }
   return undefined;
 }

@@ -10,8 +10,9 @@
  *   and fields it removed are removed from every entry; a write that changes nothing changes no entry.
  * - Entries are sorted as the server sorts them: by operation, time, manager.
  *
- * Simplified: lists of objects with a `name` are keyed by it (`k:{"name":"…"}`), every other list is one
- * atomic field; the time has the API's one-second precision.
+ * Lists are keyed as k8s.io/api declares them (`k:{"name":"…"}` for containers, `k:{"containerPort":53,
+ * "protocol":"UDP"}` for ports, LIST_KEYS); every other list is one atomic field (no `v:` set items);
+ * the time has the API's one-second precision.
  */
 import { badRequest, StoreError } from "./errors";
 import type { KubeObject } from "./types";
@@ -92,20 +93,70 @@ const MAP_FIELDS = new Set([
   "matchLabels",
 ]);
 
+/**
+ * Associative lists (`+listType=map`) of the types served, by field name, with their `listMapKey`s as
+ * k8s.io/api declares them; every other list is atomic (args, command, tolerations, RBAC rules...).
+ * `ports` are a container's (containerPort, protocol) or a Service's (port, protocol).
+ */
+const LIST_KEYS: Record<string, string[]> = {
+  containers: ["name"],
+  initContainers: ["name"],
+  ephemeralContainers: ["name"],
+  env: ["name"],
+  volumes: ["name"],
+  volumeMounts: ["mountPath"],
+  volumeDevices: ["devicePath"],
+  imagePullSecrets: ["name"],
+  hostAliases: ["ip"],
+  ownerReferences: ["uid"],
+  topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
+  resourceClaims: ["name"],
+};
+
+/** Key fields with a default the server fills in before keying (protocol: TCP). */
+const KEY_DEFAULTS: Record<string, unknown> = { protocol: "TCP" };
+
+/** The list-map keys of list `field` holding `items`, or undefined when it is atomic. */
+export function listKeysOf(field: string | undefined, items: readonly unknown[]): string[] | undefined {
+  if (field === undefined || items.length === 0 || !items.every(isObject)) return undefined;
+  const objects = items as Record<string, unknown>[];
+  let keys = LIST_KEYS[field];
+  if (field === "ports")
+    keys = "containerPort" in objects[0]! ? ["containerPort", "protocol"] : ["port", "protocol"];
+  if (!keys) return undefined;
+  const ids = objects.map((i) => itemKey(keys, i));
+  if (ids.some((k) => k === undefined) || new Set(ids).size !== ids.length) return undefined;
+  return keys;
+}
+
+/** An item's key as FieldsV1 writes it (`{"containerPort":53,"protocol":"UDP"}`), undefined if a key is missing. */
+export function itemKey(keys: readonly string[], item: Record<string, unknown>): string | undefined {
+  const key: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = item[k] ?? KEY_DEFAULTS[k];
+    if (v === undefined || v === null || typeof v === "object") return undefined;
+    key[k] = v;
+  }
+  return JSON.stringify(key);
+}
+
 /** Every field path in `value` under `prefix`, with its value's canonical JSON (containers as "{}"). */
-function collect(value: unknown, prefix: Path, out: Map<string, string>, presence = false): void {
+function collect(
+  value: unknown,
+  prefix: Path,
+  out: Map<string, string>,
+  presence = false,
+  field?: string,
+): void {
   if (isObject(value)) {
     if (presence) out.set(keyOf([...prefix, "."]), "{}");
-    for (const [k, v] of Object.entries(value)) collect(v, [...prefix, `f:${k}`], out, MAP_FIELDS.has(k));
+    for (const [k, v] of Object.entries(value)) collect(v, [...prefix, `f:${k}`], out, MAP_FIELDS.has(k), k);
     return;
   }
-  if (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((i) => isObject(i) && typeof i.name === "string")
-  ) {
+  const keys = Array.isArray(value) ? listKeysOf(field, value) : undefined;
+  if (keys) {
     for (const item of value as Record<string, unknown>[]) {
-      collect(item, [...prefix, `k:${JSON.stringify({ name: item.name })}`], out, true);
+      collect(item, [...prefix, `k:${itemKey(keys, item)!}`], out, true);
     }
     return;
   }

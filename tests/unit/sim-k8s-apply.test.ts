@@ -196,4 +196,43 @@ describe("serverSideApply", () => {
       'Apply failed with 1 conflict: conflict with "nodelocal-dns-dashboard" using apps/v1: .spec.template.spec.containers[name="node-cache"].image',
     );
   });
+
+  it("keys ports by containerPort and protocol (TCP when omitted), mounts by mountPath; tolerations stay atomic", () => {
+    const nodeCache = (ports: unknown[], mounts: unknown[]) => ({
+      name: "node-cache",
+      image: "a:1",
+      ports,
+      volumeMounts: mounts,
+    });
+    const ports = [
+      { name: "dns", containerPort: 53, protocol: "UDP" },
+      { name: "dns-tcp", containerPort: 53 },
+    ];
+    const mounts = [
+      { name: "config-volume", mountPath: "/etc/coredns" },
+      { name: "config-volume", mountPath: "/etc/kube-dns", subPath: "x" },
+    ];
+    const o = applied(undefined, ds([nodeCache(ports, mounts)]), "kubectl");
+    const owned = JSON.stringify(entries(o)[0]!.fieldsV1);
+    expect(owned).toContain('k:{\\"containerPort\\":53,\\"protocol\\":\\"UDP\\"}');
+    expect(owned).toContain('k:{\\"containerPort\\":53,\\"protocol\\":\\"TCP\\"}');
+    expect(owned).toContain('k:{\\"mountPath\\":\\"/etc/kube-dns\\"}');
+    // Someone renames the TCP port; an apply of the old name conflicts at that item's path.
+    const edited = structuredClone(o);
+    const spec = edited.spec as { template: { spec: { containers: { ports: { name: string }[] }[] } } };
+    spec.template.spec.containers[0]!.ports[1]!.name = "tcp";
+    const live = updated(o, edited, "kubectl-edit");
+    const err = conflictOf(() => applied(live, ds([nodeCache(ports, mounts)]), "kubectl"));
+    expect(err.message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.template.spec.containers[name="node-cache"].ports[containerPort=53,protocol="TCP"].name',
+    );
+    // Tolerations are atomic: one owned field, the applied list replacing the live one whole.
+    const config = ds([nodeCache(ports, mounts)]);
+    (config.spec as { template: { spec: Record<string, unknown> } }).template.spec.tolerations = [
+      { operator: "Exists" },
+    ];
+    const tolerant = applied(o, config, "kubectl");
+    const tree = entries(tolerant).find((e) => e.manager === "kubectl")!.fieldsV1;
+    expect(tree["f:spec"]?.["f:template"]?.["f:spec"]?.["f:tolerations"]).toEqual({});
+  });
 });
