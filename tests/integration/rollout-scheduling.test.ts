@@ -17,7 +17,7 @@ import { deployRbacObjects } from "../support/deploy-rbac";
 import { waitFor } from "../support/ports";
 
 const NODES = 3;
-const SCHEDULER_DELAY_MS = 2500;
+const SCHEDULER_DELAY_MS = 4000;
 let cluster: SimCluster;
 let d: Dashboard;
 let nodesView: (d: Dashboard) => NodesResponse;
