@@ -31,10 +31,14 @@ export interface NodeRow {
   node: string;
   nodeReady: boolean;
   internalIP: string | null;
-  /** The node-local-dns pod on this node, null when the node has none (e.g. a taint keeps it off). */
+  /**
+   * The node-local-dns pod on this node, null when the node has none (e.g. a taint keeps it off); a
+   * pod created for this node that the scheduler has not bound yet counts (podStatus "Scheduling").
+   */
   pod: string | null;
   /** The node-local-dns pod is Ready (false when there is none). */
   podReady: boolean;
+  /** As `kubectl get pods` shows it (Running, ContainerCreating...), "Scheduling" while not yet bound. */
   podStatus: string | null;
   restarts: number;
   corednsVersion: string | null;

@@ -2,7 +2,8 @@
  * The simulated cluster: an object store seeded with the cluster's objects, an API server reachable
  * through a kubeconfig, one kubelet per node running the node-local-dns pods, the DaemonSet
  * controller, the upstream DNS servers and optional client traffic. Everything listens on the
- * loopback range of `addressBase` (sim/addresses.ts).
+ * loopback range of `addressBase` (sim/addresses.ts). The DaemonSet controller creates pods with
+ * node affinity only; the scheduler binds them (after `timing.schedulerDelayMs`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -21,6 +22,7 @@ import { ensureBootstrapPolicy } from "./k8s/rbac-bootstrap";
 import { createApiServer } from "./k8s/server";
 import { Kubelet, type KubeletTiming } from "./k8s/kubelet";
 import { DaemonSetController } from "./k8s/daemonset-controller";
+import { Scheduler } from "./k8s/scheduler";
 import { startNodeLocalDnsPod, type LeanSockets } from "./dns/pod";
 import { ForwardPool } from "./dns/forward";
 import { openFileLimits, socketPlan } from "./lean-sockets";
@@ -41,6 +43,11 @@ export interface SimTiming extends KubeletTiming {
   pod?: { configCheckMs?: number; reloadMs?: number };
   /** How long startSimCluster waits for every pod to be Ready before returning anyway. */
   readyTimeoutMs: number;
+  /**
+   * How long the scheduler leaves a new pod unbound (Pending, PodScheduled=False) before binding it
+   * to the node its affinity names; 0 binds at once.
+   */
+  schedulerDelayMs: number;
 }
 
 export const DEFAULT_TIMING: SimTiming = {
@@ -49,6 +56,7 @@ export const DEFAULT_TIMING: SimTiming = {
   configSyncMs: 5_000,
   containerStartMs: 1_500,
   readyTimeoutMs: 60_000,
+  schedulerDelayMs: 0,
 };
 
 export interface SimClusterOptions {
@@ -260,6 +268,10 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     });
     for (const k of kubelets) k.start();
     cleanups.push(() => Promise.all(kubelets.map((k) => k.stop())).then(() => undefined));
+
+    const scheduler = new Scheduler({ store, delayMs: timing.schedulerDelayMs });
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
 
     const hooks = runtimeHooks(store, kubelets);
     const controller = new DaemonSetController({ store, deletePod: hooks.deletePodGracefully });

@@ -1,6 +1,6 @@
 /**
  * `npx tsx sim/main.ts --nodes 5 [--base 1] [--api-port 6443] [--dns-port 53] [--metrics-port 9253]
- *  [--qps 20] [--versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0] [--out .sim]`
+ *  [--qps 20] [--versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0] [--scheduler-delay-ms 0] [--out .sim]`
  * Runs the simulated cluster until SIGINT/SIGTERM; prints the kubeconfig and description paths.
  */
 import { parseArgs } from "node:util";
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
       "metrics-port": { type: "string" },
       qps: { type: "string" },
       versions: { type: "string" },
+      // How long each new pod waits for the scheduler (Pending, PodScheduled=False) before it is bound.
+      "scheduler-delay-ms": { type: "string" },
       out: { type: "string" },
     },
   });
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     qps: int("qps", values.qps, 0),
     corednsVersions: parseCorednsVersions(values.versions),
     outDir: values.out,
+    timing: { schedulerDelayMs: int("scheduler-delay-ms", values["scheduler-delay-ms"], 0) },
   });
   console.log(`simulated cluster: ${cluster.description.nodes.length} nodes, API server ${cluster.apiUrl}`);
   console.log(`kubeconfig:  ${cluster.kubeconfigPath}`);

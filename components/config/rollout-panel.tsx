@@ -121,8 +121,19 @@ export function RolloutPanel({
                       {n.revision}
                     </span>
                   </td>
-                  <td>
-                    {n.failure.failed ? <span title={n.failure.reason}>{n.podStatus}</span> : n.podStatus}
+                  <td data-state={n.scheduling ? "scheduling" : undefined}>
+                    {n.failure.failed ? (
+                      <span title={n.failure.reason}>{n.podStatus}</span>
+                    ) : n.scheduling ? (
+                      <span
+                        className="badge badge-warn"
+                        title="the pod is created for this node; the scheduler has not bound it yet"
+                      >
+                        scheduling
+                      </span>
+                    ) : (
+                      n.podStatus
+                    )}
                   </td>
                   <td className="num">{n.restarts}</td>
                   <td>{n.ready ? "yes" : "no"}</td>

@@ -253,10 +253,17 @@ function PodCell({ row }: { row: NodeRow }) {
         no cache pod
       </span>
     );
+  const scheduling = !row.podReady && row.podStatus === "Scheduling";
   return (
     <span className="pod-cell">
-      <span className={`badge ${row.podReady ? "badge-ok" : "badge-bad"}`}>
-        {row.podReady ? "Ready" : (row.podStatus ?? "NotReady")}
+      <span
+        className={`badge ${row.podReady ? "badge-ok" : scheduling ? "badge-warn" : "badge-bad"}`}
+        data-pod-state={scheduling ? "scheduling" : undefined}
+        title={
+          scheduling ? "The pod is created for this node; the scheduler has not bound it yet" : undefined
+        }
+      >
+        {row.podReady ? "Ready" : scheduling ? "scheduling" : (row.podStatus ?? "NotReady")}
       </span>
       <code title={row.image ?? undefined}>{row.pod}</code>
     </span>

@@ -94,7 +94,10 @@ export function rolloutStatus(ds: RolloutDaemonSet): RolloutStatus {
 /** What the per-node view needs of a pod; lib/k8s's CachePod has all of it. */
 export interface RolloutPod {
   name: string;
+  /** The node the pod is for, bound or (while the scheduler has not bound it) named by its node affinity. */
   nodeName: string | null;
+  /** Bound to its node (spec.nodeName set); absent means bound. */
+  scheduled?: boolean;
   /** ISO time the pod object was created. */
   createdAt: string | null;
   /** deletionTimestamp is set: the old pod on its way out. */
@@ -122,6 +125,8 @@ export interface NodeRolloutState {
   waitingReason: string | null;
   /** Other pods of the DaemonSet on the node, e.g. the old one still terminating. */
   otherPods: string[];
+  /** The pod is created for this node but the scheduler has not bound it yet. */
+  scheduling: boolean;
   failure: RolloutFailure;
 }
 
@@ -134,7 +139,15 @@ export interface RolloutPodOptions {
 }
 
 /** Statuses that mean the container is running or on its way normally, not a waiting reason. */
-const NOT_A_REASON = new Set(["Running", "Pending", "Succeeded", "Unknown", "Terminating", "Completed"]);
+const NOT_A_REASON = new Set([
+  "Running",
+  "Pending",
+  "Succeeded",
+  "Unknown",
+  "Terminating",
+  "Completed",
+  "Scheduling",
+]);
 
 /**
  * Waiting reasons that do not fix themselves: the pod will not become ready without a change
@@ -190,8 +203,9 @@ function representative(pods: RolloutPod[], hash: string): RolloutPod {
 /**
  * Per node, sorted by node name: which revision runs there, its readiness and restarts, and whether
  * a new pod has failed (a crash loop, a reason that will not fix itself, or not ready within the
- * deadline). Old pods are never "failed" here: they are not the rollout's doing. Pods not yet
- * scheduled are listed under node "(unscheduled)".
+ * deadline). Old pods are never "failed" here: they are not the rollout's doing. A pod the scheduler
+ * has not bound yet is listed under the node its affinity names, `scheduling`; one that names no node
+ * under "(unscheduled)".
  */
 export function podRolloutStates(
   pods: readonly RolloutPod[],
@@ -219,6 +233,7 @@ export function podRolloutStates(
         restarts: pod.restarts,
         waitingReason: NOT_A_REASON.has(pod.status) ? null : pod.status,
         otherPods: list.filter((p) => p !== pod).map((p) => p.name),
+        scheduling: pod.scheduled === false && !pod.deleting,
         failure: revision === "new" ? failureOf(pod, now, deadline, maxRestarts) : { failed: false },
       };
     });

@@ -37,7 +37,8 @@ export function reshapePod(
   return {
     name: pod.metadata?.name ?? "",
     namespace: pod.metadata?.namespace ?? "",
-    nodeName: pod.spec?.nodeName ?? null,
+    nodeName: podTargetNode(pod),
+    scheduled: Boolean(pod.spec?.nodeName),
     podIP: pod.status?.podIP ?? null,
     phase: pod.status?.phase ?? "Unknown",
     ready,
@@ -70,9 +71,32 @@ export function prometheusListenPort(argv: readonly string[]): number | null {
   return null;
 }
 
-/** The STATUS column of `kubectl get pods`, simplified for one container. */
+/**
+ * The node a pod is for: spec.nodeName once bound, else the one node its required node affinity pins
+ * it to with `matchFields: metadata.name In [node]` — how the DaemonSet controller creates pods since
+ * ScheduleDaemonSetPods (1.12), leaving the binding to the scheduler (GetTargetNodeName in
+ * pkg/controller/daemon/util). Null when neither names a node.
+ */
+export function podTargetNode(pod: V1Pod): string | null {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  for (const term of terms) {
+    for (const f of term.matchFields ?? []) {
+      if (f.key === "metadata.name" && f.operator === "In" && f.values?.length === 1)
+        return f.values[0] ?? null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The STATUS column of `kubectl get pods`, simplified for one container; a pod not yet bound to its
+ * node (kubectl: Pending) is "Scheduling".
+ */
 function podDisplayStatus(pod: V1Pod, status: V1ContainerStatus | undefined): string {
   if (pod.metadata?.deletionTimestamp) return "Terminating";
+  if (!pod.spec?.nodeName && (pod.status?.phase ?? "Pending") === "Pending") return "Scheduling";
   const waiting = status?.state?.waiting?.reason;
   if (waiting) return waiting;
   const terminated = status?.state?.terminated?.reason;

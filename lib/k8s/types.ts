@@ -12,11 +12,20 @@ export interface ClusterNode {
 export interface CachePod {
   name: string;
   namespace: string;
+  /**
+   * The node the pod is for: spec.nodeName, or while the scheduler has not bound it yet the node its
+   * node affinity names (a DaemonSet's pods are created that way). Null when neither names one.
+   */
   nodeName: string | null;
+  /** spec.nodeName is set: the scheduler has bound the pod to its node. */
+  scheduled: boolean;
   podIP: string | null;
   phase: string;
   ready: boolean;
-  /** Running, ContainerCreating, CrashLoopBackOff, Terminating, Error ... as `kubectl get pods` shows it. */
+  /**
+   * Running, ContainerCreating, CrashLoopBackOff, Terminating, Error ... as `kubectl get pods` shows it;
+   * "Scheduling" for a pod not yet bound to its node (kubectl: Pending).
+   */
   status: string;
   restarts: number;
   /** When the node-cache container (re)started, ISO time. */

@@ -9,6 +9,7 @@ import { RESOURCES, StoreError, type ObjectStore } from "./store";
 import type { KubeObject, OwnerReference } from "./types";
 import { createEventRecorder, type EventRecorder } from "../objects/events";
 import { syncHistory } from "./daemonset-controller-history";
+import { targetNodeOf } from "./binding";
 import {
   daemonSetStatus,
   planDaemonSet,
@@ -49,7 +50,9 @@ function podView(pod: KubeObject): DaemonPodView {
   const conditions = Array.isArray(status.conditions) ? (status.conditions as Json[]) : [];
   return {
     name: pod.metadata.name,
-    nodeName: String((isObj(pod.spec) && pod.spec.nodeName) || ""),
+    // Bound or not: the node its affinity names counts (GetTargetNodeName), so a pod waiting for the
+    // scheduler is not replaced.
+    nodeName: targetNodeOf(pod) ?? "",
     hash: pod.metadata.labels?.["controller-revision-hash"],
     terminating: Boolean(pod.metadata.deletionTimestamp),
     ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
@@ -97,7 +100,8 @@ export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObjec
     },
     spec: {
       ...podSpec,
-      // The real controller pins the pod with node affinity and the scheduler binds it; we do both at once.
+      // As the real controller (ScheduleDaemonSetPods, GA in 1.17): node affinity only, no nodeName;
+      // the scheduler (scheduler.ts) binds it.
       affinity: {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {
@@ -106,7 +110,6 @@ export function daemonPod(ds: KubeObject, node: string, hash: string): KubeObjec
         },
       },
       tolerations: [...tolerations, ...extra],
-      nodeName: node,
     },
   };
 }
@@ -118,11 +121,9 @@ export class DaemonSetController {
   /** How long the last sync took (ms). */
   private lastSyncMs = 0;
   private readonly events: EventRecorder;
-  private readonly scheduler: EventRecorder;
 
   constructor(private readonly opts: DaemonSetControllerOptions) {
     this.events = createEventRecorder(opts.store, { component: "daemonset-controller" });
-    this.scheduler = createEventRecorder(opts.store, { component: "default-scheduler" });
   }
 
   start(): void {
@@ -254,12 +255,6 @@ export class DaemonSetController {
     try {
       const pod = this.opts.store.create(RESOURCES.pods, daemonPod(ds, node, hash));
       this.events.record(ds, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`);
-      this.scheduler.record(
-        pod,
-        "Normal",
-        "Scheduled",
-        `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
-      );
     } catch (err) {
       this.events.record(
         ds,

@@ -11,6 +11,8 @@ import type { ObjectStore } from "./store";
 import { RESOURCES } from "./resources";
 import type { KubeObject } from "./types";
 import { notFound } from "./errors";
+import { isDryRun, parseBody, readBody, sendJson } from "./http";
+import { bindPod, bindingTarget } from "./binding";
 
 function unavailable(what: string): StoreError {
   return new StoreError(
@@ -88,4 +90,21 @@ export async function handlePortForwardUpgrade(
   if (!pod) throw notFound("", "pods", name);
   if (!hooks.podPortForward) throw unavailable("pods/portforward");
   await hooks.podPortForward({ namespace, name, pod, ports: parsePorts(query), req, socket, head });
+}
+
+/** `POST pods/<name>/binding`: what the scheduler sends to put a pod on a node (binding.ts). */
+export async function handlePodBinding(ctx: RequestContext): Promise<void> {
+  if (ctx.info.verb !== "create")
+    throw new StoreError(
+      405,
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+    );
+  const body = parseBody(await readBody(ctx.req), ctx.req.headers["content-type"]);
+  const name = ctx.info.name ?? "";
+  const { node, preconditions } = bindingTarget(body, name);
+  if (isDryRun(ctx.query)) {
+    if (!ctx.store.get(RESOURCES.pods, ctx.info.namespace, name)) throw notFound("", "pods", name);
+  } else bindPod(ctx.store, ctx.info.namespace ?? "", name, node, preconditions);
+  sendJson(ctx.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 }

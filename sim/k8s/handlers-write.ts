@@ -10,14 +10,22 @@ import { applyPatch, patchTypeOf } from "./patch";
 import { RESOURCES } from "./resources";
 import { handleSelfSubjectAccessReview, handleSelfSubjectRulesReview } from "./ssar";
 import { decodeProtobufObject, isProtobuf } from "./protobuf";
-import { methodNotAllowed, resourceNotFound, successStatus } from "./status";
+import {
+  BODY_MEDIA_TYPES,
+  methodNotAllowed,
+  resourceNotFound,
+  successStatus,
+  unsupportedMediaType,
+} from "./status";
 import { applyDefaults } from "./strategy";
 import { checkNoEscalation } from "./rbac-escalation";
-import type { KubeObject, ResourceType } from "./types";
+import { apiVersionOf, type KubeObject, type ResourceType } from "./types";
+import YAML from "yaml";
 import { checkDecodable, validateObject } from "./validation";
 import { deleteObject } from "./deletion";
 import { enforceFieldValidation } from "./field-validation";
-import { fieldManagerOf, updateManagedFields } from "./managed-fields";
+import { fieldManagerOf, updateManagedFields, type ManagedFieldsEntry } from "./managed-fields";
+import { serverSideApply } from "./apply";
 
 /** Sets metadata.managedFields on what a create/update/patch will store, as the real server does. */
 function manageFields(
@@ -33,6 +41,11 @@ function manageFields(
   });
   if (entries) next.metadata.managedFields = entries;
   else delete next.metadata.managedFields;
+}
+
+function setManagedFields(o: KubeObject, entries: ManagedFieldsEntry[] | undefined): void {
+  if (entries) o.metadata.managedFields = entries;
+  else delete o.metadata.managedFields;
 }
 
 function namespaceOf(ctx: RequestContext): string | undefined {
@@ -70,6 +83,9 @@ function reconcileNamespace(rt: ResourceType, o: KubeObject, ns: string | undefi
 
 /** The request body as JSON: JSON or YAML as sent, or the kinds kubectl's typed clients send in protobuf. */
 async function readObject(ctx: RequestContext): Promise<unknown> {
+  // NegotiateInputSerializer: no Content-Type means JSON; one no serializer reads is 415.
+  const mt = (ctx.req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (mt !== "" && !BODY_MEDIA_TYPES.includes(mt)) throw unsupportedMediaType(BODY_MEDIA_TYPES);
   const raw = await readBody(ctx.req);
   if (isProtobuf(ctx.req.headers["content-type"])) return decodeProtobufObject(raw);
   return parseBody(raw, ctx.req.headers["content-type"]);
@@ -103,8 +119,16 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   sendJson(res, 201, created);
 }
 
-/** Shared by PUT and PATCH: checks, then store.update (status subresource honoured). */
-function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): KubeObject {
+/**
+ * Shared by PUT and PATCH: checks, then store.update (status subresource honoured). `applied`: the
+ * managedFields server-side apply computed (instead of an Update entry).
+ */
+function commitUpdate(
+  ctx: RequestContext,
+  next: KubeObject,
+  current: KubeObject,
+  applied?: { managedFields: ManagedFieldsEntry[] | undefined },
+): KubeObject {
   const { rt, store, info } = ctx;
   const name = info.name ?? "";
   if (next.metadata.name !== name) {
@@ -141,7 +165,8 @@ function commitUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject
   validateObject(rt, candidate, { creating: false, old: current });
   if (!status) checkNoEscalation(store, ctx.user, rt, candidate);
   // Status writes keep the stored metadata (store.update), so their entries are not tracked here.
-  if (!status) manageFields(ctx, current, candidate, next);
+  if (!status && applied) setManagedFields(next, applied.managedFields);
+  else if (!status) manageFields(ctx, current, candidate, next);
   return store.update(rt, next, { subresource: status ? "status" : undefined, dryRun: isDryRun(ctx.query) });
 }
 
@@ -154,9 +179,87 @@ export async function handleUpdate(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, commitUpdate(ctx, o, current));
 }
 
+/** PatchOptions validation (ValidatePatchOptions): 422 on PatchOptions.meta.k8s.io, as the real handler. */
+function patchOptionsInvalid(field: string, reason: string, detail: string): StoreError {
+  return new StoreError(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${detail}`, {
+    group: "meta.k8s.io",
+    kind: "PatchOptions",
+    causes: [{ reason, message: detail, field }],
+  });
+}
+
+/** `force` only with apply, and then only true/false (metav1.PatchOptions decoding). */
+function forceOf(ctx: RequestContext, apply: boolean): boolean {
+  const raw = ctx.query.get("force");
+  if (raw === null) return false;
+  if (!apply)
+    throw patchOptionsInvalid(
+      "force",
+      "FieldValueForbidden",
+      "Forbidden: may not be specified for non-apply patch",
+    );
+  if (raw !== "true" && raw !== "false")
+    throw badRequest(`strconv.ParseBool: parsing "${raw}": invalid syntax`);
+  return raw === "true";
+}
+
+/** Server-side apply: create-on-apply, conflicts per field manager, fields given up are removed (apply.ts). */
+async function handleApply(ctx: RequestContext, raw: Buffer): Promise<void> {
+  const { rt, store, query, res } = ctx;
+  if (!query.get("fieldManager"))
+    throw patchOptionsInvalid(
+      "fieldManager",
+      "FieldValueRequired",
+      "Required value: is required for apply patch",
+    );
+  const manager = fieldManagerOf(query, undefined);
+  const force = forceOf(ctx, true);
+  let body: unknown;
+  try {
+    body = YAML.parse(raw.toString("utf8")) as unknown;
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+  }
+  const expected = apiVersionOf(rt);
+  // structuredmerge's own check comes before decoding, with its own words.
+  const version = (body as { apiVersion?: unknown } | null)?.apiVersion;
+  if (version !== expected)
+    throw badRequest(
+      `Incorrect version specified in apply patch. Specified patch version: ${typeof version === "string" ? version : ""}, expected: ${expected}`,
+    );
+  const config = checkDecodable(rt, body);
+  if (config.metadata.managedFields !== undefined) throw badRequest("metadata.managedFields must be nil");
+  const name = ctx.info.name ?? "";
+  if (config.metadata.name !== undefined && config.metadata.name !== name)
+    throw badRequest(
+      `the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`,
+    );
+  config.metadata.name = name;
+  const ns = namespaceOf(ctx);
+  const current = store.get(rt, ns, name);
+  const now = store.clock();
+  if (!current) {
+    // Apply creates what does not exist yet, through the create path's checks.
+    const { object, managedFields } = serverSideApply(undefined, config, { manager, force, now });
+    enforceFieldValidation(rt, object, query, res);
+    reconcileNamespace(rt, object, ns);
+    admitNamespace(ctx, ns);
+    validateObject(rt, object, { creating: true });
+    checkNoEscalation(store, ctx.user, rt, object);
+    setManagedFields(object, managedFields);
+    sendJson(res, 201, store.create(rt, object, { dryRun: isDryRun(query) }));
+    return;
+  }
+  const { object, managedFields } = serverSideApply(current, config, { manager, force, now });
+  enforceFieldValidation(rt, object, query, res);
+  sendJson(res, 200, commitUpdate(ctx, object, current, { managedFields }));
+}
+
 export async function handlePatch(ctx: RequestContext): Promise<void> {
   const type = patchTypeOf(ctx.req.headers["content-type"]);
   const raw = await readBody(ctx.req);
+  if (type === "apply") return handleApply(ctx, raw);
+  forceOf(ctx, false);
   let patch: unknown;
   try {
     patch = JSON.parse(raw.toString("utf8"));

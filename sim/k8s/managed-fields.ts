@@ -10,11 +10,13 @@
  *   and fields it removed are removed from every entry; a write that changes nothing changes no entry.
  * - Entries are sorted as the server sorts them: by operation, time, manager.
  *
- * Simplified: lists of objects with a `name` are keyed by it (`k:{"name":"…"}`), every other list is one
- * atomic field; the time has the API's one-second precision.
+ * Lists are keyed as k8s.io/api declares them (`k:{"name":"…"}` for containers, `k:{"containerPort":53,
+ * "protocol":"UDP"}` for ports, LIST_KEYS); every other list is one atomic field (no `v:` set items);
+ * the time has the API's one-second precision.
  */
 import { badRequest, StoreError } from "./errors";
 import type { KubeObject } from "./types";
+import { canonical } from "./canonical";
 
 /** One entry, as the API serves it. */
 export interface ManagedFieldsEntry {
@@ -91,28 +93,81 @@ const MAP_FIELDS = new Set([
   "matchLabels",
 ]);
 
+/**
+ * Associative lists (`+listType=map`) of the types served, by field name, with their `listMapKey`s as
+ * k8s.io/api declares them; every other list is atomic (args, command, tolerations, RBAC rules...).
+ * `ports` are a container's (containerPort, protocol) or a Service's (port, protocol).
+ */
+const LIST_KEYS: Record<string, string[]> = {
+  containers: ["name"],
+  initContainers: ["name"],
+  ephemeralContainers: ["name"],
+  env: ["name"],
+  volumes: ["name"],
+  volumeMounts: ["mountPath"],
+  volumeDevices: ["devicePath"],
+  imagePullSecrets: ["name"],
+  hostAliases: ["ip"],
+  ownerReferences: ["uid"],
+  topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
+  resourceClaims: ["name"],
+};
+
+/** Key fields with a default the server fills in before keying (protocol: TCP). */
+const KEY_DEFAULTS: Record<string, unknown> = { protocol: "TCP" };
+
+/** The list-map keys of list `field` holding `items`, or undefined when it is atomic. */
+export function listKeysOf(field: string | undefined, items: readonly unknown[]): string[] | undefined {
+  if (field === undefined || items.length === 0 || !items.every(isObject)) return undefined;
+  const objects = items as Record<string, unknown>[];
+  let keys = LIST_KEYS[field];
+  if (field === "ports")
+    keys = "containerPort" in objects[0]! ? ["containerPort", "protocol"] : ["port", "protocol"];
+  if (!keys) return undefined;
+  const ids = objects.map((i) => itemKey(keys, i));
+  if (ids.some((k) => k === undefined) || new Set(ids).size !== ids.length) return undefined;
+  return keys;
+}
+
+/** An item's key as FieldsV1 writes it (`{"containerPort":53,"protocol":"UDP"}`), undefined if a key is missing. */
+export function itemKey(keys: readonly string[], item: Record<string, unknown>): string | undefined {
+  const key: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = item[k] ?? KEY_DEFAULTS[k];
+    if (v === undefined || v === null || typeof v === "object") return undefined;
+    key[k] = v;
+  }
+  return JSON.stringify(key);
+}
+
 /** Every field path in `value` under `prefix`, with its value's canonical JSON (containers as "{}"). */
-function collect(value: unknown, prefix: Path, out: Map<string, string>, presence = false): void {
+function collect(
+  value: unknown,
+  prefix: Path,
+  out: Map<string, string>,
+  presence = false,
+  field?: string,
+): void {
   if (isObject(value)) {
     if (presence) out.set(keyOf([...prefix, "."]), "{}");
-    for (const [k, v] of Object.entries(value)) collect(v, [...prefix, `f:${k}`], out, MAP_FIELDS.has(k));
+    for (const [k, v] of Object.entries(value)) collect(v, [...prefix, `f:${k}`], out, MAP_FIELDS.has(k), k);
     return;
   }
-  if (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((i) => isObject(i) && typeof i.name === "string")
-  ) {
+  const keys = Array.isArray(value) ? listKeysOf(field, value) : undefined;
+  if (keys) {
     for (const item of value as Record<string, unknown>[]) {
-      collect(item, [...prefix, `k:${JSON.stringify({ name: item.name })}`], out, true);
+      collect(item, [...prefix, `k:${itemKey(keys, item)!}`], out, true);
     }
     return;
   }
-  out.set(keyOf(prefix), JSON.stringify(value));
+  out.set(keyOf(prefix), canonical(value));
 }
 
-/** The object's fields a manager can own: everything but server-set metadata (and status for main writes). */
-function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): Map<string, string> {
+/**
+ * The object's fields a manager can own: everything but server-set metadata (and status for main
+ * writes), as path keys (JSON arrays of FieldsV1 segments) with each leaf's canonical JSON.
+ */
+export function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!o) return out;
   if (subresource === "status") {
@@ -126,7 +181,7 @@ function fieldsOf(o: KubeObject | undefined, subresource: string | undefined): M
 }
 
 /** FieldsV1 tree → set of path keys. */
-function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Set<string> {
+export function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Set<string> {
   for (const [k, sub] of Object.entries(tree)) {
     const p = [...prefix, k];
     if (k === "." || Object.keys(sub).length === 0) out.add(keyOf(p));
@@ -136,7 +191,7 @@ function pathsOf(tree: FieldsV1, prefix: Path = [], out = new Set<string>()): Se
 }
 
 /** Set of path keys → FieldsV1 tree. */
-function treeOf(paths: Iterable<string>): FieldsV1 {
+export function treeOf(paths: Iterable<string>): FieldsV1 {
   const root: FieldsV1 = {};
   for (const key of paths) {
     let node = root;
@@ -145,14 +200,14 @@ function treeOf(paths: Iterable<string>): FieldsV1 {
   return root;
 }
 
-function isEntry(e: unknown): e is ManagedFieldsEntry {
+export function isEntry(e: unknown): e is ManagedFieldsEntry {
   return isObject(e) && typeof e.manager === "string" && isObject(e.fieldsV1);
 }
 
 /** Second-precision RFC 3339, as metav1.Time serialises. */
-const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+export const formatTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+export function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   return entries.sort(
     (a, b) =>
       a.operation.localeCompare(b.operation) ||

@@ -8,7 +8,7 @@ import { strategicMerge } from "./strategic-merge";
 import { PATCH_MEDIA_TYPES, unsupportedMediaType } from "./status";
 import { canonical } from "./canonical";
 
-export type PatchType = "json" | "merge" | "strategic";
+export type PatchType = "json" | "merge" | "strategic" | "apply";
 
 /** Content-Type → patch type; anything else is 415 with the accepted list. */
 export function patchTypeOf(contentType: string | undefined): PatchType {
@@ -16,7 +16,8 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   if (mt === "application/json-patch+json") return "json";
   if (mt === "application/merge-patch+json") return "merge";
   if (mt === "application/strategic-merge-patch+json") return "strategic";
-  throw unsupportedMediaType(mt ?? "", PATCH_MEDIA_TYPES);
+  if (mt === "application/apply-patch+yaml") return "apply";
+  throw unsupportedMediaType(PATCH_MEDIA_TYPES);
 }
 
 /** The real handler wraps json-patch apply failures in a generic 422 with the library's text as the cause. */
@@ -153,8 +154,13 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** Applies a parsed patch body of the given type to `doc` (a copy is returned). */
-export function applyPatch(type: PatchType, kind: string, doc: unknown, patch: unknown): unknown {
+/** Applies a parsed patch body of the given type to `doc` (a copy is returned); apply is apply.ts's. */
+export function applyPatch(
+  type: Exclude<PatchType, "apply">,
+  kind: string,
+  doc: unknown,
+  patch: unknown,
+): unknown {
   if (type === "json") return applyJsonPatch(doc, patch);
   if (!isObj(patch))
     throw badRequest(

@@ -11,24 +11,30 @@ import { podContainers } from "./kubelet-spec";
 import type { ContainerLog, LogEntry } from "../runtime";
 import { formatLine, ordinalCounter, selectEntries, sinceOf, type PodLogQuery } from "./pod-log-query";
 
+/** The container the query names (or the pod's only one); 400 with the API server's message otherwise. */
+function logContainer(pod: KubeObject, query: PodLogQuery): string {
+  const names = podContainers(pod).map((c) => c.name);
+  const podName = pod.metadata.name;
+  const container = query.container;
+  if (container === undefined) {
+    if (names.length !== 1)
+      throw badRequest(
+        `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`,
+      );
+    return names[0]!;
+  }
+  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${podName}`);
+  return container;
+}
+
 /** Which log the query asks for; throws StoreError 400 with the API server's message when there is none. */
 export function resolveLog(
   pod: KubeObject,
   worker: PodWorker | undefined,
   query: PodLogQuery,
 ): { log: ContainerLog; follow: boolean } {
-  const names = podContainers(pod).map((c) => c.name);
   const podName = pod.metadata.name;
-  let container = query.container;
-  if (container === undefined) {
-    if (names.length !== 1)
-      throw badRequest(
-        `a container name must be specified for pod ${podName}, choose one of: [${names.join(" ")}]`,
-      );
-    container = names[0]!;
-  } else if (!names.includes(container)) {
-    throw badRequest(`container ${container} is not valid for pod ${podName}`);
-  }
+  const container = logContainer(pod, query);
   const logs = worker?.logs();
   if (query.previous) {
     if (!logs?.previous)
@@ -47,6 +53,14 @@ export function streamPodLog(
   query: PodLogQuery,
   res: ServerResponse,
 ): void {
+  if (!(pod.spec as { nodeName?: string } | undefined)?.nodeName) {
+    // LogLocation: a pod not bound to a node yet has no kubelet to ask; the API server answers an
+    // empty 200 once the container name checks out.
+    logContainer(pod, query);
+    res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private" });
+    res.end();
+    return;
+  }
   const { log, follow } = resolveLog(pod, worker, query);
   res.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private" });
   res.flushHeaders();

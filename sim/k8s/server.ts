@@ -17,7 +17,7 @@ import {
   handleUpdate,
 } from "./handlers-write";
 import { handleGet, handleList, handleWatch } from "./handlers-read";
-import { handlePodLog, handlePodProxy, handlePortForwardUpgrade } from "./handlers-pods";
+import { handlePodBinding, handlePodLog, handlePodProxy, handlePortForwardUpgrade } from "./handlers-pods";
 import { acceptsJson } from "./http";
 import { handleNonResource } from "./non-resource";
 import { authorize, type RequestAttributes, type UserInfo } from "./rbac";
@@ -140,6 +140,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     if (sub === "log") return handlePodLog(ctx);
     if (sub === "proxy" && rt.resource === "pods") return handlePodProxy(ctx);
     if (sub === "portforward") throw new StoreError(400, "BadRequest", "Upgrade request required");
+    if (sub === "binding") return handlePodBinding(ctx);
     if (sub && sub !== "status")
       throw new StoreError(
         503,

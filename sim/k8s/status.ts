@@ -149,8 +149,11 @@ export function invalid(kind: string, group: string, name: string, causes: Field
   );
 }
 
-export function unsupportedMediaType(contentType: string, accepted: string[]): StoreError {
-  void contentType;
+/**
+ * negotiation.NewUnsupportedMediaTypeError: 415 with this message and no details (the content type
+ * that was sent is not named).
+ */
+export function unsupportedMediaType(accepted: string[]): StoreError {
   return new StoreError(
     415,
     "UnsupportedMediaType",
@@ -158,11 +161,19 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): S
   );
 }
 
-/** Patch types served (server-side apply, application/apply-patch+yaml, is not simulated). */
+/** Body media types a v1.32 server decodes for create and update (the serializers' order; CBOR is off). */
+export const BODY_MEDIA_TYPES = [
+  "application/json",
+  "application/yaml",
+  "application/vnd.kubernetes.protobuf",
+];
+
+/** Patch types a v1.32 server serves for built-in types, in its order (api_installer.go). */
 export const PATCH_MEDIA_TYPES = [
   "application/json-patch+json",
   "application/merge-patch+json",
   "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
 ];
 
 export function methodNotAllowed(): StoreError {

@@ -161,7 +161,7 @@ export class ObjectStore {
   update(
     rt: ResourceType,
     obj: KubeObject,
-    opts: { subresource?: "status"; dryRun?: boolean } = {},
+    opts: { subresource?: "status" | "binding"; dryRun?: boolean } = {},
   ): KubeObject {
     const meta = obj.metadata ?? { name: "" };
     const namespace = rt.namespaced ? meta.namespace : undefined;
@@ -175,6 +175,9 @@ export class ObjectStore {
     if (opts.subresource === "status") {
       next = { ...clone(old), status: clone(obj.status) };
       if (obj.status === undefined) delete next.status;
+    } else if (opts.subresource === "binding") {
+      // pods/binding: spec.nodeName and the PodScheduled condition in one write (binding.ts).
+      next = { ...clone(old), spec: clone(obj.spec), status: clone(obj.status) };
     } else {
       next = clone(obj);
       next.apiVersion = apiVersionOf(rt);

@@ -5,6 +5,7 @@
  * a cluster).
  */
 import type { KubeObject, ResourceType } from "./types";
+import { SERVER_VERSION } from "./discovery";
 
 type Json = Record<string, unknown>;
 
@@ -46,6 +47,30 @@ export function defaultPodSpec(spec: unknown): void {
   }
 }
 
+/** The advertised server's minor version (/version): what its defaulting does depends on it. */
+const SERVER_MINOR = Number(SERVER_VERSION.minor);
+
+/**
+ * SetDefaults_DaemonSet (pkg/apis/apps/v1/defaults.go): an empty updateStrategy.type is
+ * RollingUpdate; a RollingUpdate strategy gets rollingUpdate, maxUnavailable 1 and — once the
+ * DaemonSetUpdateSurge gate is on by default, 1.22 (beta; GA 1.25, unconditional since) — maxSurge 0;
+ * revisionHistoryLimit 10. A 1.20 server stores no maxSurge at all (the field did not exist yet).
+ */
+export function defaultDaemonSetSpec(spec: Json, serverMinor = SERVER_MINOR): void {
+  setDefault(spec, "updateStrategy", {});
+  const us = spec.updateStrategy;
+  if (isObj(us)) {
+    if (us.type === undefined || us.type === "") us.type = "RollingUpdate";
+    if (us.type === "RollingUpdate") {
+      if (!isObj(us.rollingUpdate)) us.rollingUpdate = {};
+      const ru = us.rollingUpdate as Json;
+      setDefault(ru, "maxUnavailable", 1);
+      if (serverMinor >= 22) setDefault(ru, "maxSurge", 0);
+    }
+  }
+  setDefault(spec, "revisionHistoryLimit", 10);
+}
+
 /** Pod QoS class from requests/limits, as the kubelet and the API server compute it. */
 function qosClass(spec: Json): string {
   const containers = Array.isArray(spec.containers) ? spec.containers.filter(isObj) : [];
@@ -71,16 +96,7 @@ export function applyDefaults(rt: ResourceType, o: KubeObject): void {
   const spec = o.spec;
   if (rt.group === "" && rt.resource === "pods") defaultPodSpec(spec);
   if (rt.group === "apps" && rt.resource === "daemonsets" && isObj(spec)) {
-    setDefault(spec, "updateStrategy", { type: "RollingUpdate" });
-    const us = spec.updateStrategy;
-    if (isObj(us) && us.type === "RollingUpdate") {
-      setDefault(us, "rollingUpdate", {});
-      if (isObj(us.rollingUpdate)) {
-        setDefault(us.rollingUpdate, "maxUnavailable", 1);
-        setDefault(us.rollingUpdate, "maxSurge", 0);
-      }
-    }
-    setDefault(spec, "revisionHistoryLimit", 10);
+    defaultDaemonSetSpec(spec);
     if (isObj(spec.template)) {
       const tm = spec.template.metadata;
       if (isObj(tm)) setDefault(tm, "creationTimestamp", null);

@@ -53,13 +53,6 @@ export function addonObjects(raw?: string): KubeObject[] {
         type: "ClusterIP",
       };
     }
-    if (obj.kind === "DaemonSet") {
-      // What the API server's defaulting stores for `updateStrategy: {rollingUpdate: ...}` without a
-      // type (SetDefaults_DaemonSet); `kubectl rollout status` refuses a DaemonSet without it.
-      // sim/k8s/strategy.ts only defaults a missing updateStrategy as a whole.
-      const spec = obj.spec as { updateStrategy?: Record<string, unknown> };
-      spec.updateStrategy = { type: "RollingUpdate", ...spec.updateStrategy };
-    }
     objects.push(obj);
   }
   return objects;

@@ -318,6 +318,90 @@ describe.skipIf(kubectlBin.skip)("kubectl v1.32 against the simulated API server
     expect(JSON.stringify(after?.spec)).toContain("kubectl.kubernetes.io/restartedAt");
   });
 
+  it("apply --server-side: creates, owns fields per manager, refuses conflicts unless forced, removes what it stops applying", async () => {
+    const file = path.join(dir, "ssa.yaml");
+    const write = (data: Record<string, string>) =>
+      fs.writeFileSync(
+        file,
+        stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ssa", namespace: NS }, data }),
+      );
+    write({ a: "1", b: "2" });
+    const created = await kubectl("admin", "apply", "--server-side", "-f", file);
+    expect(created.stderr).toBe("");
+    expect(created.stdout.trim()).toBe("configmap/ssa serverside-applied");
+    const stored = () => store.get(RESOURCES.configmaps, NS, "ssa")!;
+    expect(stored().data).toEqual({ a: "1", b: "2" });
+    expect(stored().metadata.managedFields).toEqual([
+      {
+        manager: "kubectl",
+        operation: "Apply",
+        apiVersion: "v1",
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        fieldsType: "FieldsV1",
+        fieldsV1: { "f:data": { "f:a": {}, "f:b": {} } },
+      },
+    ]);
+
+    // Someone else changes a field kubectl applied: the next apply of the old value conflicts.
+    expect(
+      (await kubectl("admin", "patch", "cm", "ssa", "-n", NS, "--type=merge", "-p", '{"data":{"a":"9"}}'))
+        .code,
+    ).toBe(0);
+    const conflict = await kubectl("admin", "apply", "--server-side", "-f", file);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain(
+      'Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.a',
+    );
+    expect(stored().data).toEqual({ a: "9", b: "2" });
+
+    const forced = await kubectl("admin", "apply", "--server-side", "--force-conflicts", "-f", file);
+    expect(forced.stdout.trim()).toBe("configmap/ssa serverside-applied");
+    expect(stored().data).toEqual({ a: "1", b: "2" });
+    const owners = ((stored().metadata.managedFields ?? []) as { manager: string }[]).map((e) => e.manager);
+    // kubectl-patch owned only .data.a, which the forced apply took over.
+    expect(owners).toEqual(["kubectl"]);
+
+    // A field kubectl applied before and now leaves out is removed; one another manager set stays.
+    expect(
+      (await kubectl("admin", "patch", "cm", "ssa", "-n", NS, "--type=merge", "-p", '{"data":{"c":"3"}}'))
+        .code,
+    ).toBe(0);
+    write({ a: "1" });
+    expect((await kubectl("admin", "apply", "--server-side", "-f", file)).stdout.trim()).toBe(
+      "configmap/ssa serverside-applied",
+    );
+    expect(stored().data).toEqual({ a: "1", c: "3" });
+
+    // A DaemonSet, the other object the dashboard writes: the image changes, generation moves.
+    const dsFile = path.join(dir, "ds.yaml");
+    const ds = store.get(RESOURCES.daemonsets, NS, "node-local-dns")!;
+    fs.writeFileSync(
+      dsFile,
+      stringify({
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "node-local-dns", namespace: NS },
+        spec: {
+          selector: { matchLabels: { "k8s-app": "node-local-dns" } },
+          template: {
+            metadata: { labels: { "k8s-app": "node-local-dns" } },
+            spec: {
+              containers: [{ name: "node-cache", image: "registry.k8s.io/dns/k8s-dns-node-cache:1.26.4" }],
+            },
+          },
+        },
+      }),
+    );
+    const dsApplied = await kubectl("admin", "apply", "--server-side", "-f", dsFile);
+    expect(dsApplied.stderr).toBe("");
+    expect(dsApplied.stdout.trim()).toBe("daemonset.apps/node-local-dns serverside-applied");
+    const after = store.get(RESOURCES.daemonsets, NS, "node-local-dns")!;
+    expect(after.metadata.generation).toBe((ds.metadata.generation ?? 0) + 1);
+    expect(JSON.stringify(after.spec)).toContain("k8s-dns-node-cache:1.26.4");
+    // Everything else the template had (the restartedAt annotation of the earlier test) is kept.
+    expect(JSON.stringify(after.spec)).toContain("kubectl.kubernetes.io/restartedAt");
+  });
+
   it("discovers resources through aggregated discovery, in two requests", async () => {
     const r = await kubectl("admin", "api-resources", "-v=6");
     expect(r.stdout).toMatch(/^daemonsets\s+ds\s+apps\/v1\s+true\s+DaemonSet$/m);

@@ -80,9 +80,45 @@ describe("errors", () => {
         ),
     );
     expect(r.code).toBe(415);
-    expect(r.body.message).toBe(
-      "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json",
+    // negotiation.NewUnsupportedMediaTypeError: the message and nothing else (no details).
+    expect(r.body).toEqual({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message:
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml",
+      reason: "UnsupportedMediaType",
+      code: 415,
+    });
+  });
+
+  it("415 for a create body no serializer reads, with the real message and no details", async () => {
+    const r = await raw("POST", CM_PATH, "text/plain", "data: {}");
+    expect(r).toEqual({
+      status: 415,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message:
+          "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+        reason: "UnsupportedMediaType",
+        code: 415,
+      },
+    });
+    // YAML is read, and a charset parameter is ignored.
+    const yaml = await raw(
+      "POST",
+      CM_PATH,
+      "application/yaml; charset=utf-8",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  a: b\n",
     );
+    expect(yaml.status).toBe(201);
+    await t.admin
+      .makeApiClient(CoreV1Api)
+      .deleteNamespacedConfigMap({ name: "from-yaml", namespace: TEST_NS });
   });
 
   it("422 for invalid objects, with causes", async () => {
@@ -218,6 +254,209 @@ describe("writes", () => {
       metadata: { name: "node-local-dns-abcde", namespace: TEST_NS },
       spec: { nodeName: "node-1", containers: [{ name: "node-cache", image: "x:1" }] },
     });
+  });
+});
+
+/** A raw request to the plain-HTTP API server behind the TLS front, as admin. */
+async function raw(
+  method: string,
+  path: string,
+  contentType: string,
+  body: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`http://${t.server.host}:${t.server.port}${path}`, {
+    method,
+    headers: { Authorization: "Bearer admin-token", "Content-Type": contentType },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const CM_PATH = `/api/v1/namespaces/${TEST_NS}/configmaps`;
+
+describe("server-side apply over HTTP", () => {
+  it("requires fieldManager: 422 on PatchOptions, as ValidatePatchOptions answers", async () => {
+    const r = await raw(
+      "PATCH",
+      `${CM_PATH}/applied`,
+      "application/apply-patch+yaml",
+      "apiVersion: v1\nkind: ConfigMap\n",
+    );
+    expect(r).toEqual({
+      status: 422,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message:
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        reason: "Invalid",
+        details: {
+          group: "meta.k8s.io",
+          kind: "PatchOptions",
+          causes: [
+            {
+              reason: "FieldValueRequired",
+              message: "Required value: is required for apply patch",
+              field: "fieldManager",
+            },
+          ],
+        },
+        code: 422,
+      },
+    });
+  });
+
+  it("creates from a YAML body (201), then answers a conflicting apply with the real 409 Status", async () => {
+    const yaml = (corefile: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: ${TEST_NS}\ndata:\n  Corefile: ${JSON.stringify(corefile)}\n`;
+    const created = await raw(
+      "PATCH",
+      `${CM_PATH}/applied?fieldManager=gitops`,
+      "application/apply-patch+yaml",
+      yaml("a"),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      data: { Corefile: "a" },
+      metadata: {
+        managedFields: [
+          { manager: "gitops", operation: "Apply", fieldsV1: { "f:data": { "f:Corefile": {} } } },
+        ],
+      },
+    });
+    // The dashboard (an Update through client-node) changes the Corefile.
+    const core = t.admin.makeApiClient(CoreV1Api);
+    await core.patchNamespacedConfigMap(
+      {
+        name: "applied",
+        namespace: TEST_NS,
+        body: { data: { Corefile: "b" } },
+        fieldManager: "nodelocal-dns-dashboard",
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    const conflict = await raw(
+      "PATCH",
+      `${CM_PATH}/applied?fieldManager=gitops`,
+      "application/apply-patch+yaml",
+      yaml("a"),
+    );
+    expect(conflict).toEqual({
+      status: 409,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message:
+          'Apply failed with 1 conflict: conflict with "nodelocal-dns-dashboard" using v1: .data.Corefile',
+        reason: "Conflict",
+        details: {
+          causes: [
+            {
+              reason: "FieldManagerConflict",
+              message: 'conflict with "nodelocal-dns-dashboard" using v1',
+              field: ".data.Corefile",
+            },
+          ],
+        },
+        code: 409,
+      },
+    });
+    // JSON is YAML too; force takes the field back.
+    const forced = await raw(
+      "PATCH",
+      `${CM_PATH}/applied?fieldManager=gitops&force=true`,
+      "application/apply-patch+yaml",
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "applied" },
+        data: { Corefile: "a" },
+      }),
+    );
+    expect(forced.status).toBe(200);
+    expect((forced.body.data as Record<string, string>).Corefile).toBe("a");
+    await core.deleteNamespacedConfigMap({ name: "applied", namespace: TEST_NS });
+  });
+
+  it("force is refused on other patch types; a wrong apiVersion is 400", async () => {
+    const r = await raw(
+      "PATCH",
+      `${CM_PATH}/node-local-dns?force=true`,
+      "application/merge-patch+json",
+      "{}",
+    );
+    expect(r.status).toBe(422);
+    expect(r.body.message).toBe(
+      'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+    );
+    const v = await raw(
+      "PATCH",
+      `${CM_PATH}/node-local-dns?fieldManager=x`,
+      "application/apply-patch+yaml",
+      "apiVersion: v2\nkind: ConfigMap\n",
+    );
+    expect(v.status).toBe(400);
+    expect(v.body.message).toBe(
+      "Incorrect version specified in apply patch. Specified patch version: v2, expected: v1",
+    );
+  });
+});
+
+describe("pods/binding (what the scheduler sends)", () => {
+  it("binds an unbound pod to its node with PodScheduled=True, once; a second binding is 409", async () => {
+    const core = t.admin.makeApiClient(CoreV1Api);
+    t.store.create(RESOURCES.pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "unbound", namespace: TEST_NS },
+      spec: { containers: [{ name: "node-cache", image: "x:1" }] },
+    });
+    const binding = {
+      apiVersion: "v1",
+      kind: "Binding",
+      metadata: { name: "unbound" },
+      target: { apiVersion: "v1", kind: "Node", name: "node-2" },
+    };
+    await core.createNamespacedPodBinding({ name: "unbound", namespace: TEST_NS, body: binding });
+    const pod = await core.readNamespacedPod({ name: "unbound", namespace: TEST_NS });
+    expect(pod.spec?.nodeName).toBe("node-2");
+    expect(pod.status?.conditions).toContainEqual(
+      expect.objectContaining({ type: "PodScheduled", status: "True" }),
+    );
+    const again = await failure(
+      core.createNamespacedPodBinding({
+        name: "unbound",
+        namespace: TEST_NS,
+        body: { ...binding, target: { kind: "Node", name: "node-3" } },
+      }),
+    );
+    expect(again.code).toBe(409);
+    expect(again.body).toMatchObject({
+      reason: "Conflict",
+      message:
+        'Operation cannot be fulfilled on pods/binding "unbound": pod unbound is already assigned to node "node-2"',
+    });
+    const wrongKind = await failure(
+      core.createNamespacedPodBinding({
+        name: "unbound",
+        namespace: TEST_NS,
+        body: { ...binding, target: { kind: "Pod", name: "x" } },
+      }),
+    );
+    expect(wrongKind.code).toBe(422);
+    const missing = await failure(
+      core.createNamespacedPodBinding({
+        name: "nope",
+        namespace: TEST_NS,
+        body: { ...binding, metadata: { name: "nope" } },
+      }),
+    );
+    expect(missing.code).toBe(404);
+    t.store.delete(RESOURCES.pods, TEST_NS, "unbound");
   });
 });
 

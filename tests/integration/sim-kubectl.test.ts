@@ -3,10 +3,14 @@
  * get, logs -f, auth can-i per context, rollout restart + rollout status.
  */
 import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { RESOURCES } from "../../sim/k8s/store";
+import { renderAddonManifest } from "../../sim/objects/addon";
 import { kubectlTool } from "../support/tools";
 
 const kubectlBin = kubectlTool();
@@ -140,6 +144,32 @@ describe.skipIf(kubectlBin.skip)("kubectl against the simulated cluster", () => 
     expect(viewer.code).not.toBe(0);
     const viewerGet = await kubectl(["get", "pods", "-n", "kube-system"], { context: "sim-viewer" });
     expect(viewerGet.code).toBe(0);
+  });
+
+  it("apply --server-side of the upstream node-local-dns manifest the cluster runs changes nothing but ownership", async () => {
+    const file = path.join(os.tmpdir(), `sim-kubectl-nodelocaldns-${process.pid}.yaml`);
+    fs.writeFileSync(file, renderAddonManifest());
+    const ds = () => cluster.store.get(RESOURCES.daemonsets, "kube-system", "node-local-dns")!;
+    const generation = ds().metadata.generation;
+    const pods = podNames();
+    try {
+      const r = await kubectl(["apply", "--server-side", "-f", file]);
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim().split("\n")).toEqual(
+        expect.arrayContaining([
+          "configmap/node-local-dns serverside-applied",
+          "daemonset.apps/node-local-dns serverside-applied",
+        ]),
+      );
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    expect(ds().metadata.generation).toBe(generation);
+    expect((ds().metadata.managedFields as { manager: string; operation: string }[])[0]).toMatchObject({
+      manager: "kubectl",
+      operation: "Apply",
+    });
+    expect(podNames()).toEqual(pods);
   });
 
   it("rollout restart then rollout status: every pod is replaced", async () => {

@@ -16,6 +16,7 @@ const base: Omit<InventorySnapshot, "podByNode"> = {
       name: "node-local-dns-abcde",
       namespace: "kube-system",
       nodeName: "node-1",
+      scheduled: true,
       podIP: null,
       phase: "Pending",
       ready: false,

@@ -114,6 +114,7 @@ describe("podRolloutStates", () => {
         restarts: 0,
         waitingReason: "ContainerCreating",
         otherPods: ["nld-a-old"],
+        scheduling: false,
         failure: { failed: false },
       },
       {
@@ -124,6 +125,7 @@ describe("podRolloutStates", () => {
         restarts: 0,
         waitingReason: null,
         otherPods: [],
+        scheduling: false,
         failure: { failed: false },
       },
     ]);

@@ -84,6 +84,7 @@ const pods: CachePod[] = [
     name: "node-local-dns-a",
     namespace: "kube-system",
     nodeName: "n1",
+    scheduled: true,
     podIP: "10.0.0.1",
     phase: "Running",
     ready: true,

@@ -276,6 +276,7 @@ describe("series to nodes", () => {
     name,
     namespace: "kube-system",
     nodeName,
+    scheduled: true,
     podIP,
     phase: "Running",
     ready: true,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ObjectStore, RESOURCES, StoreError, type KubeObject, type WatchEvent } from "@/sim/k8s/store";
+import { defaultDaemonSetSpec } from "@/sim/k8s/strategy";
+import { SERVER_VERSION } from "@/sim/k8s/discovery";
 
 const cm = (
   name: string,
@@ -220,6 +222,35 @@ describe("ObjectStore", () => {
       numberReady: 0,
     });
     expect(JSON.stringify(d.spec)).toContain('"imagePullPolicy":"IfNotPresent"');
+  });
+
+  it("defaults a DaemonSet's strategy as SetDefaults_DaemonSet does for the advertised version (1.32)", () => {
+    const spec = (us: unknown) => {
+      const o: Record<string, unknown> = us === undefined ? {} : { updateStrategy: us };
+      defaultDaemonSetSpec(o);
+      return o;
+    };
+    expect(SERVER_VERSION.minor).toBe("32");
+    // node-local-dns's upstream manifest: a rollingUpdate without a type.
+    expect(spec({ rollingUpdate: { maxUnavailable: "10%" } })).toEqual({
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%", maxSurge: 0 } },
+      revisionHistoryLimit: 10,
+    });
+    expect(spec({ type: "OnDelete" })).toEqual({
+      updateStrategy: { type: "OnDelete" },
+      revisionHistoryLimit: 10,
+    });
+    expect(spec({ type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } })).toEqual({
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+      revisionHistoryLimit: 10,
+    });
+    // Before DaemonSetUpdateSurge was on by default (1.22) no maxSurge is stored: what a real 1.20 showed.
+    const old: Record<string, unknown> = { updateStrategy: { rollingUpdate: { maxUnavailable: "10%" } } };
+    defaultDaemonSetSpec(old, 20);
+    expect(old.updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } });
+    const withLimit: Record<string, unknown> = { revisionHistoryLimit: 3 };
+    defaultDaemonSetSpec(withLimit);
+    expect(withLimit.revisionHistoryLimit).toBe(3);
   });
 
   it("an update removing the last finalizer of an object being deleted deletes it", () => {

@@ -7,6 +7,7 @@ import { ObjectStore, RESOURCES, ALL_RESOURCES } from "../../sim/k8s/store";
 import type { KubeObject } from "../../sim/k8s/types";
 import { Kubelet } from "../../sim/k8s/kubelet";
 import { DaemonSetController } from "../../sim/k8s/daemonset-controller";
+import { Scheduler } from "../../sim/k8s/scheduler";
 import { runtimeHooks } from "../../sim/k8s/kubelet-hooks";
 import { initialObjects, nodeName } from "../../sim/manifests";
 import { nodeAddresses } from "../../sim/addresses";
@@ -60,7 +61,7 @@ afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop();
 });
 
-function startCluster(nodes: number) {
+function startCluster(nodes: number, schedulerDelayMs = 0) {
   const store = new ObjectStore();
   for (const o of initialObjects({ addressBase: 50, nodes })) {
     store.create(
@@ -92,7 +93,9 @@ function startCluster(nodes: number) {
   const hooks = runtimeHooks(store, kubelets);
   const controller = new DaemonSetController({ store, deletePod: hooks.deletePodGracefully });
   controller.start();
-  running.push(controller, { stop: () => hooks.close() });
+  const scheduler = new Scheduler({ store, delayMs: schedulerDelayMs });
+  scheduler.start();
+  running.push(controller, scheduler, { stop: () => hooks.close() });
   return { store, runtimes, kubelets };
 }
 
@@ -149,6 +152,69 @@ describe("kubelets and the DaemonSet controller", () => {
     const reasons = store.list(RESOURCES.events, "kube-system").items.map((e) => e.reason);
     for (const r of ["SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"])
       expect(reasons).toContain(r);
+  });
+
+  it("creates daemon pods with node affinity and no nodeName; the scheduler binds them after its delay", async () => {
+    const { store } = startCluster(2, 400);
+    const conditionOf = (p: KubeObject, type: string) =>
+      ((p.status as { conditions?: Record<string, unknown>[] }).conditions ?? []).find(
+        (c) => c.type === type,
+      );
+    const pending = await waitFor(
+      "2 unbound pods",
+      () => {
+        const pods = dsPods(store);
+        return pods.length === 2 && pods.every((p) => conditionOf(p, "PodScheduled")) ? pods : undefined;
+      },
+      5000,
+      5,
+    );
+    for (const p of pending) {
+      const spec = p.spec as Record<string, unknown>;
+      expect(spec.nodeName).toBeUndefined();
+      expect(p.status).toMatchObject({ phase: "Pending" });
+      expect(conditionOf(p, "PodScheduled")).toMatchObject({
+        status: "False",
+        reason: "Unschedulable",
+        message: expect.stringMatching(/^0\/2 nodes are available: /),
+      });
+    }
+    expect(
+      new Set(
+        pending.map(
+          (p) =>
+            (
+              p.spec as {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: {
+                        matchFields: { key: string; operator: string; values: string[] }[];
+                      }[];
+                    };
+                  };
+                };
+              }
+            ).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]!
+              .matchFields[0]!.values[0],
+        ),
+      ),
+    ).toEqual(new Set(["node-1", "node-2"]));
+    // The controller counts an unbound pod as its node's: it creates no second one meanwhile.
+    expect(dsPods(store)).toHaveLength(2);
+    await waitFor(
+      "2 ready pods",
+      () => (dsPods(store).filter(isReady).length === 2 ? true : undefined),
+      5000,
+      20,
+    );
+    for (const p of dsPods(store)) {
+      expect(conditionOf(p, "PodScheduled")).toMatchObject({ status: "True" });
+      expect((p.spec as { nodeName?: string }).nodeName).toMatch(/^node-[12]$/);
+    }
+    const reasons = store.list(RESOURCES.events, "kube-system").items.map((e) => e.reason);
+    expect(reasons).toContain("FailedScheduling");
+    expect(reasons.filter((r) => r === "Scheduled")).toHaveLength(2);
   });
 
   it("rolls a template change through every node, one at a time, and reports it done", async () => {

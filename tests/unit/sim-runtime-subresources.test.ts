@@ -10,6 +10,7 @@ import {
 import { backoffDelay, podStatus } from "../../sim/k8s/kubelet-status";
 import { corefileSource, localIPsFromArgs } from "../../sim/k8s/kubelet";
 import { initialObjects } from "../../sim/manifests";
+import { ObjectStore, RESOURCES } from "../../sim/k8s/store";
 import type { LogEntry } from "../../sim/runtime";
 
 const t0 = new Date("2026-11-21T22:34:59.123Z");
@@ -181,10 +182,15 @@ describe("initial objects", () => {
     });
     const upstream = objs.find((o) => o.kind === "Service" && o.metadata.name === "kube-dns-upstream")!;
     expect((upstream.spec as { clusterIP: string }).clusterIP).toBe("10.96.0.11");
+    // The upstream strategy as written (no type); the API server's defaulting completes it on create.
     const ds = objs.find((o) => o.kind === "DaemonSet")!;
     expect((ds.spec as { updateStrategy: unknown }).updateStrategy).toEqual({
-      type: "RollingUpdate",
       rollingUpdate: { maxUnavailable: "10%" },
+    });
+    const stored = new ObjectStore().create(RESOURCES.daemonsets, structuredClone(ds));
+    expect((stored.spec as { updateStrategy: unknown }).updateStrategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: "10%", maxSurge: 0 },
     });
   });
 });
