@@ -2,6 +2,7 @@ import "server-only";
 import { configDeps } from "@/lib/config/deps";
 import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
+import { PodEventsReader } from "@/lib/k8s/pod-events";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
 import { NodeJudgements } from "@/lib/views/judgements";
@@ -27,6 +28,8 @@ export interface Dashboard {
   logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
+  /** A cache pod's recent Events, read on demand for its node's page (cached 10 s). */
+  podEvents: PodEventsReader;
   startedAt: string;
 }
 
@@ -89,6 +92,7 @@ export function startDashboard(): Promise<Dashboard> {
           collector,
         ),
       ),
+      podEvents: new PodEventsReader(kc, s.DASHBOARD_NAMESPACE),
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;
