@@ -2,7 +2,8 @@
  * The JSON the dashboard's HTTP API returns (documented in the README). Shared by route handlers and
  * the browser; no server code here.
  */
-import type { ApiServerProblem, DaemonSetSummary } from "@/lib/k8s/types";
+import type { ApiServerProblem, DaemonSetSummary, NodeCondition, PodEvent } from "@/lib/k8s/types";
+export type { NodeCondition, PodEvent } from "@/lib/k8s/types";
 import type { ClusterAggregate } from "@/lib/coredns/aggregate";
 import type { HistoryPoint, ZoneSignal } from "@/lib/metrics/history";
 import type { MetricsSourceInfo, MetricsStatus, MetricsTransport } from "@/lib/metrics/store";
@@ -30,6 +31,8 @@ export interface NodeCacheNumbers {
 export interface NodeRow {
   node: string;
   nodeReady: boolean;
+  /** The node's conditions that are not nominal besides Ready, e.g. "MemoryPressure=True"; usually empty. */
+  nodeConditions: string[];
   internalIP: string | null;
   /**
    * The node-local-dns pod on this node, null when the node has none (e.g. a taint keeps it off); a
@@ -90,6 +93,21 @@ export interface NodeDetailResponse {
   configHash: string | null;
   /** node-cache's setup errors by errortype since the pod started; null when this port does not export them. */
   setupErrors: Record<string, number> | null;
+  /** Every condition of the node, as the kubelet reports it. */
+  conditions: NodeCondition[];
+  /** The cache pod's recent Kubernetes Events, newest first (read on demand, at most 10 s old). */
+  podEvents: PodEventsJson;
+}
+
+/**
+ * `problem.status` 403: the person (or the dashboard's own account) may not list events — the page
+ * says so and shows everything else; `pod` null: the node has no cache pod.
+ */
+export interface PodEventsJson {
+  pod: string | null;
+  events: PodEvent[];
+  readAt: string | null;
+  problem: { status: number; message: string } | null;
 }
 
 export interface ClusterResponse {

@@ -3,6 +3,7 @@ import { configDeps } from "@/lib/config/deps";
 import { ConfigService } from "@/lib/config/service";
 import { corefileMetricsPort } from "@/lib/corefile/metrics-port";
 import { DashboardError, describeError } from "@/lib/errors";
+import { PodEventsReader } from "@/lib/k8s/pod-events";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { LogHub } from "@/lib/logs/hub";
 import { NodeJudgements } from "@/lib/views/judgements";
@@ -28,6 +29,8 @@ export interface Dashboard {
   logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
+  /** A cache pod's recent Events, read on demand for its node's page (cached 10 s). */
+  podEvents: PodEventsReader;
   startedAt: string;
 }
 
@@ -91,6 +94,7 @@ export function startDashboard(): Promise<Dashboard> {
         ),
         { onCorefile: (text) => inventory.setCorefileMetricsPort(corefileMetricsPort(text)) },
       ),
+      podEvents: new PodEventsReader(kc, s.DASHBOARD_NAMESPACE),
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

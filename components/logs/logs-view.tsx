@@ -3,12 +3,13 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo } from "react";
 import { useNodes } from "@/components/nodes/use-nodes";
+import { ColumnChooser, useHiddenColumns } from "@/components/table/column-chooser";
 import { summarizeLogs } from "@/lib/logs/summary";
 import { FILTER_KEYS, LogFilters, type FilterValues } from "./log-filters";
 import { LogDirectiveBanner } from "./log-directive-banner";
 import { isMarker, type BufferedRow, type LogStore } from "./log-store";
 import { LogSummaryPanels } from "./log-summary";
-import { LogTable } from "./log-table";
+import { CHOOSABLE_LOG_COLUMNS, DEFAULT_HIDDEN_LOG_COLUMNS, LogTable } from "./log-table";
 import { useLogStream } from "./use-log-stream";
 import { viewFilterOf } from "./view-filter";
 
@@ -36,6 +37,10 @@ export function LogsView() {
   );
   const nodes = useNodes();
   const store = useLogStream(query);
+  const [hiddenColumns, toggleColumn] = useHiddenColumns(
+    "nldd.logs.hiddenColumns",
+    DEFAULT_HIDDEN_LOG_COLUMNS,
+  );
   // Refine what is on screen at once; the reopened stream narrows what arrives. A filter that does
   // not compile leaves the last good one in place (the server's 400 says why, at the filter box).
   const viewFilter = useMemo(() => viewFilterOf(values), [values]);
@@ -82,6 +87,12 @@ export function LogsView() {
         <button type="button" onClick={() => store.clear()}>
           Clear
         </button>
+        <ColumnChooser
+          columns={CHOOSABLE_LOG_COLUMNS}
+          hidden={hiddenColumns}
+          onToggle={toggleColumn}
+          legend="Log columns to show"
+        />
         <button type="button" onClick={download} disabled={lineRows.length === 0}>
           Download ({lineRows.length})
         </button>
@@ -107,7 +118,7 @@ export function LogsView() {
         </p>
       ) : null}
       <div className="logs-layout">
-        <LogTable rows={rows} />
+        <LogTable rows={rows} hidden={hiddenColumns} />
         <LogSummaryPanels summary={summary} />
       </div>
     </>

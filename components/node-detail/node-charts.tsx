@@ -1,5 +1,6 @@
 "use client";
 
+import { OffloadChart } from "@/components/charts/offload-chart";
 import { PALETTE, TimeSeriesChart } from "@/components/charts/time-series-chart";
 import type { NodeDetailResponse } from "@/lib/api-types";
 import { formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from "@/lib/format";
@@ -28,6 +29,7 @@ export function NodeCharts({ detail }: { detail: NodeDetailResponse }) {
   }));
   return (
     <div className="chart-grid">
+      <OffloadChart points={detail.history} scope="this cache" />
       <TimeSeriesChart
         title="Queries per second by server block"
         points={byBlock("queriesPerSecond")}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { NodeConditionsTable, PodEventsTable } from "./conditions-events";
 import { NodeCharts } from "./node-charts";
 import { ReachabilityPanel } from "./reachability-panel";
 import { useNodeDetail } from "./use-node-detail";
@@ -51,6 +52,9 @@ export function NodeDetail({ node }: { node: string }) {
         {r.oddOneOut.length > 0 && (
           <span className="badge badge-warn">odd one out: {r.oddOneOut.join(", ")}</span>
         )}
+        {r.nodeConditions.length > 0 && (
+          <span className="badge badge-warn">{r.nodeConditions.join(", ")}</span>
+        )}
       </div>
       <p className="muted">
         Pod <code>{r.pod ?? "—"}</code> · CoreDNS {r.corednsVersion ?? "?"} · {r.internalIP ?? "no IP"} · read
@@ -98,6 +102,12 @@ export function NodeDetail({ node }: { node: string }) {
         <Stat label="Memory" value={formatBytes(r.memoryBytes)} />
         <SetupErrorsStat errors={data.setupErrors} />
       </section>
+
+      <h2>Node conditions</h2>
+      <NodeConditionsTable conditions={data.conditions} now={now} />
+
+      <h2>Cache pod events</h2>
+      <PodEventsTable events={data.podEvents} now={now} />
 
       <h2>Do pods really reach this cache?</h2>
       <ReachabilityPanel reachability={data.reachability} />

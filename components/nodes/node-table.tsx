@@ -204,6 +204,15 @@ export function NodeTable({ rows, sort, dir, onSort, hidden, now }: NodeTablePro
                 <th scope="row">
                   <Link href={`/nodes/${encodeURIComponent(r.node)}`}>{r.node}</Link>
                   {!r.nodeReady && <span className="badge badge-bad">node NotReady</span>}
+                  {r.nodeConditions.length > 0 && (
+                    <span
+                      className="badge badge-warn"
+                      data-conditions={r.nodeConditions.join(" ")}
+                      title={`Node conditions that are not nominal: ${r.nodeConditions.join(", ")} (details on the node's page)`}
+                    >
+                      conditions
+                    </span>
+                  )}
                   {r.oddOneOut.length > 0 && (
                     <span
                       className="badge badge-warn"

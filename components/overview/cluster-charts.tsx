@@ -1,5 +1,6 @@
 "use client";
 
+import { OffloadChart } from "@/components/charts/offload-chart";
 import { PALETTE, TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { formatPercent, formatRate, formatSeconds } from "@/lib/format";
 import { useCluster } from "./use-cluster";
@@ -11,16 +12,7 @@ export function ClusterCharts({ minutes }: { minutes: number }) {
   const points = data.history as unknown as ({ t: number } & Record<string, number | null>)[];
   return (
     <section className="chart-grid overview-charts" aria-label={`Cluster over the last ${minutes} minutes`}>
-      <TimeSeriesChart
-        title="kube-dns offload: answered from the caches vs sent upstream"
-        points={points}
-        series={[
-          { key: "hitsPerSecond", label: "answered from cache (saved kube-dns)", color: PALETTE[2] ?? "" },
-          { key: "upstreamPerSecond", label: "sent upstream", color: PALETTE[1] ?? "" },
-        ]}
-        format={formatRate}
-        height={150}
-      />
+      <OffloadChart points={data.history} scope="the caches" height={150} />
       <TimeSeriesChart
         title="Queries per second, all nodes"
         points={points}

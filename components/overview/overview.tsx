@@ -1,7 +1,8 @@
 "use client";
 
 import { usePathname, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ColumnChooser, useHiddenColumns } from "@/components/table/column-chooser";
 import { ApiProblemBanner } from "@/components/layout/api-problem-banner";
 import { MetricsSourceLabel, MetricsSourceProblemBanner } from "@/components/layout/metrics-source";
 import { filterRows, isRowSet, ROW_SETS, type RowSet } from "@/components/nodes/node-filter";
@@ -13,6 +14,7 @@ import { ClusterCharts } from "./cluster-charts";
 import { summarizeCluster } from "./cluster-summary";
 
 const WINDOWS = [5, 15, 60] as const;
+const CHOOSABLE = COLUMNS.filter((c) => c.optional);
 
 /**
  * Container for the first page: fetches /api/nodes; owns sorting, filtering and the chart window,
@@ -24,7 +26,7 @@ export function Overview() {
   const params = useSearchParams();
   const pathname = usePathname();
   const now = useNow(1000);
-  const [hidden, toggleColumn] = useHiddenColumns();
+  const [hidden, toggleColumn] = useHiddenColumns("nldd.hiddenColumns");
 
   const sortParam = params.get("sort");
   const sort: SortKey = isSortKey(sortParam) ? sortParam : "node";
@@ -184,18 +186,7 @@ export function Overview() {
                 ))}
               </select>
             </label>
-            <details className="column-chooser">
-              <summary>Columns</summary>
-              <fieldset>
-                <legend className="visually-hidden">Columns to show</legend>
-                {COLUMNS.filter((c) => c.optional).map((c) => (
-                  <label key={c.id}>
-                    <input type="checkbox" checked={!hidden.has(c.id)} onChange={() => toggleColumn(c.id)} />{" "}
-                    {c.label}
-                  </label>
-                ))}
-              </fieldset>
-            </details>
+            <ColumnChooser columns={CHOOSABLE} hidden={hidden} onToggle={toggleColumn} />
             <span className="muted" role="status" data-testid="shown-count">
               {shown.length === data.nodes.length
                 ? `${data.nodes.length} nodes`
@@ -264,52 +255,6 @@ function Card({
       {detail && <div className="card-detail">{detail}</div>}
     </div>
   );
-}
-
-const HIDDEN_KEY = "nldd.hiddenColumns";
-const hiddenListeners = new Set<() => void>();
-
-function readHidden(): string {
-  try {
-    return window.localStorage.getItem(HIDDEN_KEY) ?? "[]";
-  } catch {
-    return "[]";
-  }
-}
-
-/** Optional columns the reader has hidden, remembered in this browser (localStorage). */
-function useHiddenColumns(): [ReadonlySet<string>, (id: string) => void] {
-  const raw = useSyncExternalStore(
-    (onChange) => {
-      hiddenListeners.add(onChange);
-      return () => hiddenListeners.delete(onChange);
-    },
-    readHidden,
-    () => "[]",
-  );
-  const hidden = useMemo(() => {
-    try {
-      const saved = JSON.parse(raw) as unknown;
-      return new Set(Array.isArray(saved) ? saved.filter((x): x is string => typeof x === "string") : []);
-    } catch {
-      return new Set<string>();
-    }
-  }, [raw]);
-  const toggle = useCallback(
-    (id: string) => {
-      const next = new Set(hidden);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      try {
-        window.localStorage.setItem(HIDDEN_KEY, JSON.stringify([...next]));
-      } catch {
-        // Private mode: nothing is remembered.
-      }
-      for (const l of hiddenListeners) l();
-    },
-    [hidden],
-  );
-  return [hidden, toggle];
 }
 
 /** A clock that ticks so "12s ago" stays true between refetches. */

@@ -25,6 +25,12 @@ export const READS = {
     subresource: "log",
     namespace: settings().DASHBOARD_NAMESPACE,
   }),
+  /** The cache pods' Events on a node's page (a list with an involvedObject field selector). */
+  podEvents: (): ReadNeed => ({
+    verb: "list",
+    resource: "events",
+    namespace: settings().DASHBOARD_NAMESPACE,
+  }),
 };
 
 /** How long an answer of the API server's authorizer is reused for the same person. */
@@ -100,16 +106,26 @@ export async function requireReader(request: Request, needs: ReadNeed[] = []): P
     );
   }
   if (identity.mode === "local") return identity;
-  const sessionKey = request.headers.get("cookie") ?? "";
   for (const need of needs) {
-    const d = await decide(identity, need, identity.mode === "token" ? sessionKey : "");
-    if (!d.allowed) {
-      throw new DashboardError(
-        403,
-        `${identity.user} may not see this: Kubernetes RBAC does not allow ${describeNeed(need)}` +
-          `${d.reason ? ` (${d.reason})` : ""}; ask a cluster admin for it`,
-      );
-    }
+    const refused = await refusalFor(request, identity, need);
+    if (refused) throw new DashboardError(403, `${identity.user} may not see this: ${refused}`);
   }
   return identity;
+}
+
+async function refusalFor(request: Request, identity: Identity, need: ReadNeed): Promise<string | null> {
+  if (identity.mode === "local") return null;
+  const sessionKey = identity.mode === "token" ? (request.headers.get("cookie") ?? "") : "";
+  const d = await decide(identity, need, sessionKey);
+  if (d.allowed) return null;
+  return `Kubernetes RBAC does not allow ${describeNeed(need)}${d.reason ? ` (${d.reason})` : ""}; ask a cluster admin for it`;
+}
+
+/**
+ * For a part of a page the person may lack (a node's Events) rather than the whole page: null when
+ * `need` is allowed, else why not, in RBAC's words. Call after requireReader (it does not check login).
+ */
+export async function readRefusal(request: Request, need: ReadNeed): Promise<string | null> {
+  const identity = requestIdentity(request);
+  return identity ? refusalFor(request, identity, need) : "not logged in";
 }

@@ -1,6 +1,13 @@
-import type { V1ContainerStatus, V1DaemonSet, V1Node, V1Pod } from "@kubernetes/client-node";
+import type {
+  CoreV1Event,
+  V1ContainerStatus,
+  V1DaemonSet,
+  V1Node,
+  V1NodeCondition,
+  V1Pod,
+} from "@kubernetes/client-node";
 import { parseMemoryBytes } from "@/lib/config/quantity";
-import type { CachePod, ClusterNode, DaemonSetSummary } from "./types";
+import type { CachePod, ClusterNode, DaemonSetSummary, NodeCondition, PodEvent } from "./types";
 
 export function reshapeNode(node: V1Node): ClusterNode {
   const conditions = node.status?.conditions ?? [];
@@ -10,7 +17,66 @@ export function reshapeNode(node: V1Node): ClusterNode {
     ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
     unschedulable: node.spec?.unschedulable === true,
     kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
+    conditions: conditions.map(reshapeNodeCondition),
   };
+}
+
+const toIso = (d: Date | string | undefined | null): string | null => {
+  if (!d) return null;
+  const t = new Date(d);
+  return Number.isNaN(t.getTime()) ? null : t.toISOString();
+};
+
+export function reshapeNodeCondition(c: V1NodeCondition): NodeCondition {
+  const status = c.status || "Unknown";
+  return {
+    type: c.type,
+    status,
+    reason: c.reason || null,
+    message: c.message || null,
+    since: toIso(c.lastTransitionTime),
+    // Ready is the one condition that is healthy when True; the pressures, NetworkUnavailable and
+    // node-problem-detector's conditions (KernelDeadlock, ReadonlyFilesystem…) are healthy when False.
+    nominal: c.type === "Ready" ? status === "True" : status === "False",
+  };
+}
+
+/**
+ * The conditions worth a mark in the node list: every one that is not nominal, except Ready, which the
+ * list shows on its own (NodeRow.nodeReady).
+ */
+export function conditionAlerts(conditions: readonly NodeCondition[]): string[] {
+  return conditions.filter((c) => !c.nominal && c.type !== "Ready").map((c) => `${c.type}=${c.status}`);
+}
+
+/**
+ * One Event as the node page shows it. Events written through events.k8s.io/v1 and read as core v1
+ * carry eventTime and series (count, lastObservedTime) instead of firstTimestamp, lastTimestamp and
+ * count; either form gives the same PodEvent.
+ */
+export function reshapeEvent(e: CoreV1Event): PodEvent {
+  const created = e.metadata?.creationTimestamp;
+  const first = toIso(e.firstTimestamp) ?? toIso(e.eventTime) ?? toIso(created);
+  const last = toIso(e.series?.lastObservedTime) ?? toIso(e.lastTimestamp) ?? toIso(e.eventTime) ?? first;
+  const component = e.source?.component || e.reportingComponent || "";
+  const host = e.source?.host || e.reportingInstance || "";
+  return {
+    type: e.type || "Normal",
+    reason: e.reason ?? "",
+    message: e.message ?? "",
+    count: Math.max(1, e.series?.count ?? e.count ?? 1),
+    firstSeen: first,
+    lastSeen: last,
+    source: component ? (host && host !== component ? `${component} ${host}` : component) : null,
+  };
+}
+
+/** Newest first by last seen (then first seen); Events with no time at all last. At most `limit`. */
+export function newestEventsFirst(events: readonly PodEvent[], limit = 50): PodEvent[] {
+  const key = (e: PodEvent) => e.lastSeen ?? e.firstSeen ?? "";
+  return [...events]
+    .sort((a, b) => key(b).localeCompare(key(a)) || (b.firstSeen ?? "").localeCompare(a.firstSeen ?? ""))
+    .slice(0, limit);
 }
 
 /**
@@ -33,7 +99,6 @@ export function reshapePod(
     spec?.ports?.find((p) => p.name === "metrics")?.containerPort ??
     defaultMetricsPort;
   const ready = pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-  const toIso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : null);
   return {
     name: pod.metadata?.name ?? "",
     namespace: pod.metadata?.namespace ?? "",

@@ -6,6 +6,36 @@ export interface ClusterNode {
   ready: boolean;
   unschedulable: boolean;
   kubeletVersion: string;
+  /** status.conditions as the kubelet (and node-problem-detector) report them, in the node's order. */
+  conditions: NodeCondition[];
+}
+
+/** One of a node's conditions (Ready, MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable, …). */
+export interface NodeCondition {
+  type: string;
+  /** "True", "False" or "Unknown". */
+  status: string;
+  reason: string | null;
+  message: string | null;
+  /** lastTransitionTime, ISO: since when the condition has had this status. */
+  since: string | null;
+  /** Whether this status is the healthy one: Ready is nominal when True, every other condition when False. */
+  nominal: boolean;
+}
+
+/** One Kubernetes Event about a pod (core v1, or events.k8s.io/v1 read through core v1). */
+export interface PodEvent {
+  /** "Normal" or "Warning". */
+  type: string;
+  reason: string;
+  message: string;
+  /** How often it happened (repeats are folded into one Event). */
+  count: number;
+  /** ISO times; null when the Event carries none. */
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Who reported it: "kubelet node-3", "default-scheduler". */
+  source: string | null;
 }
 
 /** A node-local-dns pod, as the dashboard needs it. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
+import { conditionAlerts } from "@/lib/k8s/reshape";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { reachability } from "@/lib/coredns/reachability";
 
@@ -18,6 +19,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
     return {
       node: n.name,
       nodeReady: n.ready,
+      nodeConditions: conditionAlerts(n.conditions),
       internalIP: n.internalIP,
       pod: pod?.name ?? null,
       podReady: pod?.ready ?? false,

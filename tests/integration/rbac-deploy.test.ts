@@ -16,6 +16,7 @@ import type { KubeObject } from "../../sim/k8s/types";
 import { HistoryStore } from "@/lib/config/history-store";
 import { ClusterInventory } from "@/lib/k8s/inventory";
 import { podForNode } from "@/lib/k8s/reshape";
+import { PodEventsReader } from "@/lib/k8s/pod-events";
 import { LogHub } from "@/lib/logs/hub";
 import type { LogNotice } from "@/lib/logs/types";
 import { directFetcher, portForwardFetcher, proxyFetcher } from "@/lib/metrics/transports";
@@ -201,6 +202,10 @@ describe("deploy/base/rbac.yaml is sufficient", () => {
       },
     });
     expect((await core.listNamespacedEvent({ namespace: NS })).items.length).toBeGreaterThan(0);
+    // The node page's read of one cache pod's Events.
+    const read = await new PodEventsReader(kc, NS).read(firstPodName());
+    expect(read.problem).toBeNull();
+    expect(read.events.map((e) => e.reason)).toContain("Scheduled");
   });
 
   it("the Config feature watches the Corefile's ConfigMap and appends to the history ConfigMap", async () => {
@@ -292,6 +297,13 @@ async function withInventory(fn: (inv: ClusterInventory) => Promise<void>): Prom
   }
 }
 
+/** The name of the cache pod on the first node, from the store (no RBAC of the dashboard's needed). */
+const firstPodName = () =>
+  cluster.store
+    .list(RESOURCES.pods, NS)
+    .items.find((p) => (p.spec as { nodeName?: string }).nodeName === cluster.description.nodes[0]!.name)!
+    .metadata.name;
+
 const firstPod = (inv: ClusterInventory) =>
   podForNode(inv.snapshot().pods, cluster.description.nodes[0]!.name)!;
 
@@ -339,6 +351,8 @@ const probes: Record<string, Probe> = {
   events: async () => {
     const core = kc.makeApiClient(CoreV1Api);
     await expectForbidden(core.listNamespacedEvent({ namespace: NS }));
+    const reader = new PodEventsReader(kc, NS);
+    expect((await reader.read(firstPodName())).problem?.status).toBe(403);
     await expectForbidden(
       core.createNamespacedEvent({
         namespace: NS,

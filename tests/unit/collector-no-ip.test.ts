@@ -9,7 +9,14 @@ const base: Omit<InventorySnapshot, "podByNode"> = {
   apiProblem: null,
   daemonSet: null,
   nodes: [
-    { name: "node-1", internalIP: "10.0.0.1", ready: true, unschedulable: false, kubeletVersion: "v1.32.0" },
+    {
+      name: "node-1",
+      internalIP: "10.0.0.1",
+      ready: true,
+      unschedulable: false,
+      kubeletVersion: "v1.32.0",
+      conditions: [],
+    },
   ],
   pods: [
     {

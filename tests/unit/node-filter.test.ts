@@ -6,6 +6,7 @@ function row(node: string, over: Partial<NodeRow> = {}): NodeRow {
   return {
     node,
     nodeReady: true,
+    nodeConditions: [],
     internalIP: null,
     pod: `node-local-dns-${node}`,
     podReady: true,

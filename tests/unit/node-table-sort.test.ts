@@ -5,6 +5,7 @@ import type { NodeRow } from "@/lib/api-types";
 const row = (node: string, hitRatio: number | null, pod = true): NodeRow => ({
   node,
   nodeReady: true,
+  nodeConditions: [],
   internalIP: null,
   pod: pod ? `p-${node}` : null,
   podReady: pod,

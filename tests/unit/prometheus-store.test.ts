@@ -77,7 +77,14 @@ afterAll(async () => {
 });
 
 const nodes: ClusterNode[] = [
-  { name: "n1", internalIP: "10.0.0.1", ready: true, unschedulable: false, kubeletVersion: "v1.30.0" },
+  {
+    name: "n1",
+    internalIP: "10.0.0.1",
+    ready: true,
+    unschedulable: false,
+    kubeletVersion: "v1.30.0",
+    conditions: [],
+  },
 ];
 const pods: CachePod[] = [
   {

@@ -271,6 +271,7 @@ describe("series to nodes", () => {
     ready: true,
     unschedulable: false,
     kubeletVersion: "v1.30.0",
+    conditions: [],
   });
   const pod = (name: string, nodeName: string, podIP: string | null): CachePod => ({
     name,
