@@ -10,7 +10,7 @@ import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
 import { useNodes } from "@/components/nodes/use-nodes";
 import { formatCount, formatPercent, formatRate } from "@/lib/format";
 import { ClusterCharts } from "./cluster-charts";
-import { summarizeCluster } from "./cluster-summary";
+import { summarizeCluster } from "@/lib/overview/summary";
 
 const WINDOWS = [5, 15, 60] as const;
 

@@ -2,14 +2,24 @@ import "server-only";
 import type { NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { podForNode } from "@/lib/k8s/reshape";
+import type { CachePod } from "@/lib/k8s/types";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { reachability } from "@/lib/coredns/reachability";
 
 /** Every node's row (shared by the list, the detail and the cluster view). */
 export function nodeRows(d: Dashboard): NodeRow[] {
   const inv = d.inventory.snapshot();
+  // Grouped once: looking each node's pod up among all pods is quadratic, 25 M steps at 5,000 nodes.
+  const podsOn = new Map<string, CachePod[]>();
+  for (const p of inv.pods) {
+    if (p.nodeName === null) continue;
+    const on = podsOn.get(p.nodeName);
+    if (on) on.push(p);
+    else podsOn.set(p.nodeName, [p]);
+  }
+  const podOf = (node: string) => podForNode(podsOn.get(node) ?? [], node);
   const nodes: NodeRow[] = inv.nodes.map((n) => {
-    const pod = podForNode(inv.pods, n.name);
+    const pod = podOf(n.name);
     // Numbers belong to the pod that made them: right after a pod is replaced (a rollout) the node's
     // newest numbers are still the old pod's, and must not be shown beside the new pod's name.
     const latest = d.metrics.latest(n.name);
@@ -49,7 +59,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
     };
   });
   const judged = d.judgements.judge(nodes, d.metrics, d.metrics.status().lastRoundAt, {
-    podStartedAt: (node) => podForNode(inv.pods, node)?.startedAt ?? null,
+    podStartedAt: (node) => podOf(node)?.startedAt ?? null,
     memoryLimitBytes: inv.daemonSet?.memoryLimitBytes ?? null,
     now: new Date(),
   });
@@ -65,9 +75,14 @@ export function nodeRows(d: Dashboard): NodeRow[] {
 
 /** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
 export function nodesView(d: Dashboard): NodesResponse {
+  const nodes = nodeRows(d);
+  return { ...nodesMeta(d), nodes };
+}
+
+/** Everything `/api/nodes` answers beside the rows (shared with `/api/overview`). */
+export function nodesMeta(d: Dashboard): Omit<NodesResponse, "nodes"> {
   const inv = d.inventory.snapshot();
   const status = d.metrics.status();
-  const nodes = nodeRows(d);
   return {
     generatedAt: new Date().toISOString(),
     apiServer: d.apiServer,
@@ -78,6 +93,5 @@ export function nodesView(d: Dashboard): NodesResponse {
     scrapeIntervalMs: status.intervalMs,
     lastRoundAt: status.lastRoundAt,
     metricsSource: { ...d.metrics.source, problem: status.problem },
-    nodes,
   };
 }

@@ -1,0 +1,184 @@
+/**
+ * The column encodings of the overview's compact wire form (lib/overview/wire.ts). Pure, shared by the
+ * server (encode) and the browser (decode). Every column of a table is one JSON string or a small
+ * dictionary, so 5,000 rows cost a few bytes per cell instead of a JSON object per row:
+ *
+ * - **tokens**: values joined by `,`; a run of one token is written once as `token*count`.
+ *   The token `~` means "unchanged" (in a refresh, beside cells that did change).
+ * - **numbers**: the shortest text `Number()` reads back to the same double (`.5`, `123e6`);
+ *   the empty token is null.
+ * - **names** (node and pod names: DNS labels, never `,` `:` `~`): front-coded — each name is the
+ *   length of the prefix it shares with the previous name, `:`, and the rest (`8:4` after
+ *   `node-1233` is `node-1234`); `:rest` repeats the previous prefix length, a bare `rest` shares
+ *   nothing. The empty entry is null.
+ * - **dictionaries**: the distinct values once (`v`, any JSON) and a token column of indexes (`i`).
+ */
+
+/** A cell a refresh leaves as the browser has it. */
+export const UNCHANGED = Symbol("unchanged");
+export type Unchanged = typeof UNCHANGED;
+
+const UNCHANGED_TOKEN = "~";
+
+/** Tokens joined by `,`, runs written once with `*count`. Tokens must not contain `,` or `*`. */
+export function encodeTokens(tokens: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length;) {
+    const t = tokens[i] as string;
+    let j = i + 1;
+    while (j < tokens.length && tokens[j] === t) j++;
+    out.push(j - i > 1 ? `${t}*${j - i}` : t);
+    i = j;
+  }
+  return out.join(",");
+}
+
+/** The `count` tokens of an encoded column; a column that does not hold exactly `count` is refused. */
+export function decodeTokens(column: string, count: number): string[] {
+  if (count === 0) {
+    if (column !== "") throw new WireError(`a column of 0 rows holds "${column.slice(0, 40)}"`);
+    return [];
+  }
+  const out: string[] = [];
+  for (const part of column.split(",")) {
+    const star = part.lastIndexOf("*");
+    if (star < 0) {
+      out.push(part);
+      continue;
+    }
+    const n = Number(part.slice(star + 1));
+    if (!Number.isInteger(n) || n < 2) throw new WireError(`bad run "${part}"`);
+    const t = part.slice(0, star);
+    for (let k = 0; k < n; k++) out.push(t);
+  }
+  if (out.length !== count) throw new WireError(`a column holds ${out.length} cells for ${count} rows`);
+  return out;
+}
+
+/** The shortest text that `Number()` reads back as exactly `n`. */
+export function numberToken(n: number): string {
+  const s = String(n);
+  if (Number.isInteger(n) && !s.includes("e")) {
+    const m = /0{3,}$/.exec(s);
+    return m ? `${s.slice(0, m.index)}e${m[0].length}` : s;
+  }
+  if (s.startsWith("0.")) return s.slice(1);
+  if (s.startsWith("-0.")) return `-${s.slice(2)}`;
+  return s;
+}
+
+export function encodeNumbers(values: readonly (number | null | Unchanged)[]): string {
+  return encodeTokens(
+    values.map((v) => (v === UNCHANGED ? UNCHANGED_TOKEN : v === null ? "" : numberToken(v))),
+  );
+}
+
+export function decodeNumbers(column: string, count: number): (number | null | Unchanged)[] {
+  return decodeTokens(column, count).map((t) => {
+    if (t === UNCHANGED_TOKEN) return UNCHANGED;
+    if (t === "") return null;
+    const n = Number(t);
+    if (Number.isNaN(n) && t !== "NaN") throw new WireError(`"${t}" is not a number`);
+    return n;
+  });
+}
+
+export function encodeBooleans(values: readonly (boolean | Unchanged)[]): string {
+  return encodeTokens(values.map((v) => (v === UNCHANGED ? UNCHANGED_TOKEN : v ? "1" : "0")));
+}
+
+export function decodeBooleans(column: string, count: number): (boolean | Unchanged)[] {
+  return decodeTokens(column, count).map((t) => {
+    if (t === UNCHANGED_TOKEN) return UNCHANGED;
+    if (t === "1") return true;
+    if (t === "0") return false;
+    throw new WireError(`"${t}" is not a boolean`);
+  });
+}
+
+/** Names (never containing `,` `:` `~`, never empty), front-coded against the previous name. */
+export function encodeNames(values: readonly (string | null | Unchanged)[]): string {
+  const out: string[] = [];
+  let prev = "";
+  let prevP = -1;
+  for (const v of values) {
+    if (v === UNCHANGED) out.push(UNCHANGED_TOKEN);
+    else if (v === null) out.push("");
+    else {
+      let p = 0;
+      const max = Math.min(prev.length, v.length);
+      while (p < max && prev.charCodeAt(p) === v.charCodeAt(p)) p++;
+      // Keep at least one character after the prefix, so an entry is never empty (empty is null).
+      if (p === v.length) p--;
+      const rest = v.slice(p);
+      out.push(p === 0 ? rest : p === prevP ? `:${rest}` : `${p}:${rest}`);
+      if (p > 0) prevP = p;
+      prev = v;
+    }
+  }
+  return out.join(",");
+}
+
+export function decodeNames(column: string, count: number): (string | null | Unchanged)[] {
+  if (count === 0) {
+    if (column !== "") throw new WireError(`a name column of 0 rows holds "${column.slice(0, 40)}"`);
+    return [];
+  }
+  const parts = column.split(",");
+  if (parts.length !== count)
+    throw new WireError(`a name column holds ${parts.length} names for ${count} rows`);
+  let prev = "";
+  let prevP = -1;
+  return parts.map((e) => {
+    if (e === UNCHANGED_TOKEN) return UNCHANGED;
+    if (e === "") return null;
+    const colon = e.indexOf(":");
+    let p = 0;
+    if (colon === 0) p = prevP;
+    else if (colon > 0) p = Number(e.slice(0, colon));
+    if (!Number.isInteger(p) || p < 0 || p > prev.length) throw new WireError(`bad name entry "${e}"`);
+    if (p > 0) prevP = p;
+    prev = prev.slice(0, p) + e.slice(colon + 1);
+    return prev;
+  });
+}
+
+/** Distinct values once, and each cell as an index into them. */
+export interface DictColumn<T> {
+  v: T[];
+  i: string;
+}
+
+export function encodeDict<T>(values: readonly (T | Unchanged)[]): DictColumn<T> {
+  const index = new Map<string, number>();
+  const v: T[] = [];
+  const tokens = values.map((x) => {
+    if (x === UNCHANGED) return UNCHANGED_TOKEN;
+    const key = JSON.stringify(x);
+    let at = index.get(key);
+    if (at === undefined) {
+      at = v.length;
+      index.set(key, at);
+      v.push(x);
+    }
+    return String(at);
+  });
+  return { v, i: encodeTokens(tokens) };
+}
+
+export function decodeDict<T>(column: DictColumn<T>, count: number): (T | Unchanged)[] {
+  return decodeTokens(column.i, count).map((t) => {
+    if (t === UNCHANGED_TOKEN) return UNCHANGED;
+    const at = Number(t);
+    if (!Number.isInteger(at) || at < 0 || at >= column.v.length) throw new WireError(`bad index "${t}"`);
+    return column.v[at] as T;
+  });
+}
+
+/** A compact answer that does not decode: the browser drops its state and asks for a full load. */
+export class WireError extends Error {
+  constructor(message: string) {
+    super(`the compact overview answer does not decode: ${message}`);
+    this.name = "WireError";
+  }
+}
