@@ -18,7 +18,8 @@ export function overviewAnswer(
   publisher: OverviewPublisher,
   opts: { since?: string | undefined; window?: readonly string[] } = {},
 ): OverviewResponse {
-  const at = Date.parse(meta.generatedAt);
+  // Whole seconds: a published time (whole seconds) is then a short token counted back from it.
+  const at = Math.ceil(Date.parse(meta.generatedAt) / 1000) * 1000;
   publisher.update(rows);
   const delta = opts.since ? publisher.since(opts.since) : null;
   const wanted = new Set(opts.window ?? []);

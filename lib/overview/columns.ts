@@ -7,10 +7,10 @@
  *   The token `~` means "unchanged" (in a refresh, beside cells that did change).
  * - **numbers**: the shortest text `Number()` reads back to the same double (`.5`, `123e6`);
  *   the empty token is null.
- * - **names** (node and pod names: DNS labels, never `,` `:` `~`): front-coded — each name is the
- *   length of the prefix it shares with the previous name, `:`, and the rest (`8:4` after
- *   `node-1233` is `node-1234`); `:rest` repeats the previous prefix length, a bare `rest` shares
- *   nothing. The empty entry is null.
+ * - **names** (node and pod names: DNS names, never `,` `:` `*` `~`): front-coded — each name is
+ *   the length of the prefix it shares with the previous name, `:`, and the rest (`8:4` after
+ *   `node-1233` is `node-1234`); a bare `rest` shares as much as the previous entry did (at first:
+ *   nothing). The empty entry is null; `~` (or `~*count`) unchanged.
  * - **dictionaries**: the distinct values once (`v`, any JSON) and a token column of indexes (`i`).
  */
 
@@ -96,14 +96,21 @@ export function decodeBooleans(column: string, count: number): (boolean | Unchan
   });
 }
 
-/** Names (never containing `,` `:` `~`, never empty), front-coded against the previous name. */
+/** Names (never empty, never containing `,` `:` `*` `~`), front-coded against the previous name. */
 export function encodeNames(values: readonly (string | null | Unchanged)[]): string {
   const out: string[] = [];
   let prev = "";
-  let prevP = -1;
-  for (const v of values) {
-    if (v === UNCHANGED) out.push(UNCHANGED_TOKEN);
-    else if (v === null) out.push("");
+  let prevP = 0;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k] as string | null | Unchanged;
+    if (v === UNCHANGED) {
+      let run = 1;
+      while (values[k + 1] === UNCHANGED) {
+        run++;
+        k++;
+      }
+      out.push(run > 1 ? `${UNCHANGED_TOKEN}*${run}` : UNCHANGED_TOKEN);
+    } else if (v === null) out.push("");
     else {
       let p = 0;
       const max = Math.min(prev.length, v.length);
@@ -111,8 +118,8 @@ export function encodeNames(values: readonly (string | null | Unchanged)[]): str
       // Keep at least one character after the prefix, so an entry is never empty (empty is null).
       if (p === v.length) p--;
       const rest = v.slice(p);
-      out.push(p === 0 ? rest : p === prevP ? `:${rest}` : `${p}:${rest}`);
-      if (p > 0) prevP = p;
+      out.push(p === prevP ? rest : `${p}:${rest}`);
+      prevP = p;
       prev = v;
     }
   }
@@ -124,23 +131,35 @@ export function decodeNames(column: string, count: number): (string | null | Unc
     if (column !== "") throw new WireError(`a name column of 0 rows holds "${column.slice(0, 40)}"`);
     return [];
   }
-  const parts = column.split(",");
-  if (parts.length !== count)
-    throw new WireError(`a name column holds ${parts.length} names for ${count} rows`);
   let prev = "";
-  let prevP = -1;
-  return parts.map((e) => {
-    if (e === UNCHANGED_TOKEN) return UNCHANGED;
-    if (e === "") return null;
+  let prevP = 0;
+  const out: (string | null | Unchanged)[] = [];
+  for (const e of column.split(",")) {
+    if (e.startsWith(`${UNCHANGED_TOKEN}*`)) {
+      const run = Number(e.slice(2));
+      if (!Number.isInteger(run) || run < 2) throw new WireError(`bad run "${e}"`);
+      for (let k = 0; k < run; k++) out.push(UNCHANGED);
+      continue;
+    }
+    if (e === UNCHANGED_TOKEN) {
+      out.push(UNCHANGED);
+      continue;
+    }
+    if (e === "") {
+      out.push(null);
+      continue;
+    }
     const colon = e.indexOf(":");
-    let p = 0;
-    if (colon === 0) p = prevP;
-    else if (colon > 0) p = Number(e.slice(0, colon));
-    if (!Number.isInteger(p) || p < 0 || p > prev.length) throw new WireError(`bad name entry "${e}"`);
-    if (p > 0) prevP = p;
+    const p = colon < 0 ? prevP : Number(e.slice(0, colon));
+    if (colon === 0 || !Number.isInteger(p) || p < 0 || p > prev.length) {
+      throw new WireError(`bad name entry "${e}"`);
+    }
+    prevP = p;
     prev = prev.slice(0, p) + e.slice(colon + 1);
-    return prev;
-  });
+    out.push(prev);
+  }
+  if (out.length !== count) throw new WireError(`a name column holds ${out.length} names for ${count} rows`);
+  return out;
 }
 
 /** Distinct values once, and each cell as an index into them. */

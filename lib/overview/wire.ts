@@ -5,6 +5,7 @@
  * row in full; both are built from the same `nodeRows`, this is only a second encoding of them.
  */
 import type { HealthReason, HealthState, NodeHealth, NodeRow } from "@/lib/api-types";
+import { cacheHitRatio } from "@/lib/coredns/node-record";
 import type { MetricsTransport } from "@/lib/metrics/store";
 import {
   decodeBooleans,
@@ -106,7 +107,7 @@ export const FIELDS = [
   { name: "hits", kind: "number" },
   { name: "misses", kind: "number" },
   { name: "entries", kind: "number" },
-  { name: "hitRatio", kind: "number" },
+  // No hit ratio: it is hits / (hits + misses), as the server computes it (nodeRows), derived again.
   // Null when there are no rates yet: the row has no `rates`.
   { name: "qps", kind: "number" },
   { name: "evictions", kind: "number" },
@@ -144,7 +145,6 @@ export function flatten(r: OverviewRow): Cell[] {
     r.cache?.hits ?? null,
     r.cache?.misses ?? null,
     r.cache?.entries ?? null,
-    r.cache?.hitRatio ?? null,
     r.rates?.queriesPerSecond ?? null,
     r.rates?.evictionsPerSecond ?? null,
     r.rates?.responsesPerSecondByRcode.SERVFAIL ?? null,
@@ -186,7 +186,7 @@ export function unflatten(c: readonly Cell[]): OverviewRow {
             hits,
             misses: num("misses") as number,
             entries: num("entries") as number,
-            hitRatio: num("hitRatio"),
+            hitRatio: cacheHitRatio(hits, num("misses") as number),
           },
     rates:
       qps === null
