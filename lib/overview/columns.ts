@@ -162,6 +162,11 @@ export function decodeNames(column: string, count: number): (string | null | Unc
   return out;
 }
 
+/** A value's identity in a dictionary: by value (JSON), strings and null without serialising. */
+export function dictKey(x: unknown): string {
+  return typeof x === "string" ? `s${x}` : x === null ? "n" : JSON.stringify(x);
+}
+
 /** Distinct values once, and each cell as an index into them. */
 export interface DictColumn<T> {
   v: T[];
@@ -173,7 +178,7 @@ export function encodeDict<T>(values: readonly (T | Unchanged)[]): DictColumn<T>
   const v: T[] = [];
   const tokens = values.map((x) => {
     if (x === UNCHANGED) return UNCHANGED_TOKEN;
-    const key = JSON.stringify(x);
+    const key = dictKey(x);
     let at = index.get(key);
     if (at === undefined) {
       at = v.length;

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { formatBytes, formatCount, formatRate, formatSeconds } from "@/lib/format";
-import { UNCHANGED } from "./columns";
+import { dictKey, UNCHANGED } from "./columns";
 import {
   FIELDS,
   FIELD_INDEX,
@@ -51,11 +51,12 @@ const DICT = FIELDS.map((f) => f.kind === "dict");
 export function quantize(x: number, format: (n: number) => string): number {
   if (!Number.isFinite(x)) return x;
   const shown = format(x);
-  for (let digits = 1; digits <= 17; digits++) {
-    const q = Number(x.toPrecision(digits));
-    if (format(q) === shown) return q;
-  }
-  return x;
+  const same = (digits: number) => format(Number(x.toPrecision(digits))) === shown;
+  // Most of the table's numbers show three digits: try that first, then fewer or more.
+  let digits = 3;
+  if (same(digits)) while (digits > 1 && same(digits - 1)) digits--;
+  else while (digits < 17 && !same(++digits));
+  return digits === 17 && !same(17) ? x : Number(x.toPrecision(digits));
 }
 
 function publishValue(i: number, cell: Cell): Cell {
@@ -66,7 +67,7 @@ function publishValue(i: number, cell: Cell): Cell {
 
 /** Would the browser show something else (beyond the dead band) if it had `cur` instead of `pub`? */
 function moved(i: number, pub: Cell, cur: Cell, pubKey: string | undefined): boolean {
-  if (DICT[i]) return JSON.stringify(cur) !== pubKey;
+  if (DICT[i]) return dictKey(cur) !== pubKey;
   if (pub === cur) return false;
   const band = BAND_BY_INDEX[i];
   if (!band || typeof pub !== "number" || typeof cur !== "number") return true;
@@ -79,9 +80,8 @@ interface Published {
   cells: Cell[];
   /** JSON of the dictionary cells, to compare by value. */
   keys: (string | undefined)[];
-  /** The version each cell was last published in. */
+  /** The version each cell was last published in (a new row's: all the version it came in). */
   changedAt: number[];
-  addedAt: number;
 }
 
 /** A refresh: every row with a cell published since (others `UNCHANGED`), and the names removed. */
@@ -117,9 +117,8 @@ export class OverviewPublisher {
         const cells = cur.map((c, i) => publishValue(i, c));
         seen.set(row.node, {
           cells,
-          keys: cells.map((c, i) => (DICT[i] ? JSON.stringify(c) : undefined)),
+          keys: cells.map((c, i) => (DICT[i] ? dictKey(c) : undefined)),
           changedAt: cells.map(() => next),
-          addedAt: next,
         });
         changed = true;
         continue;
@@ -128,7 +127,7 @@ export class OverviewPublisher {
         const c = cur[i] as Cell;
         if (!moved(i, p.cells[i] as Cell, c, p.keys[i])) continue;
         p.cells[i] = publishValue(i, c);
-        if (DICT[i]) p.keys[i] = JSON.stringify(c);
+        if (DICT[i]) p.keys[i] = dictKey(c);
         p.changedAt[i] = next;
         changed = true;
       }
@@ -164,10 +163,6 @@ export class OverviewPublisher {
     if (n > this.version || n < this.version - this.keep) return null;
     const changed: PartialCells[] = [];
     for (const p of this.rows.values()) {
-      if (p.addedAt > n) {
-        changed.push([...p.cells]);
-        continue;
-      }
       if (!p.changedAt.some((v) => v > n)) continue;
       changed.push(
         p.cells.map((c, i) => (i === FIELD_INDEX.node || (p.changedAt[i] as number) > n ? c : UNCHANGED)),
