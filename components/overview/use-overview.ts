@@ -11,10 +11,10 @@ export const overviewKeys = { all: ["overview"] as const };
 /** Most names sent as the window (the server's limit is higher). */
 const MAX_WINDOW = 200;
 
-function url(since: string | null, window: readonly string[]): string {
+function url(since: string | null, onScreen: readonly string[]): string {
   const q = new URLSearchParams();
   if (since) q.set("since", since);
-  if (window.length) q.set("rows", window.slice(0, MAX_WINDOW).join(","));
+  if (onScreen.length) q.set("rows", onScreen.slice(0, MAX_WINDOW).join(","));
   const s = q.toString();
   return s ? `/api/overview?${s}` : "/api/overview";
 }
@@ -27,12 +27,12 @@ function url(since: string | null, window: readonly string[]): string {
  */
 export function useOverview() {
   const client = useQueryClient();
-  const window = useRef<readonly string[]>([]);
+  const onScreen = useRef<readonly string[]>([]);
   const query = useQuery({
     queryKey: overviewKeys.all,
     queryFn: async (): Promise<OverviewState> => {
       const held = client.getQueryData<OverviewState>(overviewKeys.all) ?? null;
-      const names = window.current;
+      const names = onScreen.current;
       const res = await fetchJson<OverviewResponse>(url(held?.meta.version ?? null, names));
       const next = applyOverview(held, res);
       if (next) return next;
@@ -50,7 +50,7 @@ export function useOverview() {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
   const setWindow = useCallback(
     (names: readonly string[]) => {
-      window.current = names;
+      onScreen.current = names;
       const held = client.getQueryData<OverviewState>(overviewKeys.all);
       if (!held || names.every((n) => held.window.has(n))) return;
       // Scrolling: ask once it settles, not on every frame.
