@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef } from "react";
 import type { OverviewResponse } from "@/lib/api-types";
 import { fetchJson } from "@/lib/client/fetch-json";
 import { applyOverview, type OverviewState } from "@/lib/overview/apply";
+import { WireError } from "@/lib/overview/columns";
 
 export const overviewKeys = { all: ["overview"] as const };
 
@@ -34,9 +35,14 @@ export function useOverview() {
       const held = client.getQueryData<OverviewState>(overviewKeys.all) ?? null;
       const names = onScreen.current;
       const res = await fetchJson<OverviewResponse>(url(held?.meta.version ?? null, names));
-      const next = applyOverview(held, res);
-      if (next) return next;
-      // A refresh of a version we do not hold (the server restarted, or we fell behind): start over.
+      try {
+        const next = applyOverview(held, res);
+        if (next) return next;
+      } catch (err) {
+        if (!(err instanceof WireError)) throw err;
+      }
+      // A refresh of a version we do not hold (the server restarted, or we fell behind), or one that
+      // does not decode: start over from a full load.
       const full = applyOverview(null, await fetchJson<OverviewResponse>(url(null, names)));
       if (!full) throw new Error("the dashboard answered a refresh to a request for a full load");
       return full;

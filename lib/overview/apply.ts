@@ -3,7 +3,7 @@
  * filtering stay in the browser over all rows while each refresh carries only what changed. Pure.
  */
 import type { OverviewResponse } from "@/lib/api-types";
-import { UNCHANGED, WireError } from "./columns";
+import { dictKey, UNCHANGED, WireError } from "./columns";
 import { decodeTable, unflatten, type Cell, type OverviewRow, type PartialCells } from "./wire";
 
 export type OverviewMeta = Omit<OverviewResponse, "table" | "removed" | "window" | "kind" | "since">;
@@ -28,6 +28,9 @@ function complete(cells: PartialCells): cells is Cell[] {
   return !cells.includes(UNCHANGED);
 }
 
+const sameCells = (a: readonly Cell[], b: readonly Cell[]) =>
+  a.every((c, i) => c === b[i] || (typeof c === "object" && dictKey(c) === dictKey(b[i])));
+
 /**
  * `state` with `res` applied. Null when `res` is a refresh of another version than `state`'s (the
  * caller asks for a full load instead); a WireError when it does not decode.
@@ -35,7 +38,9 @@ function complete(cells: PartialCells): cells is Cell[] {
 export function applyOverview(state: OverviewState | null, res: OverviewResponse): OverviewState | null {
   if (res.kind === "delta" && (!state || res.since !== state.meta.version)) return null;
   const byName = new Map(res.kind === "full" || !state ? [] : state.byName);
-  for (const r of decodeTable(res.removed)) byName.delete(r[0] as string);
+  // Nothing new keeps the same rows array, so the table does not sort 5,000 rows again for nothing.
+  let touched = res.kind === "full" || !state;
+  for (const r of decodeTable(res.removed)) touched = byName.delete(r[0] as string) || touched;
   const put = (cells: PartialCells) => {
     const name = cells[0] as string;
     const had = byName.get(name);
@@ -43,10 +48,13 @@ export function applyOverview(state: OverviewState | null, res: OverviewResponse
       if (!complete(cells))
         throw new WireError(`a refresh changes part of ${name}, which the browser does not have`);
       byName.set(name, { cells, row: unflatten(cells) });
+      touched = true;
       return;
     }
     const next = had.cells.map((c, i) => (cells[i] === UNCHANGED ? c : (cells[i] as Cell)));
+    if (sameCells(next, had.cells)) return;
     byName.set(name, { cells: next, row: unflatten(next) });
+    touched = true;
   };
   for (const cells of decodeTable(res.table)) put(cells);
   const window = new Set<string>();
@@ -55,5 +63,6 @@ export function applyOverview(state: OverviewState | null, res: OverviewResponse
     window.add(cells[0] as string);
     put(cells);
   }
-  return { meta: meta(res), byName, rows: [...byName.values()].map((x) => x.row), window };
+  const rows = touched || !state ? [...byName.values()].map((x) => x.row) : state.rows;
+  return { meta: meta(res), byName, rows, window };
 }

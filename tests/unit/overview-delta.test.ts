@@ -153,13 +153,24 @@ describe("overview refreshes", () => {
     expect(applyOverview(held, other)).toBeNull();
   });
 
-  it("a round with nothing new is the same version, and its refresh carries no row", () => {
+  it("a round with nothing new is the same version, its refresh carries no row and changes nothing", () => {
     const publisher = new OverviewPublisher();
     const row = overviewRow({ ...fc.sample(overviewRowArb, 1)[0]!, node: "node-1" });
-    const a = overviewAnswer(meta(0), [row], publisher);
-    const b = overviewAnswer(meta(5000), [structuredClone(row)], publisher, { since: a.version });
+    const a = overviewAnswer(meta(0), [row], publisher, { window: [row.node] });
+    const b = overviewAnswer(meta(5000), [structuredClone(row)], publisher, {
+      since: a.version,
+      window: [row.node],
+    });
     expect(b.version).toBe(a.version);
     expect(b.table.n).toBe(0);
     expect(b.removed.n).toBe(0);
+    // The browser keeps the same rows (the table need not sort again); a change makes new ones.
+    const held = applyOverview(null, a)!;
+    expect(applyOverview(held, b)!.rows).toBe(held.rows);
+    const moved = { ...row, restarts: row.restarts + 1 };
+    const c = overviewAnswer(meta(10_000), [moved], publisher, { since: b.version, window: [] });
+    const after = applyOverview(applyOverview(held, b), c)!;
+    expect(after.rows).not.toBe(held.rows);
+    expect(after.rows[0]!.restarts).toBe(moved.restarts);
   });
 });
