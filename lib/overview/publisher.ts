@@ -3,9 +3,9 @@
  * carries only what changed. Pure (no I/O; the server's view keeps one per dashboard).
  *
  * Each row's cells are *published*: a number is sent again only when its change would show (its
- * formatted text differs) and it moved beyond a dead band (10 % for a rate, …) — at 5,000 nodes
- * every rate wobbles every round, and a row nobody sees needs only a sort key good enough to place
- * it. The rows on screen are sent in full with every answer (lib/views/overview.ts), so what a
+ * formatted text differs) and it moved beyond a dead band (`BANDS`: 10–30 % by column) — at 5,000
+ * nodes every rate wobbles every round, and a row nobody sees needs only a sort key good enough to
+ * place it. The rows on screen are sent in full with every answer (lib/overview/answer.ts), so what a
  * person reads is always the exact number. A published number is the coarsest value that still
  * formats as the exact one did (`quantize`), so it is short on the wire.
  *

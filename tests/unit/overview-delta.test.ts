@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import type { NodesResponse } from "@/lib/api-types";
 import { overviewAnswer } from "@/lib/overview/answer";
 import { applyOverview, type OverviewState } from "@/lib/overview/apply";
-import { BANDS, OverviewPublisher } from "@/lib/overview/publisher";
+import { BANDS, OverviewPublisher, quantize } from "@/lib/overview/publisher";
+import { formatBytes, formatCount, formatRate, formatSeconds } from "@/lib/format";
 import { summarizeCluster } from "@/lib/overview/summary";
 import { FIELDS, flatten, overviewRow, type Cell, type OverviewRow } from "@/lib/overview/wire";
 import { overviewRowArb, overviewRowsArb } from "../support/overview-arbitraries";
@@ -80,6 +81,25 @@ function withinBand(held: readonly Cell[], truth: readonly Cell[]): void {
     expect(ok, `${f.name}: held ${h}, truth ${t}`).toBe(true);
   });
 }
+
+describe("published numbers", () => {
+  it("are the coarsest value the table shows as it shows the exact one", () => {
+    expect(quantize(123_456, formatCount)).toBe(123_000);
+    expect(quantize(1234, formatCount)).toBe(1234);
+    expect(quantize(0.001234567, formatSeconds)).toBe(0.00123);
+    expect(quantize(31_457_280, formatBytes)).toBe(31_500_000);
+    for (const format of [formatCount, formatRate, formatSeconds, formatBytes]) {
+      fc.assert(
+        fc.property(fc.double({ min: 0, max: 1e12, noNaN: true }), (x) => {
+          const q = quantize(x, format);
+          expect(format(q)).toBe(format(x));
+          expect(String(q).length).toBeLessThanOrEqual(String(x).length);
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+});
 
 describe("overview refreshes", () => {
   it("merged answers give the rows on screen exactly and the rest within their bands", () => {
