@@ -5,6 +5,7 @@
 import os from "node:os";
 import { benchParse, type BenchResult } from "./parse";
 import { benchLogs } from "./logs";
+import { benchOverviewSize } from "./overview-size";
 import { benchScrape } from "./scrape";
 import { benchSseHealth } from "./sse-health";
 
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   for (const [name, run] of [
     ["parse", () => benchParse()],
     ["logs", () => benchLogs()],
+    // Cheap: the server's own encoder over synthetic rows, no cluster of that size.
+    ["overview size", () => benchOverviewSize(Math.max(nodes, 5000))],
     ["scrape", () => benchScrape(nodes)],
     ["log-stream flood", () => benchSseHealth()],
   ] as const) {

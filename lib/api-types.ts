@@ -74,6 +74,27 @@ export interface NodesResponse {
   nodes: NodeRow[];
 }
 
+/**
+ * `GET /api/overview[?since=<version>&rows=<name,…>]`: the overview's rows in the compact columnar form
+ * of lib/overview/wire.ts, beside the same fields as `/api/nodes` (without `nodes`).
+ */
+export interface OverviewResponse extends Omit<NodesResponse, "nodes"> {
+  /** What the browser holds after applying this answer; send it back as `since`. */
+  version: string;
+  /** "full": `table` is every row. "delta": `table` holds the rows changed or added after `since`. */
+  kind: "full" | "delta";
+  since: string | null;
+  table: TableJson;
+  /** Names removed after `since` (a table of names only). */
+  removed: TableJson;
+  /** The rows named in `rows=` (those on screen), every cell exact. */
+  window: TableJson;
+  /** Whole-cluster numbers from every row, for the cards and the health banner. */
+  summary: OverviewSummary;
+}
+export type { OverviewRow, OverviewSummary, TableJson } from "@/lib/overview/wire";
+import type { OverviewSummary, TableJson } from "@/lib/overview/wire";
+
 /** One point of a history series: `t` in ms since the epoch. */
 export type HistoryPointJson = { t: number } & HistoryPoint;
 

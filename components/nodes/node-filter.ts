@@ -1,15 +1,15 @@
-import type { NodeRow } from "@/lib/api-types";
+import type { OverviewRow } from "@/lib/api-types";
 
 /** Which rows to show: everything, or only those that need a look. In the URL as `?only=`. */
 export const ROW_SETS = {
   all: { label: "All nodes", keep: () => true },
   unhealthy: {
     label: "Unhealthy only",
-    keep: (r: NodeRow) => r.health.state === "warning" || r.health.state === "critical",
+    keep: (r: OverviewRow) => r.health.state === "warning" || r.health.state === "critical",
   },
-  notReady: { label: "Not ready", keep: (r: NodeRow) => !r.nodeReady || !r.pod || !r.podReady },
-  odd: { label: "Odd ones out", keep: (r: NodeRow) => r.oddOneOut.length > 0 },
-} satisfies Record<string, { label: string; keep: (r: NodeRow) => boolean }>;
+  notReady: { label: "Not ready", keep: (r: OverviewRow) => !r.nodeReady || !r.pod || !r.podReady },
+  odd: { label: "Odd ones out", keep: (r: OverviewRow) => r.oddOneOut.length > 0 },
+} satisfies Record<string, { label: string; keep: (r: OverviewRow) => boolean }>;
 
 export type RowSet = keyof typeof ROW_SETS;
 
@@ -22,7 +22,7 @@ export function isRowSet(v: string | null): v is RowSet {
  * several words must all match) and the chosen set. Pure, so sorting and filtering 5,000 rows stay
  * in the browser with no server round trip.
  */
-export function filterRows(rows: readonly NodeRow[], text: string, set: RowSet): NodeRow[] {
+export function filterRows<R extends OverviewRow>(rows: readonly R[], text: string, set: RowSet): R[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   const keep = ROW_SETS[set].keep;
   return rows.filter((r) => {
@@ -34,7 +34,7 @@ export function filterRows(rows: readonly NodeRow[], text: string, set: RowSet):
 }
 
 /** Severity order for sorting by health: critical first when descending. */
-export const HEALTH_RANK: Record<NodeRow["health"]["state"], number> = {
+export const HEALTH_RANK: Record<OverviewRow["health"]["state"], number> = {
   healthy: 0,
   unknown: 1,
   warning: 2,

@@ -2,8 +2,8 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useMemo, useRef, type ReactNode } from "react";
-import type { NodeRow } from "@/lib/api-types";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
+import type { OverviewRow } from "@/lib/api-types";
 import { formatAgo, formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from "@/lib/format";
 import { sortRows, type SortDir, type SortKey } from "./sort";
 
@@ -15,7 +15,7 @@ export interface Column {
   title: string;
   numeric?: boolean;
   optional?: boolean;
-  cell: (r: NodeRow, now: number) => ReactNode;
+  cell: (r: OverviewRow, now: number) => ReactNode;
 }
 
 export const COLUMNS: Column[] = [
@@ -119,13 +119,15 @@ export const COLUMNS: Column[] = [
 ];
 
 export interface NodeTableProps {
-  rows: readonly NodeRow[];
+  rows: readonly OverviewRow[];
   sort: SortKey;
   dir: SortDir;
   onSort: (key: SortKey) => void;
   /** Ids of the optional columns to hide. */
   hidden: ReadonlySet<string>;
   now: number;
+  /** Told the names of the rows in the DOM (on screen and just beyond) whenever they change. */
+  onWindow?: (names: readonly string[]) => void;
 }
 
 /** Estimated row height in px; rows are measured as they render. */
@@ -136,7 +138,7 @@ const ROW_HEIGHT = 38;
  * Only the rows in view are in the DOM (virtualised), so 5,000 nodes scroll and sort like 5; the
  * header and the node column stay in place while scrolling.
  */
-export function NodeTable({ rows, sort, dir, onSort, hidden, now }: NodeTableProps) {
+export function NodeTable({ rows, sort, dir, onSort, hidden, now, onWindow }: NodeTableProps) {
   const sorted = useMemo(() => sortRows(rows, sort, dir), [rows, sort, dir]);
   const columns = COLUMNS.filter((c) => !hidden.has(c.id));
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -150,6 +152,10 @@ export function NodeTable({ rows, sort, dir, onSort, hidden, now }: NodeTablePro
     overscan: 12,
   });
   const items = virtual.getVirtualItems();
+  const windowKey = items.map((i) => sorted[i.index]?.node ?? "").join(",");
+  useEffect(() => {
+    onWindow?.(windowKey ? windowKey.split(",") : []);
+  }, [windowKey, onWindow]);
   const top = items[0]?.start ?? 0;
   const bottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
   const header = (c: { label: string; title: string; sortKey?: SortKey; numeric?: boolean; id: string }) => (
@@ -191,7 +197,7 @@ export function NodeTable({ rows, sort, dir, onSort, hidden, now }: NodeTablePro
             </tr>
           )}
           {items.map((item) => {
-            const r = sorted[item.index] as NodeRow;
+            const r = sorted[item.index] as OverviewRow;
             return (
               <tr
                 key={r.node}
@@ -241,7 +247,7 @@ export function NodeTable({ rows, sort, dir, onSort, hidden, now }: NodeTablePro
   );
 }
 
-function HealthCell({ row, now }: { row: NodeRow; now: number }) {
+function HealthCell({ row, now }: { row: OverviewRow; now: number }) {
   const h = row.health;
   const first = h.reasons[0];
   const title =
@@ -255,7 +261,7 @@ function HealthCell({ row, now }: { row: NodeRow; now: number }) {
   );
 }
 
-function PodCell({ row }: { row: NodeRow }) {
+function PodCell({ row }: { row: OverviewRow }) {
   if (!row.pod)
     return (
       <span className="badge badge-muted" title="No node-local-dns pod is scheduled on this node">
@@ -279,7 +285,7 @@ function PodCell({ row }: { row: NodeRow }) {
   );
 }
 
-function ScrapeCell({ row, now }: { row: NodeRow; now: number }) {
+function ScrapeCell({ row, now }: { row: OverviewRow; now: number }) {
   if (row.error) {
     return (
       <span className="scrape-error" role="status" title={row.error.message}>

@@ -8,21 +8,21 @@ import { MetricsSourceLabel, MetricsSourceProblemBanner } from "@/components/lay
 import { filterRows, isRowSet, ROW_SETS, type RowSet } from "@/components/nodes/node-filter";
 import { COLUMNS, NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
-import { useNodes } from "@/components/nodes/use-nodes";
 import { formatCount, formatPercent, formatRate } from "@/lib/format";
 import { ClusterCharts } from "./cluster-charts";
-import { summarizeCluster } from "./cluster-summary";
+import { useOverview } from "./use-overview";
 
 const WINDOWS = [5, 15, 60] as const;
 const CHOOSABLE = COLUMNS.filter((c) => c.optional);
 
 /**
- * Container for the first page: fetches /api/nodes; owns sorting, filtering and the chart window,
- * all in the URL so a view can be shared. The URL is updated with the History API, which Next.js
- * keeps in step with useSearchParams: sorting or filtering never costs a server round trip.
+ * Container for the first page: holds every node's row from /api/overview (only what changed after
+ * the first load, the rows on screen exact); owns sorting, filtering and the chart window, all in
+ * the URL so a view can be shared. The URL is updated with the History API, which Next.js keeps in
+ * step with useSearchParams: sorting or filtering never costs a server round trip.
  */
 export function Overview() {
-  const { data, error, isPending } = useNodes();
+  const { data: state, error, isPending, setWindow } = useOverview();
   const params = useSearchParams();
   const pathname = usePathname();
   const now = useNow(1000);
@@ -56,7 +56,7 @@ export function Overview() {
     },
     [setParams, sort, dir],
   );
-  const shown = useMemo(() => (data ? filterRows(data.nodes, text, only) : []), [data, text, only]);
+  const shown = useMemo(() => (state ? filterRows(state.rows, text, only) : []), [state, text, only]);
 
   if (isPending)
     return (
@@ -64,33 +64,32 @@ export function Overview() {
         Loading nodes…
       </p>
     );
-  if (error && !data) {
+  if (error && !state) {
     return (
       <div className="banner banner-bad" role="alert">
         <strong>The dashboard cannot show the cluster:</strong> {error.message}
       </div>
     );
   }
-  if (!data) return null;
+  if (!state) return null;
 
-  const summary = summarizeCluster(data.nodes);
-  const unhealthy = data.nodes.filter((n) => n.health.state === "critical" || n.health.state === "warning");
-  const critical = unhealthy.filter((n) => n.health.state === "critical").length;
+  const data = state.meta;
+  const summary = data.summary;
+  const total = state.rows.length;
+  const { unhealthy, critical, example } = summary;
   return (
     <>
-      {unhealthy.length > 0 && (
+      {unhealthy > 0 && (
         <div
           className={`banner ${critical ? "banner-bad" : "banner-warn"}`}
           role="status"
           data-testid="health-banner"
         >
           <strong>
-            {unhealthy.length} of {data.nodes.length} node{data.nodes.length === 1 ? "" : "s"} need a look
+            {unhealthy} of {summary.nodes} node{summary.nodes === 1 ? "" : "s"} need a look
           </strong>{" "}
-          ({critical} critical, {unhealthy.length - critical} warning
-          {unhealthy[0]?.health.reasons[0]
-            ? `; e.g. ${unhealthy[0].node}: ${unhealthy[0].health.reasons[0].message}`
-            : ""}
+          ({critical} critical, {unhealthy - critical} warning
+          {example ? `; e.g. ${example.node}: ${example.reason}` : ""}
           ).{" "}
           {only !== "unhealthy" && (
             <button type="button" className="link-button" onClick={() => setParams({ only: "unhealthy" })}>
@@ -146,20 +145,20 @@ export function Overview() {
           Listing the cluster…
         </p>
       )}
-      {data.synced && data.nodes.length === 0 && (
+      {data.synced && total === 0 && (
         <div className="empty">
           <strong>No nodes found.</strong> The API server at <code>{data.apiServer}</code> lists no nodes — is
           this the right context (<code>{data.context}</code>)?
         </div>
       )}
-      {data.synced && data.nodes.length > 0 && !data.daemonSet && (
+      {data.synced && total > 0 && !data.daemonSet && (
         <div className="banner banner-warn" role="status">
           No DaemonSet <code>node-local-dns</code> found in the configured namespace. Install NodeLocal
           DNSCache, or set <code>DASHBOARD_NAMESPACE</code> / <code>DASHBOARD_DAEMONSET</code> to where it
           runs.
         </div>
       )}
-      {data.nodes.length > 0 && (
+      {total > 0 && (
         <>
           <div className="table-tools" role="search">
             <label>
@@ -188,9 +187,7 @@ export function Overview() {
             </label>
             <ColumnChooser columns={CHOOSABLE} hidden={hidden} onToggle={toggleColumn} />
             <span className="muted" role="status" data-testid="shown-count">
-              {shown.length === data.nodes.length
-                ? `${data.nodes.length} nodes`
-                : `${shown.length} of ${data.nodes.length} nodes`}
+              {shown.length === total ? `${total} nodes` : `${shown.length} of ${total} nodes`}
             </span>
           </div>
           {shown.length === 0 ? (
@@ -205,11 +202,19 @@ export function Overview() {
               </button>
             </div>
           ) : (
-            <NodeTable rows={shown} sort={sort} dir={dir} onSort={onSort} hidden={hidden} now={now} />
+            <NodeTable
+              rows={shown}
+              sort={sort}
+              dir={dir}
+              onSort={onSort}
+              hidden={hidden}
+              now={now}
+              onWindow={setWindow}
+            />
           )}
         </>
       )}
-      {data.nodes.length > 0 && (
+      {total > 0 && (
         <>
           <div className="section-head">
             <h2>The whole cluster, last {windowMinutes} minutes</h2>

@@ -66,9 +66,14 @@ export function nodeRows(d: Dashboard): NodeRow[] {
 
 /** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
 export function nodesView(d: Dashboard): NodesResponse {
+  const nodes = nodeRows(d);
+  return { ...nodesMeta(d), nodes };
+}
+
+/** Everything `/api/nodes` answers beside the rows (shared with `/api/overview`). */
+export function nodesMeta(d: Dashboard): Omit<NodesResponse, "nodes"> {
   const inv = d.inventory.snapshot();
   const status = d.metrics.status();
-  const nodes = nodeRows(d);
   return {
     generatedAt: new Date().toISOString(),
     apiServer: d.apiServer,
@@ -79,6 +84,5 @@ export function nodesView(d: Dashboard): NodesResponse {
     scrapeIntervalMs: status.intervalMs,
     lastRoundAt: status.lastRoundAt,
     metricsSource: { ...d.metrics.source, problem: status.problem },
-    nodes,
   };
 }
