@@ -1,4 +1,5 @@
 import "server-only";
+import { CiliumPolicies } from "@/lib/cilium/reader";
 import { configDeps } from "@/lib/config/deps";
 import { ConfigService } from "@/lib/config/service";
 import { DashboardError, describeError } from "@/lib/errors";
@@ -27,6 +28,8 @@ export interface Dashboard {
   logStreams: StreamSlots;
   /** The Config page: Corefile edits, rollout restarts, history, timed log-off. */
   config: ConfigService;
+  /** Cilium's redirect and network policies, read with the dashboard's identity (LRP layout). */
+  cilium: CiliumPolicies;
   startedAt: string;
 }
 
@@ -56,6 +59,7 @@ export function startDashboard(): Promise<Dashboard> {
       metricsPort: s.DASHBOARD_METRICS_PORT,
     });
     const collector = metricsStoreFor(s, kc, inventory);
+    const cilium = new CiliumPolicies(kc, s.DASHBOARD_NAMESPACE, s.DASHBOARD_SCRAPE_INTERVAL_MS);
     const dashboard: Dashboard = {
       settings: s,
       apiServer: apiServerUrl(kc),
@@ -87,8 +91,10 @@ export function startDashboard(): Promise<Dashboard> {
           },
           inventory,
           collector,
+          cilium,
         ),
       ),
+      cilium,
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

@@ -10,7 +10,13 @@ export interface ClusterSummary {
   hitRatio: number | null;
   entries: number;
   scrapeErrors: number;
+  /** Nodes with a reachability verdict (two scrapes of a pod), and those whose pods reach the cache. */
+  reachKnown: number;
+  reached: number;
 }
+
+/** Verdicts that mean pods' kube-dns queries arrive at this cache. */
+const REACHED = new Set<NodeRow["reachability"]>(["transparent", "redirected"]);
 
 export function summarizeCluster(rows: readonly NodeRow[]): ClusterSummary {
   let hits = 0;
@@ -31,5 +37,7 @@ export function summarizeCluster(rows: readonly NodeRow[]): ClusterSummary {
     hitRatio: cacheHitRatio(hits, misses),
     entries,
     scrapeErrors: rows.filter((r) => r.error).length,
+    reachKnown: rows.filter((r) => r.reachability !== null).length,
+    reached: rows.filter((r) => REACHED.has(r.reachability)).length,
   };
 }

@@ -11,8 +11,8 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { describeError } from "@/lib/errors";
-import { reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
-import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary } from "./types";
+import { reshapeCacheLayout, reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
+import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary, NodeCacheLayout } from "./types";
 
 export interface InventoryOptions {
   namespace: string;
@@ -28,6 +28,8 @@ export interface InventorySnapshot {
   nodes: ClusterNode[];
   pods: CachePod[];
   daemonSet: DaemonSetSummary | null;
+  /** The DaemonSet's pod network layout (host network or not, -localip, pod labels); null without it. */
+  layout: NodeCacheLayout | null;
   apiProblem: ApiServerProblem | null;
 }
 
@@ -142,6 +144,7 @@ export class ClusterInventory {
         .list(this.opts.namespace)
         .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort)),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
+      layout: ds ? reshapeCacheLayout(ds, this.opts.container) : null,
       apiProblem: this.problem,
     };
   }

@@ -3,6 +3,7 @@ import type { NodeDetailResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { reachability } from "@/lib/coredns/reachability";
+import { interceptionNow } from "./interception";
 import { nodeRows } from "./nodes";
 
 /** GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and address. */
@@ -11,7 +12,8 @@ export async function nodeDetailView(
   nodeName: string,
   sinceMs = 0,
 ): Promise<NodeDetailResponse> {
-  const row = nodeRows(d).find((r) => r.node === nodeName);
+  const interception = await interceptionNow(d);
+  const row = nodeRows(d, interception?.redirect).find((r) => r.node === nodeName);
   if (!row) {
     throw new DashboardError(
       404,
@@ -30,7 +32,8 @@ export async function nodeDetailView(
     node: row,
     scrapeIntervalMs: d.metrics.status().intervalMs,
     serverBlocks: (m?.serverBlockRates ?? []).map((z) => ({ ...z, history: historyOf.get(z.zone) ?? [] })),
-    reachability: m?.rates ? reachability(m.listenAddressRates) : null,
+    reachability: m?.rates ? reachability(m.listenAddressRates, interception?.redirect) : null,
+    interception: interception?.json ?? null,
     listenAddresses: addressHistory,
     history,
     upstream: m?.rates

@@ -7,6 +7,7 @@ const snapshot: InventorySnapshot = {
   synced: true,
   apiProblem: null,
   daemonSet: null,
+  layout: null,
   nodes: [
     { name: "node-1", internalIP: "10.0.0.1", ready: true, unschedulable: false, kubeletVersion: "v1.32.0" },
   ],
