@@ -13,6 +13,8 @@ export interface ClusterSummary {
   /** Nodes with a reachability verdict (two scrapes of a pod), and those whose pods reach the cache. */
   reachKnown: number;
   reached: number;
+  /** Nodes whose cache no pod reaches: no queries, or (LRP layout) no redirect policy. */
+  unreached: number;
 }
 
 /** Verdicts that mean pods' kube-dns queries arrive at this cache. */
@@ -39,5 +41,7 @@ export function summarizeCluster(rows: readonly NodeRow[]): ClusterSummary {
     scrapeErrors: rows.filter((r) => r.error).length,
     reachKnown: rows.filter((r) => r.reachability !== null).length,
     reached: rows.filter((r) => REACHED.has(r.reachability)).length,
+    unreached: rows.filter((r) => r.reachability === "no-traffic" || r.reachability === "no-redirect-policy")
+      .length,
   };
 }

@@ -142,7 +142,14 @@ export function Overview() {
         <Card
           label="Pods reach the cache"
           value={summary.reachKnown ? `${summary.reached}/${summary.reachKnown}` : "—"}
-          tone={summary.reachKnown ? (summary.reached < summary.reachKnown ? "bad" : "ok") : undefined}
+          // Link-local only (IPVS mode) or unverified is neither: the node page says which.
+          tone={
+            summary.unreached > 0
+              ? "bad"
+              : summary.reachKnown && summary.reached === summary.reachKnown
+                ? "ok"
+                : undefined
+          }
           detail={reachDetail(data.interception)}
         />
         <Card

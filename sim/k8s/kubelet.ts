@@ -18,7 +18,7 @@ import { PodWorker, type KubeletTiming } from "./kubelet-pod";
 import { corefileSource, localIPsFromArgs, podContainers, podHostNetwork } from "./kubelet-spec";
 
 export type { KubeletTiming } from "./kubelet-pod";
-export { corefileSource, localIPsFromArgs, podHostNetwork } from "./kubelet-spec";
+export { corefileSource, localIPsFromArgs } from "./kubelet-spec";
 
 export interface KubeletOptions {
   store: ObjectStore;
