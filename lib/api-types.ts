@@ -12,6 +12,7 @@ import type { MetricsSourceInfo, MetricsStatus, MetricsTransport } from "@/lib/m
 export type MetricsSourceJson = MetricsSourceInfo & { problem: MetricsStatus["problem"] };
 import type { NodeRates, ZoneRates } from "@/lib/coredns/rates";
 import type { Reachability } from "@/lib/coredns/reachability";
+import type { InterceptionMode } from "@/lib/coredns/interception";
 import type { NodeHealth } from "@/lib/coredns/health";
 export type { HealthReason, HealthState, NodeHealth } from "@/lib/coredns/health";
 
@@ -58,6 +59,16 @@ export interface NodeRow {
   health: NodeHealth;
   /** Does pod traffic reach this cache on the kube-dns address (iptables mode) or only link-local? */
   reachability: Reachability["verdict"] | null;
+  /** LRP layout: the CiliumLocalRedirectPolicy ("namespace/name") that sends pods' kube-dns queries here. */
+  redirectPolicy: string | null;
+}
+
+/** How pods' queries reach node-local-dns (lib/coredns/interception.ts), for the whole DaemonSet. */
+export interface InterceptionJson {
+  mode: InterceptionMode;
+  evidence: string;
+  /** LRP layout only: the policies selecting the pods ("namespace/name"), or why they cannot be read. */
+  redirect: { policies: string[]; problem: string | null } | null;
 }
 
 export interface NodesResponse {
@@ -71,6 +82,8 @@ export interface NodesResponse {
   scrapeIntervalMs: number;
   lastRoundAt: string | null;
   metricsSource: MetricsSourceJson;
+  /** Null until the DaemonSet is known. */
+  interception: InterceptionJson | null;
   nodes: NodeRow[];
 }
 
@@ -104,6 +117,8 @@ export interface NodeDetailResponse {
   scrapeIntervalMs: number;
   serverBlocks: (ZoneRates & { history: ({ t: number } & Record<ZoneSignal, number | null>)[] })[];
   reachability: Reachability | null;
+  /** Null until the DaemonSet is known. */
+  interception: InterceptionJson | null;
   listenAddresses: { server: string; history: { t: number; queriesPerSecond: number | null }[] }[];
   history: HistoryPointJson[];
   upstream: {

@@ -1,4 +1,5 @@
 import "server-only";
+import { CiliumPolicies } from "@/lib/cilium/reader";
 import { configDeps } from "@/lib/config/deps";
 import { ConfigService } from "@/lib/config/service";
 import { corefileMetricsPort } from "@/lib/corefile/metrics-port";
@@ -31,6 +32,8 @@ export interface Dashboard {
   config: ConfigService;
   /** A cache pod's recent Events, read on demand for its node's page (cached 10 s). */
   podEvents: PodEventsReader;
+  /** Cilium's redirect and network policies, read with the dashboard's identity (LRP layout). */
+  cilium: CiliumPolicies;
   startedAt: string;
 }
 
@@ -60,6 +63,7 @@ export function startDashboard(): Promise<Dashboard> {
       metricsPort: s.DASHBOARD_METRICS_PORT,
     });
     const collector = metricsStoreFor(s, kc, inventory);
+    const cilium = new CiliumPolicies(kc, s.DASHBOARD_NAMESPACE, s.DASHBOARD_SCRAPE_INTERVAL_MS);
     const dashboard: Dashboard = {
       settings: s,
       apiServer: apiServerUrl(kc),
@@ -91,10 +95,12 @@ export function startDashboard(): Promise<Dashboard> {
           },
           inventory,
           collector,
+          cilium,
         ),
         { onCorefile: (text) => inventory.setCorefileMetricsPort(corefileMetricsPort(text)) },
       ),
       podEvents: new PodEventsReader(kc, s.DASHBOARD_NAMESPACE),
+      cilium,
       startedAt: new Date().toISOString(),
     };
     holder.dashboard = dashboard;

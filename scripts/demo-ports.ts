@@ -44,8 +44,9 @@ export async function rangeConflict(base: number, needs: RangeNeeds): Promise<st
   const dnsHosts = Object.values(upstreamHosts(base));
   for (let i = 0; i < needs.nodes; i++) {
     const a = nodeAddresses(base, i);
-    tcp.push([a.nodeIP, needs.metricsPort], [a.linkLocal, HEALTH_PORT]);
-    dnsHosts.push(a.linkLocal, a.kubeDns);
+    // The pod IP is used only by pods off the host network (--mode cilium-lrp); checking it always is cheap.
+    tcp.push([a.nodeIP, needs.metricsPort], [a.linkLocal, HEALTH_PORT], [a.podIP, needs.metricsPort]);
+    dnsHosts.push(a.linkLocal, a.kubeDns, a.podIP);
   }
   if (needs.dnsPort !== 0) {
     for (const h of dnsHosts) {

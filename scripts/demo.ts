@@ -2,7 +2,7 @@
  * `npm run demo`: start the built-in simulated cluster and the dashboard wired to it through the
  * kubeconfig the simulator writes — the same code path as a real cluster.
  *
- *   npm run demo [-- --nodes 5 --qps 20 --versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0 --base 1 --dns-port 53 --port 3000 --prod --prometheus]
+ *   npm run demo [-- --nodes 5 --qps 20 --versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0 --mode cilium-lrp --base 1 --dns-port 53 --port 3000 --prod --prometheus]
  *
  * The cluster takes the loopback range 127.<base>–127.<base+3>; without --base the first free one from
  * 127.1 is used, and without --port (or PORT) the first free port from 3000. A range or port given
@@ -14,6 +14,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startSimCluster } from "../sim/cluster";
+import { parseSimMode } from "../sim/objects/cilium";
 import { parseCorednsVersions } from "../sim/runtime";
 import { firstFreeBase, freePortNear, rangeConflict, tcpFree } from "./demo-ports";
 import { ensureEngineInstalled, startMetricsEngine, type MetricsEngine } from "./metrics-engine";
@@ -23,6 +24,8 @@ const USAGE = `usage: npm run demo -- [options]
   --nodes N         simulated nodes (default 5)
   --qps N           DNS queries per second per node, from simulated pods (default 20; 0 = none)
   --versions LIST   CoreDNS version per node, cycled: 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0 (default 1.11.3)
+  --mode MODE       iptables (the upstream manifest, default) or cilium-lrp (seed 003: pods off the host
+                    network, bind-all Corefile, a CiliumLocalRedirectPolicy and a kube-dns-only network policy)
   --base N          loopback range 127.N–127.N+3 for the cluster (default: the first free from 1)
   --dns-port N      DNS port of every simulated listener (default 53 as root, else ephemeral)
   --port N          the dashboard's port on 127.0.0.1 (default PORT, else the first free from 3000)
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       prod: { type: "boolean", default: false },
       "dns-port": { type: "string" },
       versions: { type: "string" },
+      mode: { type: "string" },
       base: { type: "string" },
       port: { type: "string" },
       prometheus: { type: "boolean", default: false },
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
   const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const nodes = Number(values.nodes);
+  const mode = parseSimMode(values.mode);
   // Port 53 needs root; otherwise each pod gets an ephemeral port (cluster.json says which).
   const dnsPort = values["dns-port"] !== undefined ? Number(values["dns-port"]) : isRoot ? 53 : 0;
   const needs = { nodes, dnsPort, metricsPort: 9253, apiPort: 6443 };
@@ -101,9 +106,10 @@ async function main(): Promise<void> {
     // .sim/kubeconfig for the usual range; another range (a second demo) writes beside it.
     ...(base === 1 ? {} : { outDir: `.sim/demo-${base}` }),
     corednsVersions: parseCorednsVersions(values.versions),
+    mode,
   });
   console.log(
-    `simulated cluster: ${nodes} nodes on 127.${base}–127.${base + 3}, API server ${cluster.apiUrl}`,
+    `simulated cluster: ${nodes} nodes (${mode}) on 127.${base}–127.${base + 3}, API server ${cluster.apiUrl}`,
   );
   console.log(
     `  kubeconfig:  ${cluster.kubeconfigPath}   (try: kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -n kube-system -o wide)`,

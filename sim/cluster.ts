@@ -16,6 +16,7 @@ import {
 } from "./addresses";
 import { DEFAULT_COREDNS_VERSION, type CorednsVersion } from "./runtime";
 import { initialObjects, nodeName } from "./manifests";
+import type { SimMode } from "./objects/cilium";
 import { ALL_RESOURCES, ObjectStore, RESOURCES } from "./k8s/store";
 import type { KubeObject } from "./k8s/types";
 import { ensureBootstrapPolicy } from "./k8s/rbac-bootstrap";
@@ -71,6 +72,11 @@ export interface SimClusterOptions {
   metricsPort?: number;
   /** Per node, cycled. Default all 1.11.3. */
   corednsVersions?: CorednsVersion[];
+  /**
+   * How node-local-dns is deployed: `iptables` (the upstream manifest, host network; the default) or
+   * `cilium-lrp` (seed 003: own pod IPs, bind-all listeners, a CiliumLocalRedirectPolicy).
+   */
+  mode?: SimMode;
   /** Queries per second per node; 0 = no traffic. Default 0. */
   qps?: number;
   /** Where the kubeconfig and cluster.json go. Default <repo>/.sim */
@@ -207,7 +213,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     const store = new ObjectStore();
     ensureBootstrapPolicy(store);
     for (const obj of [
-      ...initialObjects({ addressBase: base, nodes: opts.nodes }),
+      ...initialObjects({ addressBase: base, nodes: opts.nodes, mode: opts.mode }),
       ...(opts.extraObjects ?? []),
     ])
       store.create(resourceFor(obj), obj);

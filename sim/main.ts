@@ -1,11 +1,13 @@
 /**
  * `npx tsx sim/main.ts --nodes 5 [--base 1] [--api-port 6443] [--dns-port 53] [--metrics-port 9253]
  *  [--qps 20] [--versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0] [--scheduler-delay-ms 0] [--out .sim]`
+ *  [--qps 20] [--versions 1.13.1,1.12.2,1.11.3,1.10.0,1.7.0] [--mode iptables|cilium-lrp] [--out .sim]`
  * Runs the simulated cluster until SIGINT/SIGTERM; prints the kubeconfig and description paths.
  */
 import { parseArgs } from "node:util";
 import { parseCorednsVersions } from "./runtime";
 import { startSimCluster } from "./cluster";
+import { parseSimMode } from "./objects/cilium";
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
       versions: { type: "string" },
       // How long each new pod waits for the scheduler (Pending, PodScheduled=False) before it is bound.
       "scheduler-delay-ms": { type: "string" },
+      mode: { type: "string" },
       out: { type: "string" },
     },
   });
@@ -38,10 +41,13 @@ async function main(): Promise<void> {
     metricsPort: int("metrics-port", values["metrics-port"], 9253),
     qps: int("qps", values.qps, 0),
     corednsVersions: parseCorednsVersions(values.versions),
+    mode: parseSimMode(values.mode),
     outDir: values.out,
     timing: { schedulerDelayMs: int("scheduler-delay-ms", values["scheduler-delay-ms"], 0) },
   });
-  console.log(`simulated cluster: ${cluster.description.nodes.length} nodes, API server ${cluster.apiUrl}`);
+  console.log(
+    `simulated cluster: ${cluster.description.nodes.length} nodes (${parseSimMode(values.mode)}), API server ${cluster.apiUrl}`,
+  );
   console.log(`kubeconfig:  ${cluster.kubeconfigPath}`);
   console.log(`description: ${cluster.descriptionPath}`);
   console.log(`try: kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -n kube-system -o wide`);

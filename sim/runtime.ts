@@ -42,8 +42,10 @@ export interface PodRuntimeSpec {
   namespace: string;
   podName: string;
   nodeName: string;
-  /** The node's addresses: pod IP = node IP (hostNetwork), and loopback stand-ins for the bind IPs. */
+  /** The node's addresses: the node IP, and loopback stand-ins for the bind IPs. */
   addresses: SimNodeAddresses;
+  /** The pod spec's `hostNetwork`; default true (the upstream manifest). The Cilium LRP layout: false. */
+  hostNetwork?: boolean;
   /** The ConfigMap's `Corefile` key as mounted at /etc/coredns/Corefile.base when the pod starts. */
   corefileBase: string;
   corednsVersion: CorednsVersion;
@@ -59,6 +61,14 @@ export interface PodRuntimeSpec {
   upstreamResolvers: SimEndpoint[];
   /** `-localip` as the DaemonSet args give it, e.g. ["169.254.20.10", "10.96.0.10"]. */
   localIPs: string[];
+}
+
+/**
+ * The pod's IP: the node IP on the host network, else the node's pod address. Metrics, listeners
+ * without `bind` or with `bind 0.0.0.0`, and queries to upstreams use it.
+ */
+export function podIPOf(spec: Pick<PodRuntimeSpec, "hostNetwork" | "addresses">): string {
+  return spec.hostNetwork === false ? spec.addresses.podIP : spec.addresses.nodeIP;
 }
 
 /** One line of container output, with the time the kubelet would record for `--timestamps`. */

@@ -110,7 +110,7 @@ export function NodeDetail({ node }: { node: string }) {
       <PodEventsTable events={data.podEvents} now={now} />
 
       <h2>Do pods really reach this cache?</h2>
-      <ReachabilityPanel reachability={data.reachability} />
+      <ReachabilityPanel reachability={data.reachability} interception={data.interception} />
 
       <h2>Server blocks</h2>
       {data.serverBlocks.length === 0 ? (

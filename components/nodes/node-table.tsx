@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import type { OverviewRow } from "@/lib/api-types";
 import { formatAgo, formatBytes, formatCount, formatPercent, formatRate, formatSeconds } from "@/lib/format";
+import { REACHED, reachedLabel } from "./reached";
 import { sortRows, type SortDir, type SortKey } from "./sort";
 
 /** One column of the node table; `optional` ones can be hidden from the column chooser. */
@@ -108,6 +109,14 @@ export const COLUMNS: Column[] = [
     numeric: true,
     optional: true,
     cell: (r) => formatBytes(r.memoryBytes),
+  },
+  {
+    id: "reached",
+    label: "Reached",
+    title:
+      "Do pods reach this cache? From the listen address queries arrive on (and, with a Cilium Local Redirect Policy, the policy)",
+    optional: true,
+    cell: (r) => <span title={REACHED[r.reachability ?? "none"].title}>{reachedLabel(r)}</span>,
   },
   {
     id: "scrape",

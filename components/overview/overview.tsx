@@ -8,6 +8,7 @@ import { MetricsSourceLabel, MetricsSourceProblemBanner } from "@/components/lay
 import { filterRows, isRowSet, ROW_SETS, type RowSet } from "@/components/nodes/node-filter";
 import { COLUMNS, NodeTable } from "@/components/nodes/node-table";
 import { isSortKey, type SortDir, type SortKey } from "@/components/nodes/sort";
+import type { OverviewResponse } from "@/lib/api-types";
 import { formatCount, formatPercent, formatRate } from "@/lib/format";
 import { ClusterCharts } from "./cluster-charts";
 import { useOverview } from "./use-overview";
@@ -105,6 +106,13 @@ export function Overview() {
           Showing data from {new Date(data.generatedAt).toLocaleTimeString()}: {error.message}
         </div>
       )}
+      {data.interception?.redirect && data.interception.redirect.policies.length === 0 && (
+        <div className="banner banner-warn" role="status" data-testid="redirect-banner">
+          <strong>Cilium Local Redirect Policy layout, but no policy redirects to the caches.</strong>{" "}
+          {data.interception.redirect.problem ??
+            "No CiliumLocalRedirectPolicy in the DaemonSet's namespace selects the node-local-dns pods, so pods' queries to the kube-dns ClusterIP go to kube-dns and bypass every cache. Create one (redirectFrontend.serviceMatcher on kube-dns, redirectBackend.localEndpointSelector matching the node-local-dns pods, ports 53/UDP and 53/TCP)."}
+        </div>
+      )}
       <section className="cards" aria-label="Cluster summary">
         <Card
           label="Nodes"
@@ -132,6 +140,19 @@ export function Overview() {
           detail="all nodes, since pod start"
         />
         <Card label="Cache entries" value={formatCount(summary.entries)} detail="success + denial" />
+        <Card
+          label="Pods reach the cache"
+          value={summary.reachKnown ? `${summary.reached}/${summary.reachKnown}` : "—"}
+          // Link-local only (IPVS mode) or unverified is neither: the node page says which.
+          tone={
+            summary.unreached > 0
+              ? "bad"
+              : summary.reachKnown && summary.reached === summary.reachKnown
+                ? "ok"
+                : undefined
+          }
+          detail={reachDetail(data.interception)}
+        />
         <Card
           label="Scrape errors"
           value={String(summary.scrapeErrors)}
@@ -238,6 +259,14 @@ export function Overview() {
       )}
     </>
   );
+}
+
+/** Where the reach card's verdict comes from: the kube-dns address, or the redirect policy. */
+function reachDetail(interception: OverviewResponse["interception"]): string {
+  const redirect = interception?.redirect;
+  if (!redirect) return "nodes whose pods' kube-dns queries arrive here";
+  if (redirect.policies.length > 0) return `through the redirect policy ${redirect.policies.join(", ")}`;
+  return redirect.problem ? "redirect policies unreadable" : "no redirect policy found";
 }
 
 function Card({

@@ -1,5 +1,6 @@
 import "server-only";
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { CiliumPolicies } from "@/lib/cilium/reader";
 import type { ClusterInventory } from "@/lib/k8s/inventory";
 import type { MetricsStore } from "@/lib/metrics/store";
 
@@ -20,6 +21,8 @@ export interface ConfigDeps {
   targets: ConfigTargets;
   inventory: ClusterInventory;
   metrics: MetricsStore;
+  /** Cilium's policies, read with the dashboard's own identity (never the actor's); absent in some tests. */
+  cilium?: CiliumPolicies;
   /** The clock; tests may pin it. */
   now: () => Date;
   /** Who the calls are made for, when not the kubeconfig's own user (see who.ts). */
@@ -51,8 +54,10 @@ export function configDeps(
   targets: ConfigTargets,
   inventory: ClusterInventory,
   metrics: MetricsStore,
+  cilium?: CiliumPolicies,
 ): ConfigDeps {
   return {
+    ...(cilium ? { cilium } : {}),
     kc,
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),

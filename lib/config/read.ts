@@ -1,8 +1,16 @@
 import "server-only";
 import type { MemoryEstimate } from "@/lib/config/memory";
-import { applyWarnings, type ApplyWarning } from "@/lib/config/warnings";
+import { endpointLabels } from "@/lib/cilium/selector";
+import {
+  applyWarnings,
+  ciliumPolicyWarning,
+  type ApplyWarning,
+  type NetworkPolicyFacts,
+} from "@/lib/config/warnings";
+import { interceptionMode } from "@/lib/coredns/interception";
 import type { CorefileProblem, CorefileServerBlock } from "@/lib/corefile";
 import { readCorefileConfigMap } from "@/lib/k8s/configmap";
+import { reshapeCacheLayout } from "@/lib/k8s/reshape";
 import { containerEnv, readDaemonSet, containerMemoryLimit } from "@/lib/k8s/daemonset";
 import { cmRef, dsRef, runningCorednsVersions, type ConfigDeps } from "./deps";
 import { memoryFor } from "./memory-limit";
@@ -29,7 +37,7 @@ export interface ConfigSnapshot {
   /** The node-cache container's memory limit as written ("200Mi"), null when unset. */
   memoryLimit: string | null;
   labels: Record<string, string>;
-  /** Addon-manager Reconcile, a rollout that takes DNS from many nodes at once, OnDelete. */
+  /** Addon-manager Reconcile, a rollout that takes DNS from many nodes at once, OnDelete; Cilium network policies. */
   warnings: ApplyWarning[];
   access: EditAccess;
   /** Who a change made now is recorded as. */
@@ -50,6 +58,7 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     editAccess(d.authz, d.targets),
   ]);
   const versions = runningCorednsVersions(d);
+  const lrpWarning = await networkPolicyWarning(d, ds, cm.corefile);
   return {
     namespace: cm.namespace,
     configMap: cm.name,
@@ -64,15 +73,35 @@ export async function readConfig(d: ConfigDeps): Promise<ConfigSnapshot> {
     memory: memoryFor(cm.corefile, ds, d.targets.container),
     memoryLimit: containerMemoryLimit(ds, d.targets.container),
     labels: cm.labels,
-    warnings: applyWarnings(
-      { labels: cm.labels },
-      { desired: ds.status?.desiredNumberScheduled ?? 0, updateStrategy: ds.spec?.updateStrategy ?? null },
-    ),
+    warnings: [
+      ...applyWarnings(
+        { labels: cm.labels },
+        { desired: ds.status?.desiredNumberScheduled ?? 0, updateStrategy: ds.spec?.updateStrategy ?? null },
+      ),
+      ...(lrpWarning ? [lrpWarning] : []),
+    ],
     access,
     user: actingUser(d),
     corednsVersions: versions,
     logOff: logOffStateOf(cm.annotations),
   };
+}
+
+/**
+ * In the Cilium LRP layout (hostNetwork false, bind-all Corefile), seed 003's network-policy warning,
+ * naming the policies at risk when the dashboard may list CiliumNetworkPolicies (its own identity).
+ */
+async function networkPolicyWarning(
+  d: ConfigDeps,
+  ds: Awaited<ReturnType<typeof readDaemonSet>>,
+  corefile: string,
+): Promise<ApplyWarning | null> {
+  const layout = reshapeCacheLayout(ds, d.targets.container);
+  if (interceptionMode(layout, corefile).mode !== "redirect") return null;
+  const facts: NetworkPolicyFacts = d.cilium
+    ? await d.cilium.networkPoliciesAtRisk(endpointLabels(layout.namespace, layout.podLabels))
+    : { kind: "not-asked" };
+  return ciliumPolicyWarning(facts);
 }
 
 function logOffStateOf(annotations: Record<string, string>): LogOffState | null {

@@ -82,6 +82,8 @@ export class ConfigService {
   private seen: SeenCorefile | null = null;
   /** Why outside changes may be missing (the watch or the history write failing), or null. */
   private watchProblem: string | null = null;
+  /** The Corefile as the watch last delivered it; null before the first list. */
+  private latestCorefile: string | null = null;
 
   constructor(
     readonly deps: ConfigDeps,
@@ -116,6 +118,11 @@ export class ConfigService {
     const w = this.watch;
     this.watch = null;
     await w?.stop();
+  }
+
+  /** The ConfigMap's Corefile as last watched (null before the first list); for pages that only read it. */
+  currentCorefile(): string | null {
+    return this.latestCorefile;
   }
 
   /** Read as `actor` when given (their permissions decide what the page lets them do). */
@@ -274,6 +281,7 @@ export class ConfigService {
   private async observe(raw: V1ConfigMap): Promise<void> {
     const cm = corefileConfigMapOf(raw, cmRef(this.deps));
     this.opts.onCorefile?.(cm.corefile);
+    this.latestCorefile = cm.corefile;
     if (this.seen === null) {
       // At start, compare with the newest change the history knows: edits made while no dashboard ran.
       const newest = (await this.store.read()).records[0];

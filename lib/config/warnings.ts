@@ -1,7 +1,8 @@
 /**
  * What the operator should know before pressing Apply: whether the edit will survive (addon-manager
  * reverts a Reconcile-mode ConfigMap), and what a restart will do to DNS (how many nodes lose their
- * cache at once; OnDelete never replaces pods).
+ * cache at once; OnDelete never replaces pods). In the Cilium LRP layout, which network policies the
+ * redirect breaks (seed 003's "gotcha").
  */
 
 /** The ConfigMap's metadata the warnings read. */
@@ -22,8 +23,10 @@ export interface DaemonSetFacts {
 
 /** One warning; `code` lets the UI place it, `message` says what happens and what to do. */
 export interface ApplyWarning {
-  code: "addon-manager-reconcile" | "wide-rollout" | "on-delete";
+  code: "addon-manager-reconcile" | "wide-rollout" | "on-delete" | "cilium-network-policy";
   message: string;
+  /** cilium-network-policy: the CiliumNetworkPolicies at risk ("namespace/name"), when they could be listed. */
+  policies?: string[];
 }
 
 /** The label addon-manager reads; "Reconcile" means it re-applies its manifest copy periodically. */
@@ -105,4 +108,42 @@ export function applyWarnings(configMap: ConfigMapFacts, ds: DaemonSetFacts, res
     }
   }
   return warnings;
+}
+
+/** What the dashboard could learn of the CiliumNetworkPolicies (lib/cilium/reader.ts), or nothing. */
+export type NetworkPolicyFacts =
+  | { kind: "listed"; atRisk: { namespace: string; name: string }[] }
+  | { kind: "unreadable"; message: string }
+  | { kind: "not-asked" };
+
+const LRP_POLICY_GOTCHA =
+  "With the Cilium Local Redirect Policy layout, pods' DNS queries to the kube-dns ClusterIP are delivered " +
+  "to the node-local-dns pod, so a CiliumNetworkPolicy whose DNS egress allows only k8s-app: kube-dns " +
+  "endpoints drops them (Hubble: EGRESS DENIED to kube-system/node-local-dns) and those pods time out " +
+  "resolving names while the cache runs.";
+
+const LRP_POLICY_FIX =
+  "Add a second toEndpoints selector beside kube-dns: k8s:io.kubernetes.pod.namespace: kube-system, " +
+  "k8s:k8s-app: node-local-dns (port 53, protocol ANY).";
+
+/**
+ * Seed 003's network-policy warning, for the LRP layout only: the policies at risk named when the
+ * dashboard may list them; none at risk, no warning; unreadable or not asked, the general warning.
+ */
+export function ciliumPolicyWarning(facts: NetworkPolicyFacts): ApplyWarning | null {
+  if (facts.kind === "listed") {
+    if (facts.atRisk.length === 0) return null;
+    const policies = facts.atRisk.map((p) => `${p.namespace}/${p.name}`);
+    return {
+      code: "cilium-network-policy",
+      message: `${LRP_POLICY_GOTCHA} At risk now: ${policies.join(", ")}. ${LRP_POLICY_FIX}`,
+      policies,
+    };
+  }
+  const why =
+    facts.kind === "unreadable" ? ` The dashboard cannot name the policies at risk: ${facts.message}.` : "";
+  return {
+    code: "cilium-network-policy",
+    message: `${LRP_POLICY_GOTCHA} Check every CiliumNetworkPolicy that restricts egress. ${LRP_POLICY_FIX}${why}`,
+  };
 }

@@ -11,8 +11,8 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { describeError } from "@/lib/errors";
-import { podsByNode, reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
-import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary } from "./types";
+import { podsByNode, reshapeCacheLayout, reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
+import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary, NodeCacheLayout } from "./types";
 
 export interface InventoryOptions {
   namespace: string;
@@ -36,6 +36,8 @@ export interface InventorySnapshot {
   /** Each node's cache pod (podForNode's choice), for lookups by node name. */
   podByNode: ReadonlyMap<string, CachePod>;
   daemonSet: DaemonSetSummary | null;
+  /** The DaemonSet's pod network layout (host network or not, -localip, pod labels); null without it. */
+  layout: NodeCacheLayout | null;
   apiProblem: ApiServerProblem | null;
 }
 
@@ -222,6 +224,7 @@ export class ClusterInventory {
       pods,
       podByNode: podsByNode(pods),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
+      layout: ds ? reshapeCacheLayout(ds, this.opts.container) : null,
       apiProblem: this.problem,
     };
     return this.cached;

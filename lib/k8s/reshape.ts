@@ -7,7 +7,14 @@ import type {
   V1Pod,
 } from "@kubernetes/client-node";
 import { parseMemoryBytes } from "@/lib/config/quantity";
-import type { CachePod, ClusterNode, DaemonSetSummary, NodeCondition, PodEvent } from "./types";
+import type {
+  CachePod,
+  ClusterNode,
+  DaemonSetSummary,
+  NodeCacheLayout,
+  NodeCondition,
+  PodEvent,
+} from "./types";
 
 export function reshapeNode(node: V1Node): ClusterNode {
   const conditions = node.status?.conditions ?? [];
@@ -188,6 +195,31 @@ export function reshapeDaemonSet(ds: V1DaemonSet, container: string): DaemonSetS
     updateStrategy: ds.spec?.updateStrategy?.type ?? "RollingUpdate",
     memoryLimitBytes: memoryBytesOrNull(spec?.resources?.limits?.["memory"]),
   };
+}
+
+/** The DaemonSet's pod network layout: hostNetwork, node-cache's -localip, the template's labels. */
+export function reshapeCacheLayout(ds: V1DaemonSet, container: string): NodeCacheLayout {
+  const podSpec = ds.spec?.template?.spec;
+  const c = podSpec?.containers?.find((x) => x.name === container) ?? podSpec?.containers?.[0];
+  return {
+    namespace: ds.metadata?.namespace ?? "",
+    hostNetwork: podSpec?.hostNetwork === true,
+    localIPs: localIPsOf([...(c?.command ?? []), ...(c?.args ?? [])]),
+    podLabels: { ...ds.spec?.template?.metadata?.labels },
+  };
+}
+
+/** node-cache's `-localip 169.254.20.10,10.96.0.10` (also `--localip`, `-localip=`). */
+export function localIPsOf(argv: readonly string[]): string[] {
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--?localip(?:=(.*))?$/.exec(argv[i] ?? "");
+    if (!m) continue;
+    return (m[1] ?? argv[i + 1] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  return [];
 }
 
 function memoryBytesOrNull(quantity: string | undefined): number | null {

@@ -86,6 +86,17 @@ export interface DaemonSetSummary {
   memoryLimitBytes: number | null;
 }
 
+/** How the DaemonSet wires its pods into the network (what interception mode reads). */
+export interface NodeCacheLayout {
+  namespace: string;
+  /** spec.template.spec.hostNetwork (false when unset). */
+  hostNetwork: boolean;
+  /** node-cache's `-localip` list, e.g. ["169.254.20.10", "10.96.0.10"] or ["0.0.0.0"]. */
+  localIPs: string[];
+  /** The pod template's labels (what a CiliumLocalRedirectPolicy's localEndpointSelector selects). */
+  podLabels: Record<string, string>;
+}
+
 /** The API server could not be read; shown on every page until it can. */
 export interface ApiServerProblem {
   message: string;

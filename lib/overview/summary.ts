@@ -1,6 +1,9 @@
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import type { OverviewRow, OverviewSummary } from "./wire";
 
+/** Verdicts that mean pods' kube-dns queries arrive at this cache. */
+const REACHED = new Set<OverviewRow["reachability"]>(["transparent", "redirected"]);
+
 /**
  * Whole-cluster numbers for the overview's cards and health banner, from every node's row. Pure; the
  * server computes them once per answer of `/api/overview` from the rows it holds in full, so the
@@ -40,5 +43,9 @@ export function summarizeCluster(rows: readonly OverviewRow[]): OverviewSummary 
     critical,
     example,
     odd,
+    reachKnown: rows.filter((r) => r.reachability !== null).length,
+    reached: rows.filter((r) => REACHED.has(r.reachability)).length,
+    unreached: rows.filter((r) => r.reachability === "no-traffic" || r.reachability === "no-redirect-policy")
+      .length,
   };
 }

@@ -50,6 +50,8 @@ export interface OverviewRow {
   error: { message: string; at: string } | null;
   oddOneOut: string[];
   health: NodeHealth;
+  reachability: NodeRow["reachability"];
+  redirectPolicy: string | null;
 }
 
 /** The overview's part of a full row: exactly the fields above, nothing else. */
@@ -86,6 +88,8 @@ export function overviewRow(r: OverviewRow | NodeRow): OverviewRow {
       reasons: r.health.reasons.map((x) => ({ code: x.code, severity: x.severity, message: x.message })),
       since: r.health.since,
     },
+    reachability: r.reachability,
+    redirectPolicy: r.redirectPolicy,
   };
 }
 
@@ -127,6 +131,8 @@ export const FIELDS = [
   { name: "reasons", kind: "dict" },
   { name: "healthSince", kind: "time" },
   { name: "conditions", kind: "dict" },
+  { name: "reached", kind: "dict" },
+  { name: "redirect", kind: "dict" },
 ] as const satisfies readonly { name: string; kind: Kind }[];
 
 export type FieldName = (typeof FIELDS)[number]["name"];
@@ -163,6 +169,8 @@ export function flatten(r: OverviewRow): Cell[] {
     r.health.reasons,
     ms(r.health.since),
     r.nodeConditions,
+    r.reachability,
+    r.redirectPolicy,
   ];
 }
 
@@ -213,6 +221,8 @@ export function unflatten(c: readonly Cell[]): OverviewRow {
       reasons: (at("reasons") as HealthReason[]).map((x) => ({ ...x })),
       since: iso(at("healthSince")) as string,
     },
+    reachability: str("reached") as NodeRow["reachability"],
+    redirectPolicy: str("redirect"),
   };
 }
 
@@ -305,4 +315,9 @@ export interface OverviewSummary {
   example: { node: string; reason: string } | null;
   /** Nodes marked odd one out this round. */
   odd: number;
+  /** Nodes with a reachability verdict (two scrapes of a pod), and those whose pods reach the cache. */
+  reachKnown: number;
+  reached: number;
+  /** Nodes whose cache no pod reaches: no queries, or (LRP layout) no redirect policy. */
+  unreached: number;
 }

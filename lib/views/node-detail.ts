@@ -3,6 +3,7 @@ import type { NodeDetailResponse, PodEventsJson } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { reachability } from "@/lib/coredns/reachability";
+import { interceptionNow } from "./interception";
 import { nodeRows } from "./nodes";
 
 /**
@@ -16,7 +17,8 @@ export async function nodeDetailView(
   sinceMs = 0,
   eventsRefused: string | null = null,
 ): Promise<NodeDetailResponse> {
-  const row = nodeRows(d).find((r) => r.node === nodeName);
+  const interception = await interceptionNow(d);
+  const row = nodeRows(d, interception?.redirect).find((r) => r.node === nodeName);
   if (!row) {
     throw new DashboardError(
       404,
@@ -37,7 +39,8 @@ export async function nodeDetailView(
     node: row,
     scrapeIntervalMs: d.metrics.status().intervalMs,
     serverBlocks: (m?.serverBlockRates ?? []).map((z) => ({ ...z, history: historyOf.get(z.zone) ?? [] })),
-    reachability: m?.rates ? reachability(m.listenAddressRates) : null,
+    reachability: m?.rates ? reachability(m.listenAddressRates, interception?.redirect) : null,
+    interception: interception?.json ?? null,
     listenAddresses: addressHistory,
     history,
     upstream: m?.rates

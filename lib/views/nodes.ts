@@ -4,9 +4,13 @@ import type { Dashboard } from "@/lib/dashboard";
 import { conditionAlerts } from "@/lib/k8s/reshape";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { reachability } from "@/lib/coredns/reachability";
+import { interceptionNow, type InterceptionNow } from "./interception";
 
-/** Every node's row (shared by the list, the detail and the cluster view). */
-export function nodeRows(d: Dashboard): NodeRow[] {
+/**
+ * Every node's row (shared by the list, the detail and the cluster view). `redirect`: in the Cilium
+ * LRP layout, the redirect policies (interceptionNow); without it reachability is judged by address.
+ */
+export function nodeRows(d: Dashboard, redirect?: InterceptionNow["redirect"]): NodeRow[] {
   const inv = d.inventory.snapshot();
   const nodes: NodeRow[] = inv.nodes.map((n) => {
     const pod = inv.podByNode.get(n.name) ?? null;
@@ -46,7 +50,7 @@ export function nodeRows(d: Dashboard): NodeRow[] {
       error: m?.error ? { message: m.error.message, at: m.error.at } : null,
       oddOneOut: [],
       health: { state: "unknown", reasons: [], since: new Date().toISOString() },
-      reachability: m?.rates ? reachability(m.listenAddressRates).verdict : null,
+      ...rowReachability(m, redirect),
     };
   });
   const judged = d.judgements.judge(nodes, d.metrics, d.metrics.status().lastRoundAt, {
@@ -64,14 +68,24 @@ export function nodeRows(d: Dashboard): NodeRow[] {
   return nodes;
 }
 
+function rowReachability(
+  m: { rates: unknown; listenAddressRates: Record<string, number> } | undefined,
+  redirect: InterceptionNow["redirect"],
+): Pick<NodeRow, "reachability" | "redirectPolicy"> {
+  if (!m?.rates) return { reachability: null, redirectPolicy: null };
+  const r = reachability(m.listenAddressRates, redirect);
+  const p = r.verdict === "redirected" ? r.redirectPolicy : null;
+  return { reachability: r.verdict, redirectPolicy: p ? `${p.namespace}/${p.name}` : null };
+}
+
 /** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
-export function nodesView(d: Dashboard): NodesResponse {
-  const nodes = nodeRows(d);
-  return { ...nodesMeta(d), nodes };
+export async function nodesView(d: Dashboard): Promise<NodesResponse> {
+  const interception = await interceptionNow(d);
+  return { ...nodesMeta(d, interception), nodes: nodeRows(d, interception?.redirect) };
 }
 
 /** Everything `/api/nodes` answers beside the rows (shared with `/api/overview`). */
-export function nodesMeta(d: Dashboard): Omit<NodesResponse, "nodes"> {
+export function nodesMeta(d: Dashboard, interception: InterceptionNow | null): Omit<NodesResponse, "nodes"> {
   const inv = d.inventory.snapshot();
   const status = d.metrics.status();
   return {
@@ -84,5 +98,6 @@ export function nodesMeta(d: Dashboard): Omit<NodesResponse, "nodes"> {
     scrapeIntervalMs: status.intervalMs,
     lastRoundAt: status.lastRoundAt,
     metricsSource: { ...d.metrics.source, problem: status.problem },
+    interception: interception?.json ?? null,
   };
 }

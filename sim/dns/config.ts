@@ -13,7 +13,7 @@ import {
 } from "../../lib/corefile";
 import type { CorefileDirective, CorefileServerBlockNode } from "../../lib/corefile";
 import { KUBE_DNS_CLUSTER_IP, LINK_LOCAL_IP } from "../addresses";
-import type { PodRuntimeSpec } from "../runtime";
+import { podIPOf, type PodRuntimeSpec } from "../runtime";
 import { DEFAULT_CACHE_CONFIG, type CacheConfig } from "./cache";
 import { RESOLV_CONF } from "./corefile-render";
 import { COMMON_LOG_FORMAT } from "./log-format";
@@ -66,7 +66,7 @@ export interface LogRule {
 
 /** One (address × port) the pod listens on, and the blocks that share it. */
 export interface ListenerConfig {
-  /** Address in labels and listener lines: "169.254.20.10", or "" when the block has no `bind`. */
+  /** Address in labels and listener lines: "169.254.20.10", "0.0.0.0", or "" when the block has no `bind`. */
   virtualIP: string;
   /** Loopback address the sockets really bind. */
   host: string;
@@ -113,11 +113,21 @@ function isLoopback(ip: string): boolean {
 
 /** The loopback address a virtual bind address stands for on this node; throws like a failed bind. */
 export function standInFor(spec: PodRuntimeSpec, virtualIP: string, port: number): string {
-  const [linkLocal, kubeDns] = spec.localIPs;
-  if (virtualIP === LINK_LOCAL_IP || virtualIP === linkLocal) return spec.addresses.linkLocal;
-  if (virtualIP === KUBE_DNS_CLUSTER_IP || virtualIP === kubeDns) return spec.addresses.kubeDns;
+  if (isBindAll(virtualIP)) return podIPOf(spec);
   if (isLoopback(virtualIP)) return virtualIP;
+  // Off the host network the pod's own network namespace holds only its pod IP: the link-local and
+  // kube-dns addresses live on the node's dummy interface, which this pod never sees.
+  if (spec.hostNetwork !== false) {
+    const [linkLocal, kubeDns] = spec.localIPs;
+    if (virtualIP === LINK_LOCAL_IP || virtualIP === linkLocal) return spec.addresses.linkLocal;
+    if (virtualIP === KUBE_DNS_CLUSTER_IP || virtualIP === kubeDns) return spec.addresses.kubeDns;
+  }
   throw new CorednsConfigError(`listen udp ${virtualIP}:${port}: bind: cannot assign requested address`);
+}
+
+/** `bind 0.0.0.0` / `bind ::`, or no bind at all (""): every address of the pod. */
+export function isBindAll(ip: string): boolean {
+  return ip === "" || ip === "0.0.0.0" || ip === "::";
 }
 
 function cacheConfigOf(
@@ -242,13 +252,14 @@ export function buildPodConfig(spec: PodRuntimeSpec, text: string): PodConfig {
     health ||= present.has("health");
     reload ||= present.has("reload");
     const ips = binds.length ? binds : [""];
-    for (const ip of ips) {
-      const virtualIP = ip === "0.0.0.0" ? "" : ip;
+    for (const virtualIP of ips) {
+      // The server label is `dns://<bind>:<port>` as CoreDNS groups listeners (net.JoinHostPort of the
+      // bind host): `dns://0.0.0.0:53` for `bind 0.0.0.0`, `dns://:53` without bind.
       const key = `${virtualIP}|${block.port}`;
       let l = listeners.get(key);
       if (!l) {
-        // No bind: CoreDNS listens on every interface; the stand-in is the node IP (pods reach it there).
-        const host = virtualIP === "" ? spec.addresses.nodeIP : standInFor(spec, virtualIP, block.port);
+        // Bind-all: CoreDNS listens on every interface; the stand-in is the pod IP (pods reach it there).
+        const host = standInFor(spec, virtualIP, block.port);
         l = { virtualIP, host, port: block.port, server: `dns://${virtualIP}:${block.port}`, blocks: [] };
         listeners.set(key, l);
       }

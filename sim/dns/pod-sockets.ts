@@ -3,7 +3,7 @@
  * and /health. A reload keeps the listeners both configs share (CoreDNS hands its listener file
  * descriptors to the new instance), opens new ones and closes the rest.
  */
-import type { PodRuntimeSpec } from "../runtime";
+import { podIPOf, type PodRuntimeSpec } from "../runtime";
 import { CorednsConfigError, standInFor, type ListenerConfig, type PodConfig } from "./config";
 import { startHealthEndpoint, startMetricsEndpoint, type HttpEndpoint } from "./http";
 import { listenErrorText } from "./lifecycle-log";
@@ -90,7 +90,7 @@ export class PodSockets {
     if (config.metrics && !this.metrics) {
       try {
         this.metrics = await startMetricsEndpoint(
-          this.spec.addresses.nodeIP,
+          podIPOf(this.spec),
           this.spec.metricsPort,
           this.renderMetrics,
           { closeAfterResponse: this.lean },
@@ -108,8 +108,12 @@ export class PodSockets {
     }
   }
 
-  /** `health 169.254.20.10:8080` listens on the link-local stand-in, where the liveness probe looks. */
+  /**
+   * `health 169.254.20.10:8080` listens on the link-local stand-in, where the liveness probe looks;
+   * off the host network (`health :8080`, `-localip 0.0.0.0`) on the pod IP, where the kubelet probes.
+   */
   private healthHost(): string {
+    if (this.spec.hostNetwork === false) return podIPOf(this.spec);
     try {
       return standInFor(this.spec, this.spec.localIPs[0] ?? "169.254.20.10", 8080);
     } catch {

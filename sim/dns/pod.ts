@@ -4,7 +4,7 @@
  * what the real binary logs. Implements `StartPodRuntime` (sim/runtime.ts).
  */
 import { parseCorefile } from "../../lib/corefile";
-import type { PodRuntime, PodRuntimeSpec, PodRuntimeState } from "../runtime";
+import { podIPOf, type PodRuntime, type PodRuntimeSpec, type PodRuntimeState } from "../runtime";
 import { queryOnce } from "./client";
 import { buildPodConfig, COREFILE_PATH, CorednsConfigError, type PodConfig } from "./config";
 import { MemoryContainerLog } from "./container-log";
@@ -136,7 +136,7 @@ class SimPod implements NodeLocalDnsPod {
     private readonly timing: Required<PodTiming>,
     private readonly lean?: LeanSockets,
   ) {
-    this.pool = lean?.sharedPool ?? new ForwardPool(spec.addresses.nodeIP);
+    this.pool = lean?.sharedPool ?? new ForwardPool(podIPOf(spec));
     this.metrics = createCorednsMetrics({
       version: spec.corednsVersion,
       startTime: new Date(),

@@ -33,6 +33,8 @@ export interface PodWorkerContext {
   store: ObjectStore;
   nodeName: string;
   nodeIP: string;
+  /** The pod's IP: the node IP on the host network, else the node's pod address. */
+  podIP(pod: KubeObject): string;
   events: EventRecorder;
   timing: KubeletTiming;
   /** The image the node really runs for this container. */
@@ -317,6 +319,7 @@ export class PodWorker {
       namespace: this.namespace,
       podUid: this.uid,
       nodeIP: this.ctx.nodeIP,
+      podIP: this.ctx.podIP(this.pod),
       startTime: this.startTime,
       scheduledAt: this.startTime,
       readySince: this.readySince,

@@ -55,3 +55,8 @@ export function localIPsFromArgs(args: readonly string[] | undefined): string[] 
         .filter(Boolean)
     : [];
 }
+
+/** The pod spec's `hostNetwork` (false when unset, as the API server defaults it). */
+export function podHostNetwork(pod: KubeObject): boolean {
+  return (pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork === true;
+}

@@ -40,6 +40,8 @@ export interface PodStatusInput {
   namespace: string;
   podUid: string;
   nodeIP: string;
+  /** The node IP for a host-network pod, else its own. */
+  podIP: string;
   startTime: Date;
   container: ContainerView;
   /** When the Ready/ContainersReady conditions last flipped (kept by the kubelet). */
@@ -122,8 +124,8 @@ export function podStatus(input: PodStatusInput): Record<string, unknown> {
     ],
     hostIP: input.nodeIP,
     hostIPs: [{ ip: input.nodeIP }],
-    podIP: input.nodeIP,
-    podIPs: [{ ip: input.nodeIP }],
+    podIP: input.podIP,
+    podIPs: [{ ip: input.podIP }],
     startTime: formatTime(input.startTime),
     containerStatuses: [
       {

@@ -15,7 +15,7 @@ import {
 } from "../runtime";
 import { createEventRecorder } from "../objects/events";
 import { PodWorker, type KubeletTiming } from "./kubelet-pod";
-import { corefileSource, localIPsFromArgs, podContainers } from "./kubelet-spec";
+import { corefileSource, localIPsFromArgs, podContainers, podHostNetwork } from "./kubelet-spec";
 
 export type { KubeletTiming } from "./kubelet-pod";
 export { corefileSource, localIPsFromArgs } from "./kubelet-spec";
@@ -107,6 +107,7 @@ export class Kubelet {
         store: this.opts.store,
         nodeName: this.opts.nodeName,
         nodeIP: this.opts.addresses.nodeIP,
+        podIP: (p) => this.podIP(p),
         events: this.events,
         timing: this.opts.timing,
         image: this.image,
@@ -135,8 +136,14 @@ export class Kubelet {
     return (cm?.data as Record<string, string> | undefined)?.[src.key];
   }
 
+  /** The node IP on the host network; otherwise the node's pod address (one pod per node here). */
+  private podIP(pod: KubeObject): string {
+    return podHostNetwork(pod) ? this.opts.addresses.nodeIP : this.opts.addresses.podIP;
+  }
+
   private runtimeSpec(pod: KubeObject, corefile: string): PodRuntimeSpec {
     return {
+      hostNetwork: podHostNetwork(pod),
       namespace: pod.metadata.namespace ?? "default",
       podName: pod.metadata.name,
       nodeName: this.opts.nodeName,
@@ -168,8 +175,8 @@ export class Kubelet {
   }
 
   /**
-   * Where a container port of a pod on this node really listens. The pod runs on the host network, so
-   * its IP is the node's; 9253 and 8080 may be moved to other real ports by the simulation.
+   * Where a container port of a pod on this node really listens: on its pod IP (the node's on the host
+   * network); 9253 and 8080 may be moved to other real ports by the simulation.
    */
   endpointFor(pod: KubeObject, port: number | string): { host: string; port: number } | undefined {
     const declared = podContainers(pod).flatMap((c) => c.ports ?? []);
@@ -184,11 +191,16 @@ export class Kubelet {
     // The simulated container knows where it really bound (ephemeral ports); ask it first.
     const runtime = this.worker(pod.metadata.namespace ?? "default", pod.metadata.name)?.currentRuntime() as
       ListeningRuntime | undefined;
-    if (number === 9253)
-      return runtime?.metricsEndpoint?.() ?? { host: addresses.nodeIP, port: ports.metrics };
+    const podIP = this.podIP(pod);
+    if (number === 9253) return runtime?.metricsEndpoint?.() ?? { host: podIP, port: ports.metrics };
     if (number === 8080)
-      return runtime?.healthEndpoint?.() ?? { host: addresses.linkLocal, port: ports.health };
-    return { host: addresses.nodeIP, port: number };
+      return (
+        runtime?.healthEndpoint?.() ?? {
+          host: podHostNetwork(pod) ? addresses.linkLocal : podIP,
+          port: ports.health,
+        }
+      );
+    return { host: podIP, port: number };
   }
 
   /** Stops every container (no API writes: the cluster is going away). */

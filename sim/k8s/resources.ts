@@ -175,6 +175,32 @@ export const RESOURCES = {
     namespaced: false,
     verbs: ["create"],
   }),
+  // Cilium's CRDs (cilium.io/v2), as a cluster running Cilium serves them: what the LRP layout
+  // (sim/objects/cilium.ts) creates, and what the dashboard reads in that mode.
+  ciliumlocalredirectpolicies: rt({
+    group: "cilium.io",
+    version: "v2",
+    resource: "ciliumlocalredirectpolicies",
+    singularName: "ciliumlocalredirectpolicy",
+    kind: "CiliumLocalRedirectPolicy",
+    namespaced: true,
+    shortNames: ["clrp"],
+    categories: ["cilium", "ciliumpolicy"],
+    verbs: RW,
+    subresources: STATUS,
+  }),
+  ciliumnetworkpolicies: rt({
+    group: "cilium.io",
+    version: "v2",
+    resource: "ciliumnetworkpolicies",
+    singularName: "ciliumnetworkpolicy",
+    kind: "CiliumNetworkPolicy",
+    namespaced: true,
+    shortNames: ["cnp", "ciliumnp"],
+    categories: ["cilium", "ciliumpolicy"],
+    verbs: RW,
+    subresources: STATUS,
+  }),
 } as const satisfies Record<string, ResourceType>;
 
 /** Every served type, in discovery order. */

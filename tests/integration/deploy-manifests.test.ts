@@ -144,6 +144,45 @@ describe.skipIf(kubectlBin.skip)("kubectl kustomize deploy/", () => {
     ).toBeUndefined();
   });
 
+  it("deploy/overlays/cilium adds only deploy/cilium's optional list rules on cilium.io, which pass the dry run", async () => {
+    const built = await kubectl(["kustomize", "deploy/overlays/cilium"]);
+    expect(built.stderr).toBe("");
+    const key = (o: Obj) => `${o.kind}/${o.metadata?.name}`;
+    const base = new Set(objects.map(key));
+    const extra = parseAllDocuments(built.stdout)
+      .map((d) => d.toJS() as Obj)
+      .filter((o) => !base.has(key(o)));
+    expect(extra.map(key).sort()).toEqual([
+      "ClusterRole/nodelocal-dns-dashboard-cilium",
+      "ClusterRoleBinding/nodelocal-dns-dashboard-cilium",
+      "Role/nodelocal-dns-dashboard-cilium",
+      "RoleBinding/nodelocal-dns-dashboard-cilium",
+    ]);
+    const rules = extra.flatMap((o) => asArray(o.rules).map(asRecord));
+    expect(rules.map((r) => [r.apiGroups, r.resources, r.verbs])).toEqual(
+      expect.arrayContaining([
+        [["cilium.io"], ["ciliumlocalredirectpolicies"], ["list"]],
+        [["cilium.io"], ["ciliumnetworkpolicies"], ["list"]],
+      ]),
+    );
+    expect(rules).toHaveLength(2);
+    for (const o of extra)
+      expect(o.metadata?.labels?.["app.kubernetes.io/name"]).toBe("nodelocal-dns-dashboard");
+    const file = path.join(home, "cilium.yaml");
+    fs.writeFileSync(file, extra.map((o) => stringify(o)).join("---\n"));
+    const r = await kubectl([
+      "--kubeconfig",
+      cluster.kubeconfigPath,
+      "apply",
+      "--dry-run=server",
+      "--validate=false",
+      "-f",
+      file,
+    ]);
+    expect(r.stderr).toBe("");
+    for (const o of extra) expect(r.stdout).toContain(`/${o.metadata?.name} created (server dry run)`);
+  });
+
   it("the Deployment is valid and locked down", () => {
     const [d] = byKind("Deployment");
     expect(d?.apiVersion).toBe("apps/v1");

@@ -434,8 +434,8 @@ describe.skipIf(!installed.get("prometheus"))(
         const [n1, , , n4] = cluster.description.nodes;
         const nodes = await waitFor(
           "rows with numbers from the engine",
-          () => {
-            const v = nodesView(d);
+          async () => {
+            const v = await nodesView(d);
             return v.nodes.find((r) => r.node === n1!.name)?.cache ? v : undefined;
           },
           60_000,

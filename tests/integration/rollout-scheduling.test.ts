@@ -20,7 +20,7 @@ const NODES = 3;
 const SCHEDULER_DELAY_MS = 4000;
 let cluster: SimCluster;
 let d: Dashboard;
-let nodesView: (d: Dashboard) => NodesResponse;
+let nodesView: (d: Dashboard) => Promise<NodesResponse>;
 let stopDashboard: () => Promise<void>;
 
 beforeAll(async () => {
@@ -51,8 +51,8 @@ beforeAll(async () => {
   d = await dashboard.startDashboard();
   await waitFor(
     "every node's pod ready and scraped",
-    () => {
-      const v = nodesView(d);
+    async () => {
+      const v = await nodesView(d);
       return v.nodes.length === NODES && v.nodes.every((r) => r.podReady && r.cache) ? true : undefined;
     },
     60_000,
@@ -74,7 +74,7 @@ describe("a rollout whose pods wait for the scheduler", () => {
       "a new pod created for its node and not yet bound",
       async () => {
         const progress: RolloutProgress = await d.config.rollout();
-        const view = nodesView(d);
+        const view = await nodesView(d);
         seenNodeSets.add(progress.nodes.map((n) => n.node).join(","));
         const waiting = progress.nodes.find((n) => n.scheduling);
         if (!waiting) return undefined;
@@ -138,7 +138,7 @@ describe("a rollout whose pods wait for the scheduler", () => {
     expect([...seenNodeSets].filter((s) => s.includes("(unscheduled)"))).toEqual([]);
     for (const p of cluster.store.list(RESOURCES.pods, "kube-system").items)
       expect((p.spec as { nodeName?: string }).nodeName).toMatch(/^node-\d+$/);
-    const after = nodesView(d);
+    const after = await nodesView(d);
     expect(after.nodes.map((r) => r.node)).toEqual(nodeNames);
     expect(after.nodes.every((r) => r.podReady)).toBe(true);
   }, 120_000);

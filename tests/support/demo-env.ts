@@ -6,6 +6,8 @@
  * objects in deploy/: any call the app makes that deploy/'s Role does not allow fails the browser suite.
  */
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
+import type { SimMode } from "../../sim/objects/cilium";
+import type { KubeObject } from "../../sim/k8s/types";
 import { startNextServer, type NextServer } from "../../scripts/next-server";
 import { deployRbacObjects } from "./deploy-rbac";
 import { freePort } from "./ports";
@@ -22,6 +24,10 @@ export async function startDemoEnv(opts: {
   nodes?: number;
   qps?: number;
   env?: Record<string, string>;
+  /** `cilium-lrp`: seed 003's layout, as `npm run demo -- --mode cilium-lrp`. */
+  mode?: SimMode;
+  /** Objects beyond deploy/'s base RBAC, e.g. deploy/cilium's optional rules. */
+  extraObjects?: KubeObject[];
 }): Promise<DemoEnv> {
   const cluster = await startSimCluster({
     nodes: opts.nodes ?? 5,
@@ -30,7 +36,8 @@ export async function startDemoEnv(opts: {
     apiPort: 0,
     dnsPort: 0,
     outDir: `.sim/test-${opts.addressBase}`,
-    extraObjects: deployRbacObjects(),
+    extraObjects: [...deployRbacObjects(), ...(opts.extraObjects ?? [])],
+    ...(opts.mode ? { mode: opts.mode } : {}),
   });
   let server: NextServer;
   try {

@@ -4,6 +4,13 @@ import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../../sim/k8s/types";
 
 const BASE = path.resolve(__dirname, "../../deploy/base");
+const CILIUM = path.resolve(__dirname, "../../deploy/cilium");
+
+function load(file: string): KubeObject[] {
+  return parseAllDocuments(fs.readFileSync(file, "utf8"))
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => Boolean(o?.kind));
+}
 
 /**
  * The dashboard's ServiceAccount, every RBAC object deploy/ grants it and the (empty) history ConfigMap
@@ -12,9 +19,11 @@ const BASE = path.resolve(__dirname, "../../deploy/base");
  */
 export function deployRbacObjects(): KubeObject[] {
   return ["serviceaccount.yaml", "rbac.yaml", "rbac-proxy-mode.yaml", "history-configmap.yaml"].flatMap(
-    (file) =>
-      parseAllDocuments(fs.readFileSync(path.join(BASE, file), "utf8"))
-        .map((d) => d.toJS() as KubeObject | null)
-        .filter((o): o is KubeObject => Boolean(o?.kind)),
+    (file) => load(path.join(BASE, file)),
   );
+}
+
+/** deploy/cilium's optional rules (CiliumLocalRedirectPolicies, CiliumNetworkPolicies), as applied. */
+export function deployCiliumRbacObjects(): KubeObject[] {
+  return load(path.join(CILIUM, "rbac-cilium.yaml"));
 }

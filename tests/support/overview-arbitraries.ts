@@ -21,6 +21,8 @@ export const overviewRowArb: fc.Arbitrary<OverviewRow> = fc
         maxLength: 2,
       },
     ),
+    reachability: fc.constantFrom(null, "transparent", "redirected", "no-traffic", "no-redirect-policy"),
+    redirectPolicy: fc.option(fc.constantFrom("kube-system/nodelocaldns", "default/lrp")),
     pod: fc.option(dnsName),
     podReady: fc.boolean(),
     podStatus: fc.option(fc.constantFrom("Running", "Pending", "CrashLoopBackOff", "Terminating")),

@@ -76,6 +76,8 @@ export function syntheticCluster(
       node: name,
       nodeReady: rnd() > 0.002,
       nodeConditions: rnd() < 0.003 ? ["MemoryPressure=True"] : [],
+      reachability: scraped ? (rnd() < 0.01 ? "no-traffic" : "transparent") : null,
+      redirectPolicy: null,
       pod: hasPod ? `node-local-dns-${pick(5)}` : null,
       podReady: ready,
       podStatus: hasPod ? (ready ? "Running" : "CrashLoopBackOff") : null,

@@ -8,6 +8,7 @@ const base: Omit<InventorySnapshot, "podByNode"> = {
   synced: true,
   apiProblem: null,
   daemonSet: null,
+  layout: null,
   nodes: [
     {
       name: "node-1",

@@ -23,6 +23,7 @@ function row(node: string, over: Partial<NodeRow> = {}): NodeRow {
     oddOneOut: [],
     health: { state: "healthy", reasons: [], since: "2026-12-01T00:00:00Z" },
     reachability: null,
+    redirectPolicy: null,
     ...over,
   };
 }

@@ -25,6 +25,7 @@ const row = (node: string, hitRatio: number | null, pod = true): NodeRow => ({
   oddOneOut: [],
   health: { state: "healthy", reasons: [], since: "2026-01-01T00:00:00Z" },
   reachability: null,
+  redirectPolicy: null,
 });
 
 describe("sortRows", () => {

@@ -25,6 +25,7 @@ const meta = (t: number): Omit<NodesResponse, "nodes"> => ({
   daemonSet: null,
   scrapeIntervalMs: 5000,
   lastRoundAt: new Date(t).toISOString(),
+  interception: null,
   metricsSource: { kind: "scrape", description: "scraped", problem: null },
 });
 

@@ -153,6 +153,7 @@ describe("rows as a table", () => {
       oddOneOut: ["p99 latency"],
       health: { state: "healthy", reasons: [], since: "2026-12-01T11:00:00.000Z" },
       reachability: "transparent",
+      redirectPolicy: null,
     };
     const row = overviewRow(full);
     expect(row.rates).toEqual({

@@ -124,6 +124,7 @@ describe("kubelet", () => {
       namespace: "kube-system",
       podUid: "uid-1",
       nodeIP: "127.1.0.1",
+      podIP: "127.1.0.1",
       startTime: t0,
       scheduledAt: t0,
       readySince: t0,
