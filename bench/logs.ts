@@ -18,6 +18,13 @@ import { SharedLogLine } from "../lib/logs/shared-line";
 import { logEventStream } from "../lib/logs/sse";
 
 const PODS = 100;
+/**
+ * Lines offered per second to the fast client: the 100,000 lines/s the pipeline must carry (issue 15;
+ * the 50,000 offered before could not show it). BENCH_LOG_RATE sets it. Lines it cannot carry are
+ * dropped and counted, and "per CPU-second" says what one core of this process carried.
+ */
+const FAST_RATE = Number(process.env.BENCH_LOG_RATE ?? 100_000);
+/** The slow client's offered rate (issue 4's figure, kept comparable). */
 const RATE = 50_000;
 const SECONDS = 4;
 
@@ -68,19 +75,30 @@ class ReplaySource implements LogSource {
   }
 }
 
+const LINE_EVENT = Buffer.from("event: line\n");
+const DROPPED_EVENT = Buffer.from("event: dropped\n");
+
+/**
+ * Counts the events a client receives. It runs on the server's thread here, though a real browser is
+ * another process: it counts on the bytes with native searches, so it takes as little of the thread
+ * as it can from the pipeline being measured.
+ */
 async function consume(
   body: ReadableStream<Uint8Array>,
   delayMs: number,
   counter: { events: number; dropped: number },
 ): Promise<void> {
   const reader = body.getReader();
-  const decoder = new TextDecoder();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    const text = decoder.decode(value);
-    counter.events += text.split("event: line").length - 1;
-    for (const m of text.matchAll(/"dropped":(\d+)/g)) counter.dropped += Number(m[1]);
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    for (let i = bytes.indexOf(LINE_EVENT); i !== -1; i = bytes.indexOf(LINE_EVENT, i + LINE_EVENT.length))
+      counter.events++;
+    for (let i = bytes.indexOf(DROPPED_EVENT); i !== -1; i = bytes.indexOf(DROPPED_EVENT, i + 1)) {
+      const m = /^data: \{"dropped":(\d+)\}/.exec(bytes.toString("utf8", i + DROPPED_EVENT.length, i + 64));
+      counter.dropped += Number(m?.[1] ?? 0);
+    }
     if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
   }
 }
@@ -106,7 +124,8 @@ export async function benchLogs(): Promise<BenchResult[]> {
   const fastCount = { events: 0, dropped: 0 };
   const reading = consume(logEventStream(fast, filter, ac.signal, { capacity: 50_000 }), 0, fastCount);
   const start = performance.now();
-  await fast.run(RATE, SECONDS);
+  const cpu0 = process.cpuUsage();
+  await fast.run(FAST_RATE, SECONDS);
   while (
     fastCount.events + fastCount.dropped < fast.offered &&
     performance.now() - start < (SECONDS + 10) * 1000
@@ -114,6 +133,8 @@ export async function benchLogs(): Promise<BenchResult[]> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   ac.abort();
   await reading.catch(() => undefined);
 
@@ -136,11 +157,14 @@ export async function benchLogs(): Promise<BenchResult[]> {
 
   return [
     {
-      name: `log lines/s through parse + filter + SSE to one client (offered ${RATE}/s from ${PODS} pods for ${SECONDS}s)`,
+      name: `log lines/s through parse + filter + SSE to one client (offered ${FAST_RATE}/s from ${PODS} pods for ${SECONDS}s)`,
       value: Math.round(fastCount.events / elapsed),
       unit: "lines/s",
       reference: { name: "parseCorednsLogLine alone", value: Math.round(parseOnly) },
-      note: fastCount.dropped ? `${fastCount.dropped} dropped` : `all ${fast.offered} delivered`,
+      note:
+        `${fastCount.events} of ${fast.offered} delivered${fastCount.dropped ? `, ${fastCount.dropped} dropped` : ""}; ` +
+        `per CPU-second of this process (source, pipeline and client on its one thread): ` +
+        `${Math.round(fastCount.events / cpuSeconds)} lines`,
     },
     {
       name: `server heap held for one slow client (reads every 500 ms) after ${SECONDS}s at ${RATE} lines/s`,
