@@ -3,7 +3,7 @@ import { BoundedQueue } from "./bounded-queue";
 import type { CompiledLogFilter } from "./filter";
 import type { LogSource } from "./hub";
 import type { SharedLogLine } from "./shared-line";
-import type { LogNotice } from "./types";
+import type { LogFollowing, LogNotice } from "./types";
 
 type Outgoing = SharedLogLine | { notice: LogNotice };
 
@@ -24,6 +24,8 @@ export interface LogStreamOptions {
   /** Events buffered for a browser that reads slower than lines arrive (default 5,000). */
   capacity?: number;
   hooks?: LogStreamHooks;
+  /** Which nodes the stream follows (lib/logs/follow-set.ts): sent first, as a `following` event. */
+  following?: LogFollowing;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -73,6 +75,8 @@ export function logEventStream(
     {
       start(controller) {
         controller.enqueue(encoder.encode(`retry: 2000\n: connected\n\n`));
+        if (opts.following)
+          controller.enqueue(encoder.encode(`event: following\ndata: ${JSON.stringify(opts.following)}\n\n`));
         if (closed) return;
         unsubscribe = hub.subscribe({
           nodes: filter.nodes,
