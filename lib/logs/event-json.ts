@@ -23,7 +23,7 @@ function plain(s: string): string {
   return `"${s}"`;
 }
 
-/** The last string given to `cached` and its JSON: a pod's lines repeat its node and pod names. */
+/** The last node and pod names and their JSON: a pod's lines come in runs. */
 const memo = { node: "", nodeJson: '""', pod: "", podJson: '""' };
 
 function num(n: number): string {
