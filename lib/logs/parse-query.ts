@@ -9,7 +9,7 @@
  * quote, so the line is read from both ends: the prefix up to the opening quote from the left, the
  * tail from the right, and whatever sits between `{class}` and `{proto}` is the name.
  */
-import { digitsEnd } from "./parse-scan";
+import { digitsEnd, digitsValue } from "./parse-scan";
 import type { QueryLogLine } from "./types";
 
 const SPACE = 32;
@@ -42,12 +42,12 @@ export function parseQueryMessage(message: string, raw: string): QueryLogLine | 
 
   const portEnd = digitsEnd(m, i);
   if (portEnd === i || !m.startsWith(" - ", portEnd)) return null;
-  const clientPort = Number(m.slice(i, portEnd));
+  const clientPort = digitsValue(m, i, portEnd);
 
   const idStart = portEnd + 3;
   const idEnd = digitsEnd(m, idStart);
   if (idEnd === idStart || !m.startsWith(' "', idEnd)) return null;
-  const queryId = Number(m.slice(idStart, idEnd));
+  const queryId = digitsValue(m, idStart, idEnd);
   const questionStart = idEnd + 2;
 
   // {combined}: the line ends in ` "QUERY"`. A {common} line always ends in the duration's `s`.
@@ -151,7 +151,7 @@ function lastSpaceQuote(s: string, from: number): number {
 /** The number written in s[from, to) if it is all digits (and not empty), else null. */
 function parseDigits(s: string, from: number, to: number): number | null {
   if (to <= from || digitsEnd(s, from) !== to) return null;
-  return Number(s.slice(from, to));
+  return digitsValue(s, from, to);
 }
 
 /** `{duration}` is Go's `strconv.FormatFloat(seconds, 'f', -1, 64) + "s"`: digits and one dot, then `s`. */
