@@ -52,7 +52,7 @@ export interface MetricName {
   matcher: RegExp;
   /** The name of the sample line after this name's last line, the last time. */
   next: MetricName | null;
-  /** This name's entry in the parse numbered `entryParse`. */
+  /** This name's entry in the parse numbered `entryParse`, null once that parse has ended. */
   entry: NameEntry | null;
   entryParse: number;
 }

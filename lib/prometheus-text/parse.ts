@@ -117,6 +117,8 @@ class ExpositionScanner extends LineScanner {
   private afterComment = false;
   /** Whether a HELP/TYPE line was remembered in this parse (the first one heads `commentChain`). */
   private commentsSeen = false;
+  /** The metric names given an entry in this parse (MetricName.entry), released when it ends. */
+  private readonly named: MetricName[] = [];
 
   constructor(
     text: string,
@@ -127,6 +129,15 @@ class ExpositionScanner extends LineScanner {
   }
 
   run(): ParsedExposition {
+    try {
+      return this.readAll();
+    } finally {
+      // The names keep their entries only for this parse: an entry holds its family and so the samples.
+      for (const info of this.named) info.entry = null;
+    }
+  }
+
+  private readAll(): ParsedExposition {
     const { src } = this;
     const end = src.length;
     while (this.pos < end) {
@@ -599,6 +610,7 @@ class ExpositionScanner extends LineScanner {
       prefixNames: [],
     };
     info.entry = entry;
+    this.named.push(info);
     info.entryParse = this.parse;
     return entry;
   }
