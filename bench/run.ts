@@ -14,15 +14,24 @@ async function main(): Promise<void> {
   console.log(
     `# npm run bench — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
   );
-  const all: BenchResult[] = [];
-  for (const [name, run] of [
+  // BENCH_ONLY=parse,logs runs only those parts (names as below, comma-separated).
+  const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+  const parts = [
     ["parse", () => benchParse()],
     ["logs", () => benchLogs()],
     // Cheap: the server's own encoder over synthetic rows, no cluster of that size.
     ["overview size", () => benchOverviewSize(Math.max(nodes, 5000))],
     ["scrape", () => benchScrape(nodes)],
     ["log-stream flood", () => benchSseHealth()],
-  ] as const) {
+  ] as const;
+  const unknown = only?.filter((o) => !parts.some(([name]) => name === o)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(
+      `BENCH_ONLY: no part named ${unknown.join(", ")} (parts: ${parts.map(([n]) => n).join(", ")})`,
+    );
+  const all: BenchResult[] = [];
+  for (const [name, run] of parts) {
+    if (only && !only.includes(name)) continue;
     process.stderr.write(`running ${name}…\n`);
     const results = await run();
     for (const r of results) {

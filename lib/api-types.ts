@@ -178,5 +178,5 @@ export interface ConfigConflictBody {
 }
 
 // ---- Logs: the SSE events of /api/logs/stream, and what the page derives from them ----
-export type { LogLineEvent, LogNotice, CorednsLogLine } from "@/lib/logs/types";
+export type { LogFollowing, LogLineEvent, LogNotice, CorednsLogLine } from "@/lib/logs/types";
 export type { ApiServerProblem } from "@/lib/k8s/types";

@@ -66,6 +66,10 @@ const schema = z.object({
   DASHBOARD_LOG_STREAMS_PER_USER: z.coerce.number().int().min(1).default(50),
   /** Lines buffered per log stream for a browser that reads slower than lines arrive. */
   DASHBOARD_LOG_STREAM_BUFFER: z.coerce.number().int().min(1).default(5000),
+  /** Nodes a log stream follows when the request names none: all up to this many, else the first this many by name. */
+  DASHBOARD_LOG_FOLLOW_MAX: z.coerce.number().int().min(1).default(50),
+  /** The most nodes one log stream may name (past it: 400); never below DASHBOARD_LOG_FOLLOW_MAX. */
+  DASHBOARD_LOG_FOLLOW_CAP: z.coerce.number().int().min(1).default(500),
   /** Login attempts one client (the last X-Forwarded-For address, else all direct callers together) may make per minute. */
   DASHBOARD_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   /** Logins one person may make per hour (a session is 8 h). */

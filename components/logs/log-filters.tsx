@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useState } from "react";
+import type { LogFollowing } from "@/lib/api-types";
 import { NodePicker } from "./node-picker";
 
 export const FILTER_KEYS = ["node", "name", "type", "rcode", "client", "minDuration", "errors"] as const;
@@ -16,11 +17,14 @@ export type FilterValues = Partial<Record<FilterKey, string>>;
 export function LogFilters({
   values,
   nodes,
+  following = null,
   error,
   onChange,
 }: {
   values: FilterValues;
   nodes: string[];
+  /** Which nodes the stream follows (what the node picker says when none are chosen). */
+  following?: LogFollowing | null;
   error: string | null;
   onChange: (next: FilterValues) => void;
 }) {
@@ -50,7 +54,12 @@ export function LogFilters({
   const nameError = error !== null && error.startsWith("name filter");
   return (
     <form className="filters" role="search" aria-label="Log filters" onSubmit={(e) => e.preventDefault()}>
-      <NodePicker nodes={nodes} selected={selectedNodes} onChange={(next) => set("node", next.join(","))} />
+      <NodePicker
+        nodes={nodes}
+        selected={selectedNodes}
+        following={following}
+        onChange={(next) => set("node", next.join(","))}
+      />
       <label>
         Name
         <input

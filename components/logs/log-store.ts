@@ -1,6 +1,6 @@
 "use client";
 
-import type { LogLineEvent, LogNotice } from "@/lib/api-types";
+import type { LogFollowing, LogLineEvent, LogNotice } from "@/lib/api-types";
 import type { LogRow } from "@/lib/logs/summary";
 import { compareOrdered, mergeSorted, ReorderWindow, sortKeyOf, type Ordered } from "./log-order";
 import type { StreamProblem } from "./log-stream-client";
@@ -51,6 +51,8 @@ export class LogStore {
   coverage: Coverage | null = null;
   paused = false;
   notices: LogNotice[] = [];
+  /** Which nodes the stream follows, as its server said when it opened (null until then). */
+  following: LogFollowing | null = null;
   status: StreamStatus = "connecting";
   problem: StreamProblem | null = null;
   received = 0;
@@ -119,6 +121,11 @@ export class LogStore {
       dropped: n,
       time,
     });
+  }
+
+  setFollowing(f: LogFollowing): void {
+    this.following = f;
+    this.changed();
   }
 
   addNotice(n: LogNotice): void {

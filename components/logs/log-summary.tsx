@@ -1,10 +1,24 @@
+import type { LogFollowing } from "@/lib/api-types";
 import { formatPercent } from "@/lib/format";
 import type { LogSummary } from "@/lib/logs/summary";
 
 /** The side panels: what the lines in view add up to. */
-export function LogSummaryPanels({ summary }: { summary: LogSummary }) {
+export function LogSummaryPanels({
+  summary,
+  following = null,
+}: {
+  summary: LogSummary;
+  /** Which nodes the lines come from: the sums are of those nodes only. */
+  following?: LogFollowing | null;
+}) {
   return (
     <aside className="log-summary" aria-label="Summary of the lines in view">
+      {following && following.mode !== "all" ? (
+        <p className="muted" data-testid="log-summary-following">
+          From the {following.following} followed node{following.following === 1 ? "" : "s"} of{" "}
+          {following.total} only{following.mode === "first" ? " — choose nodes to follow others" : ""}.
+        </p>
+      ) : null}
       <section>
         <h3>Search-path expansion</h3>
         <p>

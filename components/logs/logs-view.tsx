@@ -4,6 +4,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo } from "react";
 import { useNodes } from "@/components/nodes/use-nodes";
 import { ColumnChooser, useHiddenColumns } from "@/components/table/column-chooser";
+import type { LogFollowing } from "@/lib/api-types";
 import { summarizeLogs } from "@/lib/logs/summary";
 import { FILTER_KEYS, LogFilters, type FilterValues } from "./log-filters";
 import { LogDirectiveBanner } from "./log-directive-banner";
@@ -70,9 +71,11 @@ export function LogsView() {
       <LogFilters
         values={values}
         nodes={nodes.data?.nodes.map((n) => n.node) ?? []}
+        following={store.following}
         error={filterError}
         onChange={onChange}
       />
+      <FollowingLine following={store.following} />
       <div className="log-toolbar" role="toolbar" aria-label="Log stream">
         <StatusBadge status={store.status} />
         {store.paused ? (
@@ -119,9 +122,28 @@ export function LogsView() {
       ) : null}
       <div className="logs-layout">
         <LogTable rows={rows} hidden={hiddenColumns} />
-        <LogSummaryPanels summary={summary} />
+        <LogSummaryPanels summary={summary} following={store.following} />
       </div>
     </>
+  );
+}
+
+/**
+ * Which nodes the stream follows, in the server's words ("following 50 of 5,000 nodes (the first 50
+ * by name; …) — choose nodes to follow others"); a warning when the default leaves nodes out.
+ */
+function FollowingLine({ following }: { following: LogFollowing | null }) {
+  if (!following) return null;
+  return (
+    <p
+      className={following.mode === "first" ? "banner banner-warn" : "muted"}
+      role="status"
+      data-testid="log-following"
+      data-mode={following.mode}
+    >
+      Logs: {following.message}
+      {following.mode === "first" ? ". Pick nodes in the Nodes box to follow exactly those." : ""}
+    </p>
   );
 }
 

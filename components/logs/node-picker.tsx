@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useMemo, useState, type FocusEvent, type KeyboardEvent } from "react";
+import type { LogFollowing } from "@/lib/api-types";
 
 /** Options rendered at once; more are reached by typing (hundreds of nodes stay quick). */
 const MAX_OPTIONS = 100;
@@ -9,15 +10,21 @@ const MAX_OPTIONS = 100;
  * Which nodes' lines to show, for clusters of hundreds of nodes: the chosen ones as chips, and a
  * type-to-search list to add or remove them (ARIA combobox with a multi-select listbox: arrows move,
  * Enter toggles, Escape closes, Backspace in the empty box removes the last chip). None chosen means
- * every node.
+ * every node, or in a cluster larger than DASHBOARD_LOG_FOLLOW_MAX the first that many by name.
  */
 export function NodePicker({
   nodes,
   selected,
+  following = null,
   onChange,
 }: {
   nodes: readonly string[];
   selected: readonly string[];
+  /**
+   * Which nodes the stream follows: with none chosen in a cluster larger than the default, only the
+   * first ones by name, which the empty box says instead of "all".
+   */
+  following?: LogFollowing | null;
   onChange: (next: string[]) => void;
 }) {
   const id = useId();
@@ -79,7 +86,13 @@ export function NodePicker({
           aria-controls={`${id}-list`}
           aria-autocomplete="list"
           aria-activedescendant={open && shown.length ? `${id}-opt-${activeIndex}` : undefined}
-          placeholder={selected.length ? "add a node…" : `all ${nodes.length} nodes — type to pick`}
+          placeholder={
+            selected.length
+              ? "add a node…"
+              : following?.mode === "first"
+                ? `following ${following.following} of ${following.total} — type to choose others`
+                : `all ${nodes.length} nodes — type to pick`
+          }
           value={query}
           onChange={(e) => {
             setQuery(e.target.value);
@@ -91,7 +104,9 @@ export function NodePicker({
         />
         {selected.length ? (
           <button type="button" className="linklike" onClick={() => onChange([])}>
-            all nodes
+            {following !== null && following.total > following.max
+              ? `default (first ${following.max})`
+              : "all nodes"}
           </button>
         ) : null}
       </div>

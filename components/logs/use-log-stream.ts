@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { LogLineEvent, LogNotice } from "@/lib/api-types";
+import type { LogFollowing, LogLineEvent, LogNotice } from "@/lib/api-types";
 import { followEventStream } from "./log-stream-client";
 import { LogStore } from "./log-store";
 
@@ -24,6 +24,7 @@ export function useLogStream(query: string): LogStore {
           if (type === "line") s.addLine(JSON.parse(data) as LogLineEvent);
           else if (type === "notice") s.addNotice(JSON.parse(data) as LogNotice);
           else if (type === "dropped") s.addDropped((JSON.parse(data) as { dropped: number }).dropped);
+          else if (type === "following") s.setFollowing(JSON.parse(data) as LogFollowing);
         },
       },
       abort.signal,

@@ -8,6 +8,7 @@ export class BoundedQueue<T> {
   private head = 0;
   private dropped = 0;
   private waiter: (() => void) | null = null;
+  private sizeWaiter: { size: number; resolve: () => void } | null = null;
 
   /** `onDrop` is told of each item dropped, when it is dropped (not when the marker is read). */
   constructor(
@@ -23,6 +24,17 @@ export class BoundedQueue<T> {
       this.items.push(item);
     }
     this.wake();
+    const sw = this.sizeWaiter;
+    if (sw !== null && this.items.length - this.head >= sw.size) {
+      this.sizeWaiter = null;
+      sw.resolve();
+    }
+  }
+
+  /** Resolves when at least `size` items are queued (or `wake()` is called); one waiter at a time. */
+  waitForSize(size: number): Promise<void> {
+    if (this.size >= size) return Promise.resolve();
+    return new Promise((resolve) => (this.sizeWaiter = { size, resolve }));
   }
 
   /** Everything queued (and how many were dropped before it), emptying the queue. */
@@ -49,5 +61,13 @@ export class BoundedQueue<T> {
     const w = this.waiter;
     this.waiter = null;
     w?.();
+  }
+
+  /** Wakes `waitForSize` too (closing the stream). */
+  wakeAll(): void {
+    this.wake();
+    const sw = this.sizeWaiter;
+    this.sizeWaiter = null;
+    sw?.resolve();
   }
 }

@@ -51,6 +51,8 @@ export interface CompiledLogFilter {
    * hub tests each line once per distinct filter, not once per browser.
    */
   key: string;
+  /** True when `matches` is true for every line (no filter but nodes): no need to parse to decide. */
+  matchesEvery: boolean;
   matches(line: CorednsLogLine): boolean;
 }
 
@@ -74,6 +76,7 @@ export function compileLogFilter(f: LogFilter): CompiledLogFilter {
       minSeconds,
       f.errors,
     ]),
+    matchesEvery: !queryOnly && !f.errors,
     matches(line) {
       if (f.errors && !isError(line)) return false;
       switch (line.kind) {

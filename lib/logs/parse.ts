@@ -54,7 +54,7 @@ export function parseCorednsLogLine(line: string): CorednsLogLine {
   let message = rest;
   if (rest.charCodeAt(0) === 91 /* [ */) {
     for (const [prefix, name] of LEVEL_PREFIXES) {
-      if (rest.startsWith(prefix)) {
+      if (hasPrefix(rest, prefix)) {
         level = name;
         message = rest.slice(prefix.length);
         break;
@@ -101,6 +101,13 @@ function pluginOf(message: string): string | null {
   if (colon <= 7) return null;
   const name = message.slice(7, colon);
   return name.includes(" ") ? null : name;
+}
+
+/** `s.startsWith(prefix)` for a short prefix, compared by code unit: V8's startsWith costs a call. */
+function hasPrefix(s: string, prefix: string): boolean {
+  if (s.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (s.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+  return true;
 }
 
 function stripLineEnding(line: string): string {

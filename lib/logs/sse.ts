@@ -3,7 +3,7 @@ import { BoundedQueue } from "./bounded-queue";
 import type { CompiledLogFilter } from "./filter";
 import type { LogSource } from "./hub";
 import type { SharedLogLine } from "./shared-line";
-import type { LogNotice } from "./types";
+import type { LogFollowing, LogNotice } from "./types";
 
 type Outgoing = SharedLogLine | { notice: LogNotice };
 
@@ -24,6 +24,8 @@ export interface LogStreamOptions {
   /** Events buffered for a browser that reads slower than lines arrive (default 5,000). */
   capacity?: number;
   hooks?: LogStreamHooks;
+  /** Which nodes the stream follows (lib/logs/follow-set.ts): sent first, as a `following` event. */
+  following?: LogFollowing;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -32,6 +34,12 @@ const HEARTBEAT_MS = 15_000;
  * paints, and one write per line per stream is what made hundreds of streams stall the server.
  */
 const FLUSH_MS = 100;
+/**
+ * A stream with this many lines waiting flushes at once: at tens of thousands of lines a second, lines
+ * held for a whole FLUSH_MS outlive the young generation, and copying them then costs more than the
+ * extra writes.
+ */
+const FLUSH_LINES = 2000;
 const encoder = new TextEncoder();
 
 /**
@@ -63,7 +71,7 @@ export function logEventStream(
     // Lines still queued were never received: the browser went away before reading them.
     const undelivered = queue.drain().items.filter((o) => !("notice" in o)).length;
     if (undelivered) hooks.dropped?.(undelivered);
-    queue.wake();
+    queue.wakeAll();
     hooks.closed?.();
   };
   if (signal.aborted) close();
@@ -73,6 +81,8 @@ export function logEventStream(
     {
       start(controller) {
         controller.enqueue(encoder.encode(`retry: 2000\n: connected\n\n`));
+        if (opts.following)
+          controller.enqueue(encoder.encode(`event: following\ndata: ${JSON.stringify(opts.following)}\n\n`));
         if (closed) return;
         unsubscribe = hub.subscribe({
           nodes: filter.nodes,
@@ -95,7 +105,14 @@ export function logEventStream(
         }
         await queue.wait();
         const wait = lastFlush + FLUSH_MS - Date.now();
-        if (wait > 0 && !closed) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0 && !closed && queue.size < FLUSH_LINES) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            new Promise((resolve) => (timer = setTimeout(resolve, wait))),
+            queue.waitForSize(FLUSH_LINES),
+          ]);
+          clearTimeout(timer);
+        }
         lastFlush = Date.now();
         if (closed) {
           controller.close();

@@ -157,6 +157,24 @@ export interface LogNotice {
   time: string;
 }
 
+/**
+ * Which nodes a log stream follows (lib/logs/follow-set.ts), sent to the browser as an SSE
+ * `following` event when the stream opens.
+ */
+export interface LogFollowing {
+  /** `all`: every node; `first`: the first `max` by name (a larger cluster); `chosen`: the request's nodes. */
+  mode: "all" | "first" | "chosen";
+  /** The nodes followed, by name; null for `all`. */
+  nodes: string[] | null;
+  following: number;
+  /** Nodes with a node-local-dns pod in the cluster now. */
+  total: number;
+  /** How many nodes a stream follows when none are chosen (DASHBOARD_LOG_FOLLOW_MAX). */
+  max: number;
+  /** E.g. "following 50 of 5,000 nodes (the first 50 by name; …) — choose nodes to follow others". */
+  message: string;
+}
+
 /** One parsed query-log line, sent to the browser as an SSE `line`. */
 export interface LogLineEvent {
   node: string;

@@ -28,15 +28,28 @@ function strip(name: string, suffix: string): string | null {
 
 /** Finds the family for `name`, creating an untyped-so-far family when none fits. */
 export function resolveFamily(families: Map<string, FamilyState>, name: string): Resolved {
+  return resolveFamilyOf(
+    families,
+    name,
+    strip(name, "_count") ?? strip(name, "_sum"),
+    strip(name, "_bucket"),
+  );
+}
+
+/** `resolveFamily` with the name's bases already known: `foo` of `foo_sum`/`foo_count`, of `foo_bucket`. */
+export function resolveFamilyOf(
+  families: Map<string, FamilyState>,
+  name: string,
+  sumOrCountBase: string | null,
+  bucketBase: string | null,
+): Resolved {
   const exact = families.get(name);
   if (exact) return { family: exact, sumOrCount: false };
-  const sumOrCountBase = strip(name, "_count") ?? strip(name, "_sum");
   if (sumOrCountBase !== null) {
     const base = families.get(sumOrCountBase);
     if (base && (base.type === "SUMMARY" || base.type === "HISTOGRAM"))
       return { family: base, sumOrCount: true };
   }
-  const bucketBase = strip(name, "_bucket");
   if (bucketBase !== null) {
     const base = families.get(bucketBase);
     if (base && base.type === "HISTOGRAM") return { family: base, sumOrCount: false };

@@ -12,13 +12,18 @@
  * repeated from recent lines are recognised with a cached sticky literal regular expression, a
  * bucket line that repeats the previous line's labels up to `le` is recognised with one compare, and
  * a series text read in an earlier parse gets its (frozen, shared) labels from a bounded cache.
+ * Consecutive scrapes of a pod repeat their lines in the same order, so what came after a line last
+ * time (the next series, HELP/TYPE line, new metric name; parse-memo.ts) is tried first, taken only
+ * when the text is the same, with one compare instead of a scan and a hash lookup.
  * `ParseOptions.families` skips the lines of other families at newline-search speed.
  */
 import * as goFloatFormat from "./format-float";
 import * as familyRules from "./parse-family";
-import type { FamilyState, Resolved } from "./parse-family";
+import type { FamilyState } from "./parse-family";
 import { ScrapeLimitError } from "./parse-errors";
 import * as goFloat from "./parse-float";
+import * as memo from "./parse-memo";
+import type { CommentLine, KnownSeries, MetricName, NameEntry } from "./parse-memo";
 import * as scanner from "./parse-scanner";
 import { describeChar, LineScanner } from "./parse-scanner";
 import type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
@@ -26,7 +31,8 @@ import type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample }
 // Module-local copies of the scanner's constants: CommonJS output (tsx, the scrape CLI, the benchmark)
 // reads imported bindings through a getter, which cost a call per character in the loops below.
 const { formatGoFloat } = goFloatFormat;
-const { resolveFamily } = familyRules;
+const { resolveFamily, resolveFamilyOf } = familyRules;
+const { commentChain, metricName, nextParseNumber, ownCopy, rememberSeries, seriesCache } = memo;
 const { parseGoFloat, parseGoInt64, scanGoFloat } = goFloat;
 const {
   CLASS,
@@ -36,6 +42,7 @@ const {
   HASH,
   LABEL_CHAR,
   LABEL_START,
+  METRIC_CHAR,
   NL,
   OPEN_BRACE,
   QUOTE,
@@ -56,85 +63,6 @@ const TYPES: Record<string, MetricType> = {
 
 /** How many recently seen metric names are remembered (a histogram cycles through _bucket, _sum, _count). */
 const RECENT_NAMES = 4;
-
-/** A metric name seen on an earlier line, with its resolved family. */
-interface RecentName {
-  length: number;
-  name: string;
-  /** The name's last character code, checked before comparing whole names. */
-  lastChar: number;
-  /** Matches the name at `lastIndex` when no name character follows (see nameMatcher). */
-  matcher: RegExp;
-  resolved: Resolved;
-  /** False when `ParseOptions.families` leaves this name out: its lines are skipped unread. */
-  keep: boolean;
-  /**
-   * This name's previous line up to (not including) its last label, e.g.
-   * `foo_bucket{server="dns://:53",zone=".",` of a bucket line, and the labels it held. A histogram's
-   * bucket lines differ only in `le`: when the next line starts with the same text, its name and
-   * labels are known with one compare (the same text in the same family always reads the same way).
-   * Empty when the line had blanks between the name and `{`.
-   */
-  prefix: string;
-  /** A character of `prefix` that tells most non-matching lines apart before comparing it whole. */
-  prefixProbe: number;
-  /** The previous line's labels (all of them; see readLabels), null until a prefix is remembered. */
-  template: Record<string, string> | null;
-  /** The name of `template`'s last label, null when that label is not among its properties. */
-  templateLast: string | null;
-  prefixNames: string[];
-}
-
-/**
- * Sticky regular expressions that recognise a metric name at a position, by name. Metric names
- * contain no regular-expression syntax, and V8 runs such a literal test several times faster than
- * comparing a substring. Kept across parses (the same pods expose the same names every scrape),
- * forgotten all at once when there are too many.
- */
-const nameMatchers = new Map<string, RegExp>();
-const NAME_MATCHERS_MAX = 4096;
-
-function nameMatcher(name: string): RegExp {
-  let re = nameMatchers.get(name);
-  if (re === undefined) {
-    if (nameMatchers.size >= NAME_MATCHERS_MAX) nameMatchers.clear();
-    re = new RegExp(`${name}(?![a-zA-Z0-9_:])`, "y");
-    nameMatchers.set(name, re);
-  }
-  return re;
-}
-
-/** A series text read before (see seriesCache). */
-interface KnownSeries {
-  /** Labels depend on the family's type (`le`, `quantile`) and on whether the name is its `_sum`/`_count`. */
-  type: MetricType;
-  sumOrCount: boolean;
-  /** Frozen: shared by every sample of this series text, in every parse. */
-  labels: Record<string, string>;
-}
-
-/**
- * Labels by series text (`name{labels}` exactly as written), across parses, like Prometheus's scrape
- * cache: the same pods expose the same series every scrape, and node-local-dns listens on the same
- * addresses on every node, so nearly every series line of a scrape has been read before. Reading a
- * line is deterministic from left to right, so a series text that was read up to its closing `}` in
- * the same kind of family reads to the same labels again, whatever follows it on the line. Bounded;
- * forgotten all at once when full.
- */
-const seriesCache = new Map<string, KnownSeries>();
-const SERIES_CACHE_MAX = 50_000;
-
-function rememberSeries(
-  key: string,
-  type: MetricType,
-  sumOrCount: boolean,
-  labels: Record<string, string>,
-): void {
-  if (seriesCache.size >= SERIES_CACHE_MAX) seriesCache.clear();
-  // A copy, so the key does not keep the whole exposition text alive (a slice would).
-  const own = (" " + key).slice(1);
-  seriesCache.set(own, { type, sumOrCount, labels: Object.freeze(labels) });
-}
 
 /** UTF-8 length of a string, without allocating (the text is already decoded; we only count). */
 export function utf8ByteLength(text: string): number {
@@ -168,7 +96,7 @@ class ExpositionScanner extends LineScanner {
   private readonly families = new Map<string, FamilyState>();
   private readonly samples: Sample[] = [];
   /** Recent sample names and their families, newest first; cleared when a HELP/TYPE line may change resolution. */
-  private recent: RecentName[] = [];
+  private recent: NameEntry[] = [];
   /** Label names of the previous sample line by index, reused so property keys stay the same strings. */
   private readonly lastLabelNames: string[] = [];
   /** Whether the line `recentName` just read starts with that name's `prefix`. */
@@ -177,6 +105,20 @@ class ExpositionScanner extends LineScanner {
   private readonly normalized = new Map<string, string>();
   /** Sample lines seen, read or skipped (what `maxSamples` limits). */
   private sampleLines = 0;
+  /** This parse's number (MetricName.entryParse). */
+  private readonly parse = nextParseNumber();
+  /** The series of the last line read with labels, whose `next` predicts the next one. */
+  private lastSeries: KnownSeries | null = null;
+  /** The name of the last sample line, whose `next` predicts the next new name. */
+  private lastName: MetricName | null = null;
+  /** The last HELP/TYPE line when it is remembered, whose `next` predicts the next one. */
+  private lastComment: CommentLine | null = null;
+  /** Whether the last line read was a comment (then `lastComment.nextName` predicts the next name). */
+  private afterComment = false;
+  /** Whether a HELP/TYPE line was remembered in this parse (the first one heads `commentChain`). */
+  private commentsSeen = false;
+  /** The metric names given an entry in this parse (MetricName.entry), released when it ends. */
+  private readonly named: MetricName[] = [];
 
   constructor(
     text: string,
@@ -187,6 +129,15 @@ class ExpositionScanner extends LineScanner {
   }
 
   run(): ParsedExposition {
+    try {
+      return this.readAll();
+    } finally {
+      // The names keep their entries only for this parse: an entry holds its family and so the samples.
+      for (const info of this.named) info.entry = null;
+    }
+  }
+
+  private readAll(): ParsedExposition {
     const { src } = this;
     const end = src.length;
     while (this.pos < end) {
@@ -211,9 +162,63 @@ class ExpositionScanner extends LineScanner {
     return { families, samples: this.samples, sampleLines: this.sampleLines };
   }
 
-  /** `#` lines: HELP and TYPE set family metadata; anything else is a comment. */
+  /**
+   * `#` lines: HELP and TYPE set family metadata; anything else is a comment. A HELP/TYPE line that
+   * is the one that followed the previous one last time is taken from what was remembered of it.
+   */
   private readComment(): void {
     const { src } = this;
+    const lineStart = this.pos;
+    this.afterComment = true;
+    const predicted = this.commentsSeen
+      ? this.lastComment === null
+        ? null
+        : this.lastComment.next
+      : commentChain.first;
+    if (predicted !== null) {
+      const end = lineStart + predicted.text.length;
+      if (
+        src.charCodeAt(end) === NL &&
+        src.slice(lineStart, end) === predicted.text &&
+        this.applyComment(predicted)
+      ) {
+        this.pos = end + 1;
+        this.lastComment = predicted;
+        this.commentsSeen = true;
+        return;
+      }
+    }
+    const read = this.readCommentText();
+    if (read !== null) {
+      if (this.lastComment !== null) this.lastComment.next = read;
+      else if (!this.commentsSeen) commentChain.first = read;
+      this.commentsSeen = true;
+    }
+    this.lastComment = read;
+  }
+
+  /**
+   * A remembered HELP/TYPE line applied to this parse's families; false, with nothing changed, when
+   * the family already has its HELP/TYPE (readCommentText then reports the error as it does).
+   */
+  private applyComment(line: CommentLine): boolean {
+    const { info } = line;
+    const { family } = resolveFamilyOf(this.families, info.name, info.sumOrCountBase, info.bucketBase);
+    if (line.type === null) {
+      if (family.help !== null) return false;
+      family.help = line.help;
+    } else {
+      if (family.type !== null) return false;
+      family.type = line.type;
+    }
+    this.recent = [];
+    return true;
+  }
+
+  /** readComment on a line not remembered; what is remembered of it when it set a HELP or TYPE. */
+  private readCommentText(): CommentLine | null {
+    const { src } = this;
+    const lineStart = this.pos;
     this.pos++;
     this.skipBlanks();
     const kwStart = this.pos;
@@ -223,7 +228,7 @@ class ExpositionScanner extends LineScanner {
     const isType = kwLength === 4 && src.startsWith("TYPE", kwStart);
     if ((!isHelp && !isType) || src.charCodeAt(kwEnd) === NL) {
       this.pos = this.lineEnd(kwEnd) + 1;
-      return;
+      return null;
     }
     this.pos = kwEnd;
     this.skipBlanks();
@@ -232,7 +237,7 @@ class ExpositionScanner extends LineScanner {
     const after = src.charCodeAt(nameEnd);
     if (after === NL) {
       this.pos = nameEnd + 1;
-      return;
+      return null;
     }
     if (after !== SPACE && after !== TAB) {
       this.fail(
@@ -240,18 +245,23 @@ class ExpositionScanner extends LineScanner {
         `invalid metric name in comment: found ${describeChar(after)} after "${src.slice(nameStart, nameEnd)}"`,
       );
     }
-    const { family } = resolveFamily(this.families, src.slice(nameStart, nameEnd));
-    // A HELP/TYPE line can change which family later names resolve to.
+    const name = src.slice(nameStart, nameEnd);
+    const { family } = resolveFamily(this.families, name);
+    // The recent names are those of the family after this line.
     this.recent = [];
     this.pos = nameEnd;
     this.skipBlanks();
     if (src.charCodeAt(this.pos) === NL) {
       this.pos++;
-      return;
+      return null;
     }
     if (isHelp) {
       if (family.help !== null) this.fail(this.pos, `second HELP line for metric name "${family.name}"`);
-      family.help = this.readHelpText();
+      // A copy: the remembered line must not keep this exposition's text alive.
+      const help = ownCopy(this.readHelpText());
+      family.help = help;
+      const text = ownCopy(src.slice(lineStart, this.pos - 1));
+      return { text, info: metricName(name), help, type: null, next: null, nextName: null };
     } else {
       if (family.type !== null)
         this.fail(
@@ -268,41 +278,105 @@ class ExpositionScanner extends LineScanner {
         );
       family.type = type;
       this.pos = end + 1;
+      const text = ownCopy(src.slice(lineStart, end));
+      return { text, info: metricName(name), help: null, type, next: null, nextName: null };
     }
   }
 
   /** A sample line: name, optional `{labels}`, value, optional timestamp. */
   private readSample(): void {
     const { src } = this;
-    const entry = this.recentName(this.pos);
-    const { name, resolved } = entry;
-    const { family } = resolved;
-    if (family.type === null) family.type = "UNTYPED";
-    if (++this.sampleLines > this.maxSamples) throw ScrapeLimitError.tooManySamples(this.maxSamples);
-    if (!entry.keep) {
-      // Not wanted: skipped at the speed of a native newline search, unread and unchecked.
-      this.pos = src.indexOf("\n", this.pos + name.length) + 1;
+    const lineStart = this.pos;
+    const predicted = this.predictedSeries(lineStart);
+    if (predicted !== null) {
+      const entry = this.entryFor(predicted.info);
+      this.countSample(entry);
+      this.lastSeries = predicted;
+      this.lastName = predicted.info;
+      this.afterComment = false;
+      this.pos = lineStart + predicted.key.length;
+      this.skipBlanks();
+      this.readValue(entry, predicted.labels);
       return;
     }
-    const lineStart = this.pos;
+    const entry = this.recentName(lineStart);
+    const { name, resolved } = entry;
+    const { family } = resolved;
+    this.countSample(entry);
+    this.lastName = entry.info;
+    this.afterComment = false;
+    if (!entry.keep) {
+      // Not wanted: skipped at the speed of a native newline search, unread and unchecked.
+      this.pos = src.indexOf("\n", lineStart + name.length) + 1;
+      return;
+    }
     this.pos += name.length;
     this.skipBlanks();
     let labels: Record<string, string>;
     if (src.charCodeAt(this.pos) === OPEN_BRACE) {
       // The series text is the line up to its last `}`; one read before in the same kind of family
       // gives the same labels (see seriesCache).
-      const close = src.lastIndexOf("}", src.indexOf("\n", this.pos));
+      const close = this.lastCloseBrace(this.pos, src.indexOf("\n", this.pos));
       const key = src.slice(lineStart, close + 1);
-      const known = close > this.pos ? seriesCache.get(key) : undefined;
+      let known = close > this.pos ? seriesCache.get(key) : undefined;
       if (known !== undefined && known.type === family.type && known.sumOrCount === resolved.sumOrCount) {
         labels = known.labels;
         this.pos = close + 1;
       } else {
         labels = this.readLabels(entry, family, resolved.sumOrCount, lineStart);
-        if (this.pos === close + 1) rememberSeries(key, family.type, resolved.sumOrCount, labels);
+        known = this.pos === close + 1 ? rememberSeries(key, entry, labels) : undefined;
       }
+      if (this.lastSeries !== null && known !== undefined) this.lastSeries.next = known;
+      this.lastSeries = known ?? null;
       this.skipBlanks();
     } else labels = {};
+    this.readValue(entry, labels);
+  }
+
+  /**
+   * The series the line at `lineStart` starts with, when it is the one that followed the previous
+   * series last time (as consecutive scrapes of a pod repeat their series in the same order) and it
+   * reads the same way in this parse: the line starts with its whole text (so its name and labels read
+   * exactly as they did, see seriesCache), and its name is wanted here and resolves to a family of the
+   * same type. Null otherwise, and the line is read from its name on.
+   */
+  private predictedSeries(lineStart: number): KnownSeries | null {
+    const predicted = this.lastSeries === null ? null : this.lastSeries.next;
+    if (predicted === null) return null;
+    const { src } = this;
+    const { key } = predicted;
+    const end = lineStart + key.length;
+    if (src.charCodeAt(end - 1) !== CLOSE_BRACE || src.slice(lineStart, end) !== key) return null;
+    const entry = this.entryFor(predicted.info);
+    const { family, sumOrCount } = entry.resolved;
+    if (!entry.keep || predicted.sumOrCount !== sumOrCount) return null;
+    if ((family.type ?? "UNTYPED") !== predicted.type) return null;
+    return predicted;
+  }
+
+  /** Counts a sample line toward `maxSamples`; a family's first sample settles it as untyped. */
+  private countSample(entry: NameEntry): void {
+    const { family } = entry.resolved;
+    if (family.type === null) family.type = "UNTYPED";
+    if (++this.sampleLines > this.maxSamples) throw ScrapeLimitError.tooManySamples(this.maxSamples);
+  }
+
+  /**
+   * Where the last `}` before `nl` is, -1 when none is after `from`. A backward scan: the value and
+   * timestamp after it are a few characters, and V8's `lastIndexOf` is a runtime call.
+   */
+  private lastCloseBrace(from: number, nl: number): number {
+    const { src } = this;
+    for (let i = nl - 1; i > from; i--) if (src.charCodeAt(i) === CLOSE_BRACE) return i;
+    return -1;
+  }
+
+  /** The value and optional timestamp of a sample line whose labels are read; `pos` is at the value. */
+  private readValue(entry: NameEntry, labels: Readonly<Record<string, string>>): void {
+    const { src } = this;
+    const { name } = entry;
+    const { family } = entry.resolved;
+    const type = family.type as MetricType;
     const valueStart = this.pos;
     const valueEnd = this.tokenEnd(valueStart);
     const value = scanGoFloat(src, valueStart, valueEnd);
@@ -316,7 +390,7 @@ class ExpositionScanner extends LineScanner {
     let sample: Sample;
     if (src.charCodeAt(valueEnd) === NL) {
       this.pos = valueEnd + 1;
-      sample = { family: family.name, type: family.type, name, labels, value };
+      sample = { family: family.name, type, name, labels, value };
     } else {
       this.pos = valueEnd;
       this.skipBlanks();
@@ -333,7 +407,7 @@ class ExpositionScanner extends LineScanner {
       const end = this.lineEnd(tsEnd);
       if (end !== tsEnd) this.fail(tsEnd, `spurious string after timestamp: "${src.slice(tsEnd, end)}"`);
       this.pos = end + 1;
-      sample = { family: family.name, type: family.type, name, labels, value, timestampMs };
+      sample = { family: family.name, type, name, labels, value, timestampMs };
     }
     family.samples.push(sample);
     this.samples.push(sample);
@@ -341,7 +415,7 @@ class ExpositionScanner extends LineScanner {
 
   /** `{name="value",...}`; `pos` starts at `{` and ends just past `}`. */
   private readLabels(
-    entry: RecentName,
+    entry: NameEntry,
     family: FamilyState,
     sumOrCount: boolean,
     lineStart: number,
@@ -432,11 +506,11 @@ class ExpositionScanner extends LineScanner {
 
   /**
    * Keeps this line's label text before its last label, and the labels read from it, for the next
-   * line of the same name (RecentName.prefix). Not kept when the last label's name also appears
+   * line of the same name (NameEntry.prefix). Not kept when the last label's name also appears
    * earlier in the line (a repeated `le`), where dropping it would drop the earlier one too.
    */
   private rememberPrefix(
-    entry: RecentName,
+    entry: NameEntry,
     lineStart: number,
     lastStart: number,
     labels: Record<string, string>,
@@ -459,10 +533,10 @@ class ExpositionScanner extends LineScanner {
    * by its length and last character, then one substring compare (native; V8's `startsWith` is
    * slower), far cheaper than scanning it character by character.
    */
-  private recentName(start: number): RecentName {
+  private recentName(start: number): NameEntry {
     const { src, recent } = this;
     for (let k = 0; k < recent.length; k++) {
-      const r = recent[k] as RecentName;
+      const r = recent[k] as NameEntry;
       if (r.template !== null) {
         const prefixEnd = start + r.prefix.length;
         if (src.charCodeAt(prefixEnd - 3) === r.prefixProbe && src.slice(start, prefixEnd) === r.prefix) {
@@ -471,27 +545,62 @@ class ExpositionScanner extends LineScanner {
         }
       }
       this.prefixHit = false;
-      const { matcher } = r;
-      if (src.charCodeAt(start + r.length - 1) === r.lastChar) {
+      const { info } = r;
+      if (src.charCodeAt(start + r.length - 1) === info.lastChar) {
+        const { matcher } = info;
         matcher.lastIndex = start;
         if (matcher.test(src)) return r;
       }
     }
-    const end = this.metricNameEnd(start);
-    if (end === start) {
-      this.fail(
-        start,
-        `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(start))}`,
-      );
+    this.prefixHit = false;
+    // A name not among the recent ones: the one that came here last time, or read.
+    const predicted = this.afterComment
+      ? this.lastComment === null
+        ? null
+        : this.lastComment.nextName
+      : this.lastName === null
+        ? null
+        : this.lastName.next;
+    let info: MetricName | null = null;
+    if (predicted !== null) {
+      const end = start + predicted.name.length;
+      if (!((CLASS[src.charCodeAt(end)] as number) & METRIC_CHAR) && src.slice(start, end) === predicted.name)
+        info = predicted;
     }
-    const name = src.slice(start, end);
-    const resolved = resolveFamily(this.families, name);
+    if (info === null) {
+      const end = this.metricNameEnd(start);
+      if (end === start) {
+        this.fail(
+          start,
+          `invalid metric name: a sample line must start with a metric name, found ${describeChar(src.charCodeAt(start))}`,
+        );
+      }
+      info = metricName(src.slice(start, end));
+      if (this.afterComment) {
+        if (this.lastComment !== null) this.lastComment.nextName = info;
+      } else if (this.lastName !== null) this.lastName.next = info;
+    }
+    const entry = this.entryFor(info);
+    if (recent.length >= RECENT_NAMES) recent.pop();
+    recent.unshift(entry);
+    return entry;
+  }
+
+  /**
+   * This parse's entry for a metric name, resolved on first use. Resolution never changes later in the
+   * parse: a name that resolved to a family of its own keeps it (families are never removed), and one
+   * that joined a typed summary/histogram keeps joining it (a TYPE is set once, and a family of the
+   * name itself could only be created by resolving the name again).
+   */
+  private entryFor(info: MetricName): NameEntry {
+    if (info.entryParse === this.parse && info.entry !== null) return info.entry;
+    const { name } = info;
+    const resolved = resolveFamilyOf(this.families, name, info.sumOrCountBase, info.bucketBase);
     const { wanted } = this;
-    const entry: RecentName = {
-      length: end - start,
+    const entry: NameEntry = {
+      info,
+      length: name.length,
       name,
-      lastChar: name.charCodeAt(name.length - 1),
-      matcher: nameMatcher(name),
       resolved,
       keep: wanted === null || wanted.has(resolved.family.name) || wanted.has(name),
       prefix: "",
@@ -500,9 +609,9 @@ class ExpositionScanner extends LineScanner {
       templateLast: null,
       prefixNames: [],
     };
-    if (recent.length >= RECENT_NAMES) recent.pop();
-    this.prefixHit = false;
-    recent.unshift(entry);
+    info.entry = entry;
+    this.named.push(info);
+    info.entryParse = this.parse;
     return entry;
   }
 

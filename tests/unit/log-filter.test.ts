@@ -53,6 +53,24 @@ describe("BoundedQueue", () => {
     await waiting;
     expect(q.drain().items).toEqual(["x"]);
   });
+  it("wakes a reader waiting for a batch only once the batch is there (or the stream closes)", async () => {
+    const q = new BoundedQueue<number>(10);
+    let woke = false;
+    const batch = q.waitForSize(3).then(() => (woke = true));
+    q.push(1);
+    q.push(2);
+    // Let any wrongly resolved promise run before looking.
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    q.push(3);
+    await batch;
+    expect(woke).toBe(true);
+    await q.waitForSize(3); // already there: resolves at once
+    const closing = q.waitForSize(100);
+    q.wakeAll();
+    await closing;
+    expect(q.drain().items).toEqual([1, 2, 3]);
+  });
 });
 
 describe("regular expressions in the name filter run in linear time (RE2 semantics)", () => {

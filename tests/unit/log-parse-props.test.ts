@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCorednsLogLine } from "@/lib/logs/parse";
+import { digitsValue } from "@/lib/logs/parse-scan";
 
 const KINDS = ["query", "error", "errorSummary", "other"];
 
@@ -161,6 +162,18 @@ describe("parseCorednsLogLine properties", { timeout: 120_000 }, () => {
         });
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("digitsValue", () => {
+  it("is Number() of the digits, also with leading zeros and past 2^53", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{1,25}$/), fc.nat(3), (digits, pad) => {
+        const s = `x${"0".repeat(pad)}${digits}y`;
+        expect(digitsValue(s, 1, s.length - 1)).toBe(Number(s.slice(1, -1)));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

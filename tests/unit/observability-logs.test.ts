@@ -151,9 +151,14 @@ describe("log stream counting", () => {
     let evaluations = 0;
     const counting = {
       ...all,
+      matchesEvery: false,
       matches: (l: Parameters<typeof all.matches>[0]) => (evaluations++, all.matches(l)),
     };
     for (let i = 0; i < 500; i++) line.matches(counting);
+    expect(evaluations).toBe(1);
+    // A filter that takes every line is not even evaluated.
+    const every = { ...counting, matchesEvery: true };
+    for (let i = 0; i < 500; i++) expect(line.matches(every)).toBe(true);
     expect(evaluations).toBe(1);
   });
 });

@@ -4,6 +4,7 @@ import { formatGoFloat } from "@/lib/prometheus-text/format-float";
 import { formatPrometheusText, sampleToJsonLine } from "@/lib/prometheus-text/format";
 import { parsePrometheusText, PrometheusParseError } from "@/lib/prometheus-text/parse";
 import { parseGoFloat } from "@/lib/prometheus-text/parse-float";
+import { forgetParseMemo } from "@/lib/prometheus-text/parse-memo";
 import type { MetricFamily, MetricType, Sample } from "@/lib/prometheus-text/samples";
 
 /** Any Unicode text, with the characters the format escapes (and its delimiters) made common. */
@@ -208,6 +209,88 @@ describe("whole expositions", () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("what the parser remembers across parses", () => {
+  // Whole lines, so texts share HELP/TYPE lines, names and series texts in different orders and
+  // families: every prediction the parser makes from an earlier parse is tried, right and wrong.
+  const line = fc.constantFrom(
+    "# HELP a first\n",
+    "# HELP a other\n",
+    "# HELP a_sum x\n",
+    "# TYPE a histogram\n",
+    "# TYPE a summary\n",
+    "# TYPE a counter\n",
+    "# TYPE a_count gauge\n",
+    "# HELP b esc\\\\aped\\n\n",
+    "# TYPE b gauge\n",
+    "# a comment\n",
+    'a_bucket{x="1",le="1.0"} 1\n',
+    'a_bucket{x="1",le="+Inf"} 2\n',
+    'a_sum{x="1"} 3\n',
+    "a_count 4\n",
+    'a{x="1",quantile="0.5"} 5\n',
+    'a{x="1"} 6 1000\n',
+    'b{y="}"} 7\n',
+    'b{y="2"} 8\n',
+    "b 9\n",
+    'b_bucket{le="1"} 10\n',
+    "\n",
+  );
+  const text = fc.array(line, { maxLength: 12 }).map((ls) => ls.join(""));
+  const wanted = fc.constantFrom(undefined, new Set(["a"]), new Set(["b", "a_sum"]), new Set(["a_bucket"]));
+
+  function read(t: string, families: Set<string> | undefined): unknown {
+    try {
+      return parsePrometheusText(t, { families });
+    } catch (err) {
+      expect(err).toBeInstanceOf(PrometheusParseError);
+      return { line: (err as PrometheusParseError).line, message: (err as Error).message };
+    }
+  }
+
+  it("a remembered HELP/TYPE line is still refused where this text makes it a second one", () => {
+    const cases: [before: string, text: string][] = [
+      // Remembered as the first TYPE line of a text, then met after the family's samples.
+      ["# TYPE a counter\na 1\n", "a 1\n# TYPE a counter\n"],
+      // Remembered where `a_sum` was a family of its own, then met where it is the summary's `_sum`.
+      [
+        'a_sum{x="1"} 3\n# HELP a first\n# TYPE a summary\n# HELP a_sum x\n',
+        "# HELP a first\n# TYPE a summary\n# HELP a_sum x\n",
+      ],
+    ];
+    for (const [before, t] of cases) {
+      forgetParseMemo();
+      const fresh = read(t, undefined);
+      expect(fresh).toMatchObject({ message: expect.stringMatching(/second (HELP|TYPE) line/) });
+      forgetParseMemo();
+      expect(read(before, undefined)).toBeDefined();
+      expect(read(t, undefined)).toEqual(fresh);
+    }
+  });
+
+  it("a text reads as with nothing remembered after other texts were read, each with any wanted families", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, wanted), { minLength: 1, maxLength: 4 }), (reads) => {
+        // Each text read with nothing remembered, then all of them one after another.
+        const first = reads.map(([t, w]) => {
+          forgetParseMemo();
+          return read(t, w);
+        });
+        reads.forEach(([t, w], i) => expect(read(t, w)).toEqual(first[i]));
+        // Again, in reverse order, and then each twice in a row.
+        for (let i = reads.length - 1; i >= 0; i--) {
+          const [t, w] = reads[i] as [string, Set<string> | undefined];
+          expect(read(t, w)).toEqual(first[i]);
+        }
+        reads.forEach(([t, w], i) => {
+          expect(read(t, w)).toEqual(first[i]);
+          expect(read(t, w)).toEqual(first[i]);
+        });
+      }),
+      { numRuns: 1000 },
     );
   });
 });
