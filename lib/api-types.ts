@@ -91,6 +91,12 @@ export interface NodesResponse {
  * `GET /api/overview[?since=<version>&rows=<name,…>]`: the overview's rows in the compact columnar form
  * of lib/overview/wire.ts, beside the same fields as `/api/nodes` (without `nodes`).
  */
+/** GET /api/nodes?fields=names. */
+export interface NodeNamesResponse {
+  generatedAt: string;
+  names: string[];
+}
+
 export interface OverviewResponse extends Omit<NodesResponse, "nodes"> {
   /** What the browser holds after applying this answer; send it back as `since`. */
   version: string;

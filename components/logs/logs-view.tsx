@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo } from "react";
-import { useNodes } from "@/components/nodes/use-nodes";
+import { useNodeNames } from "@/components/nodes/use-nodes";
 import { ColumnChooser, useHiddenColumns } from "@/components/table/column-chooser";
 import type { LogFollowing } from "@/lib/api-types";
 import { summarizeLogs } from "@/lib/logs/summary";
@@ -36,7 +36,7 @@ export function LogsView() {
       ),
     [router, pathname],
   );
-  const nodes = useNodes();
+  const nodes = useNodeNames();
   const store = useLogStream(query);
   const [hiddenColumns, toggleColumn] = useHiddenColumns(
     "nldd.logs.hiddenColumns",
@@ -70,7 +70,7 @@ export function LogsView() {
       <LogDirectiveBanner />
       <LogFilters
         values={values}
-        nodes={nodes.data?.nodes.map((n) => n.node) ?? []}
+        nodes={nodes.data?.names ?? []}
         following={store.following}
         error={filterError}
         onChange={onChange}

@@ -95,6 +95,7 @@ export class OverviewPublisher {
   private readonly epoch = randomBytes(4).toString("hex");
   private version = 0;
   private rows = new Map<string, Published>();
+  private lastRows: readonly OverviewRow[] | null = null;
   private tombstones: { name: string; at: number }[] = [];
 
   /** @param keep how many versions behind a browser may be and still get a refresh, not a full load. */
@@ -107,6 +108,9 @@ export class OverviewPublisher {
 
   /** Publish this round's rows (in the order the table lists them); a new version only when anything changed. */
   update(rows: readonly OverviewRow[]): void {
+    // The same rows again (lib/views/nodes.ts shares one build between requests): nothing moved.
+    if (rows === this.lastRows) return;
+    this.lastRows = rows;
     const next = this.version + 1;
     let changed = false;
     const seen = new Map<string, Published>();

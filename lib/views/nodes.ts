@@ -1,5 +1,5 @@
 import "server-only";
-import type { NodeRow, NodesResponse } from "@/lib/api-types";
+import type { NodeNamesResponse, NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { conditionAlerts } from "@/lib/k8s/reshape";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
@@ -10,8 +10,31 @@ import { interceptionNow, type InterceptionNow } from "./interception";
  * Every node's row (shared by the list, the detail and the cluster view). `redirect`: in the Cilium
  * LRP layout, the redirect policies (interceptionNow); without it reachability is judged by address.
  */
-export function nodeRows(d: Dashboard, redirect?: InterceptionNow["redirect"]): NodeRow[] {
+export function nodeRows(d: Dashboard, redirect?: InterceptionNow["redirect"]): readonly NodeRow[] {
   const inv = d.inventory.snapshot();
+  const now = Date.now();
+  const m = memo.get(d);
+  // At 5,000 nodes building the rows is the costly part of an answer, and every browser asks every
+  // 2 s: rows younger than ROWS_FRESH_MS are shared while the cluster (pods, nodes) is unchanged. A
+  // pod replaced or a node added shows at once; a number read in the last second may wait a second.
+  if (m && m.inv === inv && m.redirect === redirect && now - m.at < ROWS_FRESH_MS) return m.rows;
+  const rows = buildNodeRows(d, inv, redirect);
+  memo.set(d, { inv, redirect, at: now, rows });
+  return rows;
+}
+
+/** How long one build of the rows is shared (well under the browser's 2 s refresh). */
+const ROWS_FRESH_MS = 1000;
+const memo = new WeakMap<
+  Dashboard,
+  { inv: unknown; redirect: InterceptionNow["redirect"] | undefined; at: number; rows: readonly NodeRow[] }
+>();
+
+function buildNodeRows(
+  d: Dashboard,
+  inv: ReturnType<Dashboard["inventory"]["snapshot"]>,
+  redirect: InterceptionNow["redirect"] | undefined,
+): NodeRow[] {
   const nodes: NodeRow[] = inv.nodes.map((n) => {
     const pod = inv.podByNode.get(n.name) ?? null;
     // Numbers belong to the pod that made them: right after a pod is replaced (a rollout) the node's
@@ -81,7 +104,13 @@ function rowReachability(
 /** GET /api/nodes: every node with its node-local-dns pod and that pod's latest numbers, from memory. */
 export async function nodesView(d: Dashboard): Promise<NodesResponse> {
   const interception = await interceptionNow(d);
-  return { ...nodesMeta(d, interception), nodes: nodeRows(d, interception?.redirect) };
+  return { ...nodesMeta(d, interception), nodes: [...nodeRows(d, interception?.redirect)] };
+}
+
+/** GET /api/nodes?fields=names: the cluster's node names in the overview's order, nothing else. */
+export function nodeNamesView(d: Dashboard): NodeNamesResponse {
+  const inv = d.inventory.snapshot();
+  return { generatedAt: new Date().toISOString(), names: inv.nodes.map((n) => n.name) };
 }
 
 /** Everything `/api/nodes` answers beside the rows (shared with `/api/overview`). */

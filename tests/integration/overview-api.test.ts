@@ -165,4 +165,13 @@ describe("/api/overview on the simulated cluster", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/at most 500 nodes/);
   });
+
+  it("?fields=names answers only the node names, in the table's order; another fields value is 400", async () => {
+    const names = await get<{ names: string[] }>(getNodes, "/api/nodes?fields=names");
+    expect(names.names).toEqual((await nodes()).nodes.map((r) => r.node));
+    expect(Object.keys(names).sort()).toEqual(["generatedAt", "names"]);
+    const res = await getNodes(new Request("http://127.0.0.1/api/nodes?fields=everything"));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/fields/);
+  });
 });
