@@ -1,3 +1,15 @@
+import { setMaxListeners } from "node:events";
+
+/**
+ * Every request of a round listens on the loop's one signal (32 scrapes at once by default, and as
+ * many as DASHBOARD_SCRAPE_CONCURRENCY allows): no limit, so Node does not warn of a leak.
+ */
+function loopController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
+
 /**
  * The periodic loop every metrics source runs: one round (a scrape of every pod, or the engine's
  * handful of queries) every `intervalMs`, never two at once (a round asked for while one runs joins
@@ -7,7 +19,7 @@
 export class RoundLoop {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private controller = new AbortController();
+  private controller = loopController();
   private inFlight: Promise<void> | null = null;
 
   constructor(
@@ -23,7 +35,7 @@ export class RoundLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (this.controller.signal.aborted) this.controller = new AbortController();
+    if (this.controller.signal.aborted) this.controller = loopController();
     const tick = async () => {
       if (!this.running) return;
       const started = Date.now();
