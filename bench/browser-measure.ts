@@ -137,3 +137,48 @@ export function topSelfTime(
     .sort((a, b) => b.ms - a.ms)
     .slice(0, n);
 }
+
+/** A Chrome trace event, as `browser.stopTracing()` returns them (times in µs). */
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { data?: { url?: string; requestId?: string } };
+}
+
+/**
+ * Main-thread work each response of `urlPart` set off, from a trace with the devtools.timeline
+ * categories: the top-level tasks (RunTask) of the thread that made the requests, from the response's
+ * arrival on while each task starts within `gapMs` of the previous one's end (fetch, JSON, merging,
+ * React's render and commit, style and layout follow each other closely); a later timer (the page's
+ * 1 s clock, the charts' own polling) is not counted. One figure per response, in ms.
+ */
+export function workAfterResponses(events: TraceEvent[], urlPart: string, gapMs = 30): number[] {
+  const sent = events.filter((e) => e.name === "ResourceSendRequest" && e.args?.data?.url?.includes(urlPart));
+  const thread = sent[0];
+  if (!thread) return [];
+  const ids = new Set(sent.map((e) => e.args?.data?.requestId));
+  const arrivals = events
+    .filter((e) => e.name === "ResourceReceiveResponse" && ids.has(e.args?.data?.requestId))
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
+  const tasks = events
+    .filter((e) => e.name === "RunTask" && e.ph === "X" && e.pid === thread.pid && e.tid === thread.tid)
+    .sort((a, b) => a.ts - b.ts);
+  return arrivals.map((at) => {
+    let i = tasks.findIndex((t) => t.ts + (t.dur ?? 0) >= at);
+    if (i < 0) return 0;
+    let busy = 0;
+    let end = at;
+    for (; i < tasks.length; i++) {
+      const t = tasks[i] as TraceEvent;
+      if (t.ts - end > gapMs * 1000) break;
+      busy += (t.ts + (t.dur ?? 0) - Math.max(t.ts, at)) / 1000;
+      end = Math.max(end, t.ts + (t.dur ?? 0));
+    }
+    return busy;
+  });
+}
