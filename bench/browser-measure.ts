@@ -93,9 +93,53 @@ export async function armInputTiming(
   timeoutMs = 15_000,
 ): Promise<() => Promise<InputTiming | null>> {
   await page.evaluate(
-    `window.__bench.arm(${JSON.stringify(trigger)}, ${JSON.stringify(applied)}, ${timeoutMs})`,
+    ({ trigger, applied, timeoutMs }) =>
+      (window as unknown as { __bench: PageBench }).__bench.arm(trigger, applied, timeoutMs),
+    {
+      trigger,
+      applied,
+      timeoutMs,
+    },
   );
-  return () => page.evaluate("window.__bench.timing") as Promise<InputTiming | null>;
+  return () => page.evaluate(() => (window as unknown as { __bench: PageBench }).__bench.timing);
+}
+
+/** PAGE_SCRIPT's object. Only ever called inside arrow functions handed to the page, never in Node. */
+interface PageBench {
+  longTasks: { start: number; duration: number }[];
+  timing: Promise<InputTiming | null>;
+  arm(trigger: string, applied: Applied, timeoutMs: number): void;
+  overviewReady(total: number): number | false;
+  nodePageReady(): number | false;
+}
+// The functions handed to `page.evaluate`/`waitForFunction` here are sent as their source text:
+// single arrow expressions that name nothing from Node (tsx wraps named inner functions in a
+// `__name` helper the page lacks), and never a string (the dashboard's CSP forbids eval, which
+// Playwright's waitForFunction uses for one).
+
+/** Ms since navigation start at which the overview showed all `total` rows counted, numbers, sort buttons. */
+export async function overviewReadyAt(page: Page, total: number, timeoutMs: number): Promise<number> {
+  const at = await page.waitForFunction(
+    (total) => (window as unknown as { __bench: PageBench }).__bench.overviewReady(total),
+    total,
+    { polling: "raf", timeout: timeoutMs },
+  );
+  return (await at.jsonValue()) as number;
+}
+
+/** Ms since navigation start at which a node page showed its numbers and a chart. */
+export async function nodePageReadyAt(page: Page, timeoutMs: number): Promise<number> {
+  const at = await page.waitForFunction(
+    () => (window as unknown as { __bench: PageBench }).__bench.nodePageReady(),
+    undefined,
+    { polling: "raf", timeout: timeoutMs },
+  );
+  return (await at.jsonValue()) as number;
+}
+
+/** `performance.now()` in the page. */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
 }
 
 /** Seconds of main-thread work so far (CDP `Performance.getMetrics`: tasks, and scripts within them). */
@@ -107,7 +151,7 @@ export async function mainThreadSeconds(cdp: CDPSession): Promise<{ task: number
 
 /** The long tasks that started at or after `since` (page clock). */
 export async function longTasksSince(page: Page, since: number): Promise<{ count: number; maxMs: number }> {
-  const tasks = (await page.evaluate("window.__bench.longTasks")) as { start: number; duration: number }[];
+  const tasks = await page.evaluate(() => (window as unknown as { __bench: PageBench }).__bench.longTasks);
   const recent = tasks.filter((t) => t.start >= since);
   return { count: recent.length, maxMs: Math.round(Math.max(0, ...recent.map((t) => t.duration))) };
 }

@@ -33,6 +33,9 @@ import {
   armInputTiming,
   longTasksSince,
   mainThreadSeconds,
+  nodePageReadyAt,
+  overviewReadyAt,
+  pageNow,
   PAGE_SCRIPT,
   topSelfTime,
   type Applied,
@@ -160,13 +163,10 @@ async function overviewFigures(browser: Browser, url: string, nodes: number): Pr
   const results: BenchResult[] = [];
   const load = async (label: string, go: () => Promise<unknown>) => {
     await go();
-    const at = await page.waitForFunction(`window.__bench.overviewReady(${nodes})`, undefined, {
-      polling: "raf",
-      timeout: 120_000,
-    });
+    const at = await overviewReadyAt(page, nodes, 120_000);
     results.push({
       name: `overview at ${nodes} nodes: navigation → all rows counted, numbers on screen, sortable (${label})`,
-      value: Math.round((await at.jsonValue()) as number),
+      value: Math.round(at),
       unit: "ms",
       reference: { name: "target", value: TARGET.loadMs },
     });
@@ -200,7 +200,7 @@ async function overviewFigures(browser: Browser, url: string, nodes: number): Pr
     typed = text;
   }
   await box.fill("");
-  await page.waitForFunction(`window.__bench.overviewReady(${nodes})`, undefined, { timeout: 30_000 });
+  await overviewReadyAt(page, nodes, 30_000);
 
   results.push(...(await steadyState(page, nodes)));
   await context.close();
@@ -251,7 +251,7 @@ async function steadyState(page: Page, nodes: number): Promise<BenchResult[]> {
     if (p.startsWith("/api/overview")) refreshes++;
     else if (p.startsWith("/api/cluster")) charts++;
   };
-  const sincePage = (await page.evaluate("performance.now()")) as number;
+  const sincePage = await pageNow(page);
   const before = await mainThreadSeconds(cdp);
   const t0 = Date.now();
   page.on("response", count);
@@ -317,18 +317,12 @@ async function nodePageMs(browser: Browser, url: string, names: string[]): Promi
   const page = await context.newPage();
   // The overview first, as a person arrives: the shared chunks are in the cache.
   await page.goto(url);
-  await page.waitForFunction(`window.__bench.overviewReady(${names.length})`, undefined, {
-    timeout: 120_000,
-  });
+  await overviewReadyAt(page, names.length, 120_000);
   const picks = [names[0], names[Math.floor(names.length / 2)], names.at(-1)] as string[];
   const times: number[] = [];
   for (const name of picks) {
     await page.goto(`${url}/nodes/${encodeURIComponent(name)}`, { waitUntil: "commit" });
-    const at = await page.waitForFunction("window.__bench.nodePageReady()", undefined, {
-      polling: "raf",
-      timeout: 120_000,
-    });
-    times.push((await at.jsonValue()) as number);
+    times.push(await nodePageReadyAt(page, 120_000));
   }
   await context.close();
   return Math.round(median(times));
