@@ -159,7 +159,10 @@ export async function longTasksSince(page: Page, since: number): Promise<{ count
 /** Self time per function in a CDP CPU profile, largest first (what dominates the main thread). */
 export function topSelfTime(
   profile: {
-    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    nodes: {
+      id: number;
+      callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
+    }[];
     samples?: number[];
     timeDeltas?: number[];
   },
@@ -173,7 +176,9 @@ export function topSelfTime(
     const node = byId.get(samples[i] as number);
     if (!node) continue;
     const f = node.callFrame;
-    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
+    // Line and column: minified chunks are one or two lines long.
+    const at = `${f.lineNumber + 1}${f.columnNumber !== undefined ? `:${f.columnNumber + 1}` : ""}`;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop() ?? ""}:${at}`;
     self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
   }
   return [...self.entries()]
