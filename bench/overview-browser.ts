@@ -79,14 +79,15 @@ async function startEnv(nodes: number): Promise<Env> {
   };
 }
 
-/** Until every node's pod has been scraped twice (it has rates): what the page shows in steady state. */
+/** Until every node's ready pod has been scraped twice (it has rates): what the page shows in steady state. */
 async function waitScraped(url: string, nodes: number): Promise<number> {
   const t0 = Date.now();
   await waitFor(
     `the dashboard to scrape all ${nodes} nodes twice`,
     async () => {
       const res = (await (await fetch(`${url}/api/nodes`)).json()) as NodesResponse;
-      const done = res.nodes.filter((n) => n.rates !== null).length;
+      // A node without a ready pod, or whose scrape fails, never gets rates: not waited for.
+      const done = res.nodes.filter((n) => n.rates !== null || !n.podReady || n.error !== null).length;
       return res.nodes.length === nodes && done === nodes ? true : undefined;
     },
     10 * 60_000,
