@@ -82,13 +82,22 @@ async function startEnv(nodes: number): Promise<Env> {
 /** Until every node's ready pod has been scraped twice (it has rates): what the page shows in steady state. */
 async function waitScraped(url: string, nodes: number): Promise<number> {
   const t0 = Date.now();
+  // The round in which every node was done; done once a later round has ended too, so a pod that was
+  // not ready yet in one poll has had a full round since.
+  let doneInRound: string | null = null;
   await waitFor(
     `the dashboard to scrape all ${nodes} nodes twice`,
     async () => {
       const res = (await (await fetch(`${url}/api/nodes`)).json()) as NodesResponse;
       // A node without a ready pod, or whose scrape fails, never gets rates: not waited for.
       const done = res.nodes.filter((n) => n.rates !== null || !n.podReady || n.error !== null).length;
-      return res.nodes.length === nodes && done === nodes ? true : undefined;
+      if (res.nodes.length !== nodes || done !== nodes) {
+        doneInRound = null;
+        return undefined;
+      }
+      if (res.nodes.every((n) => n.rates !== null)) return true;
+      if (doneInRound === null) doneInRound = res.lastRoundAt ?? "";
+      return res.lastRoundAt !== doneInRound ? true : undefined;
     },
     10 * 60_000,
     2000,
