@@ -5,6 +5,7 @@
 import os from "node:os";
 import { benchParse, type BenchResult } from "./parse";
 import { benchLogs } from "./logs";
+import { benchOverviewBrowser } from "./overview-browser";
 import { benchOverviewSize } from "./overview-size";
 import { benchScrape } from "./scrape";
 import { benchSseHealth } from "./sse-health";
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
     ["overview size", () => benchOverviewSize(Math.max(nodes, 5000))],
     ["scrape", () => benchScrape(nodes)],
     ["log-stream flood", () => benchSseHealth()],
+    // The production server and Chromium against a simulated cluster of BENCH_NODES (needs `.next`).
+    ["overview browser", () => benchOverviewBrowser(nodes)],
   ] as const;
   const unknown = only?.filter((o) => !parts.some(([name]) => name === o)) ?? [];
   if (unknown.length > 0)
