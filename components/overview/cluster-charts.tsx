@@ -1,12 +1,13 @@
 "use client";
 
+import { memo } from "react";
 import { OffloadChart } from "@/components/charts/offload-chart";
 import { PALETTE, TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { formatPercent, formatRate, formatSeconds } from "@/lib/format";
 import { useCluster } from "./use-cluster";
 
 /** The whole cluster over the last `minutes`: traffic, cache effectiveness, kube-dns offload, latency, errors. */
-export function ClusterCharts({ minutes }: { minutes: number }) {
+export const ClusterCharts = memo(function ClusterCharts({ minutes }: { minutes: number }) {
   const { data } = useCluster(minutes);
   if (!data) return null;
   const points = data.history as unknown as ({ t: number } & Record<string, number | null>)[];
@@ -53,4 +54,4 @@ export function ClusterCharts({ minutes }: { minutes: number }) {
       />
     </section>
   );
-}
+});
