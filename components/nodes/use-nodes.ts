@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { NodeNamesResponse, NodesResponse } from "@/lib/api-types";
+import type { NodeNamesResponse } from "@/lib/api-types";
 import { fetchJson } from "@/lib/client/fetch-json";
 
 export const nodesKeys = {
@@ -9,15 +9,6 @@ export const nodesKeys = {
   names: ["nodes", "(names)"] as const,
   detail: (node: string) => ["nodes", node] as const,
 };
-
-/** Every node with its cache numbers, refreshed every 2 s (the server serves from memory). */
-export function useNodes() {
-  return useQuery({
-    queryKey: nodesKeys.all,
-    queryFn: () => fetchJson<NodesResponse>("/api/nodes"),
-    refetchInterval: 2000,
-  });
-}
 
 /**
  * Only the node names (the Logs page's picker): a few bytes a node instead of a row of numbers, and
