@@ -25,13 +25,19 @@ function eventName(objectName: string, now: Date, seq: number): string {
   return `${objectName}.${nanos.toString(16)}`;
 }
 
+/**
+ * One sequence for every recorder in the process: with one per recorder, the scheduler's and the
+ * kubelet's events for the same pod in the same millisecond got the same name, and the second was
+ * dropped as AlreadyExists (a pod's Pulled event went missing now and then).
+ */
+let seq = 0;
+
 export function createEventRecorder(
   store: ObjectStore,
   source: EventSource,
   now: () => Date = () => new Date(),
 ): EventRecorder {
   const seen = new Map<string, string>();
-  let seq = 0;
   return {
     record(involved, type, reason, message, fieldPath) {
       const namespace = involved.metadata.namespace ?? "default";
