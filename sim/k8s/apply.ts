@@ -24,12 +24,7 @@ import {
   type ManagedFieldsEntry,
 } from "./managed-fields";
 import type { KubeObject } from "./types";
-
-type Json = Record<string, unknown>;
-
-function isObj(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isObj, type Json } from "./json";
 
 /** The configuration merged into the live value: maps and associative lists recursively, the rest replaced. */
 function merge(live: unknown, config: unknown, field?: string): unknown {

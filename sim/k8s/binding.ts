@@ -7,12 +7,7 @@
 import { formatTime, RESOURCES, StoreError, type ObjectStore } from "./store";
 import { badRequest, notFound } from "./errors";
 import type { KubeObject } from "./types";
-
-type Json = Record<string, unknown>;
-
-function isObj(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isObj, type Json } from "./json";
 
 /**
  * The node a pod is meant for: spec.nodeName, else the single `metadata.name In [node]` matchFields

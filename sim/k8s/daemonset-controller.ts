@@ -17,8 +17,7 @@ import {
   templateHash,
   type DaemonPodView,
 } from "./daemonset-controller-plan";
-
-type Json = Record<string, unknown>;
+import { isObj, type Json } from "./json";
 
 export interface DaemonSetControllerOptions {
   store: ObjectStore;
@@ -36,10 +35,6 @@ const DAEMON_TOLERATIONS = [
   { key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" },
   { key: "node.kubernetes.io/network-unavailable", operator: "Exists", effect: "NoSchedule" },
 ];
-
-function isObj(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function controllerOf(pod: KubeObject): OwnerReference | undefined {
   return pod.metadata.ownerReferences?.find((r) => r.controller);

@@ -17,6 +17,7 @@
 import { badRequest, StoreError } from "./errors";
 import type { KubeObject } from "./types";
 import { canonical } from "./canonical";
+import { isObj } from "./json";
 
 /** One entry, as the API serves it. */
 export interface ManagedFieldsEntry {
@@ -75,10 +76,6 @@ export function fieldManagerOf(query: URLSearchParams, userAgent: string | undef
 type Path = string[];
 const keyOf = (p: Path) => JSON.stringify(p);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
  * Map-typed fields (string maps, not structs): the real server lists their own presence as "." as it
  * does for list items; struct fields (metadata, spec, ...) get no ".".
@@ -118,7 +115,7 @@ const KEY_DEFAULTS: Record<string, unknown> = { protocol: "TCP" };
 
 /** The list-map keys of list `field` holding `items`, or undefined when it is atomic. */
 export function listKeysOf(field: string | undefined, items: readonly unknown[]): string[] | undefined {
-  if (field === undefined || items.length === 0 || !items.every(isObject)) return undefined;
+  if (field === undefined || items.length === 0 || !items.every(isObj)) return undefined;
   const objects = items as Record<string, unknown>[];
   let keys = LIST_KEYS[field];
   if (field === "ports")
@@ -148,7 +145,7 @@ function collect(
   presence = false,
   field?: string,
 ): void {
-  if (isObject(value)) {
+  if (isObj(value)) {
     if (presence) out.set(keyOf([...prefix, "."]), "{}");
     for (const [k, v] of Object.entries(value)) collect(v, [...prefix, `f:${k}`], out, MAP_FIELDS.has(k), k);
     return;
@@ -201,7 +198,7 @@ export function treeOf(paths: Iterable<string>): FieldsV1 {
 }
 
 export function isEntry(e: unknown): e is ManagedFieldsEntry {
-  return isObject(e) && typeof e.manager === "string" && isObject(e.fieldsV1);
+  return isObj(e) && typeof e.manager === "string" && isObj(e.fieldsV1);
 }
 
 /** Second-precision RFC 3339, as metav1.Time serialises. */

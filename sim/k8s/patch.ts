@@ -7,6 +7,7 @@ import { StoreError, badRequest } from "./errors";
 import { strategicMerge } from "./strategic-merge";
 import { PATCH_MEDIA_TYPES, unsupportedMediaType } from "./status";
 import { canonical } from "./canonical";
+import { isObj } from "./json";
 
 export type PatchType = "json" | "merge" | "strategic" | "apply";
 
@@ -25,10 +26,6 @@ function patchFailed(message: string): StoreError {
   return new StoreError(422, "Invalid", "the server rejected our request due to an error in our request", {
     causes: [{ reason: "UnexpectedServerResponse", message }],
   });
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function parsePointer(path: string): string[] {

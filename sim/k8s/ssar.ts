@@ -8,9 +8,8 @@ import { badRequest } from "./errors";
 import { sendJson } from "./http";
 import { authorize, rulesFor, type RequestAttributes } from "./rbac";
 import { invalid } from "./status";
+import { isObj, type Json } from "./json";
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 export function handleSelfSubjectAccessReview(ctx: RequestContext, body: unknown): void {

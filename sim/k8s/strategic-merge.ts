@@ -6,12 +6,7 @@
  * directives are honoured as the real implementation does.
  */
 import { badRequest } from "./errors";
-
-type Json = Record<string, unknown>;
-
-function isObj(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isObj, type Json } from "./json";
 
 /** How a list at a path patches: by merge key, as a set of primitives, or (undefined) replaced. */
 type ListStrategy = { mergeKey: string } | { primitive: true } | undefined;

@@ -5,12 +5,11 @@
  */
 import { age, humanDuration } from "./duration";
 import type { KubeObject } from "./types";
+import { isObj, type Json } from "./json";
 
 /** Prints one object's cells at `now`. */
 export type PrintRow = (o: KubeObject, now: Date) => unknown[];
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
 export const podReadyAndStatus: PrintRow = (o, now) => {

@@ -7,6 +7,7 @@ import { age } from "./duration";
 import { podReadyAndStatus, type PrintRow } from "./tables-pods";
 
 import type { KubeObject, ResourceType } from "./types";
+import { isObj } from "./json";
 
 /** One column of a Table; priority 1 columns appear only with `-o wide`. */
 export interface ColumnDefinition {
@@ -17,8 +18,6 @@ export interface ColumnDefinition {
   priority: number;
 }
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string =>
   typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);

@@ -13,12 +13,7 @@ import {
 import { invalid, type FieldCause } from "./status";
 import { apiVersionOf, type KubeObject, type ResourceType } from "./types";
 import { canonical } from "./canonical";
-
-type Json = Record<string, unknown>;
-
-function isObj(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+import { isObj, type Json } from "./json";
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
