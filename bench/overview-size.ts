@@ -7,25 +7,11 @@
  *   npx tsx bench/overview-size.ts          # BENCH_NODES (default 5000)
  */
 import { performance } from "node:perf_hooks";
-import type { NodesResponse } from "../lib/api-types";
 import { overviewAnswer } from "../lib/overview/answer";
 import { applyOverview, type OverviewState } from "../lib/overview/apply";
 import { OverviewPublisher } from "../lib/overview/publisher";
-import { syntheticCluster } from "../tests/support/synthetic-cluster";
+import { syntheticCluster, syntheticMeta } from "../tests/support/synthetic-cluster";
 import type { BenchResult } from "./parse";
-
-const meta = (t: number): Omit<NodesResponse, "nodes"> => ({
-  generatedAt: new Date(t).toISOString(),
-  apiServer: "https://10.0.0.1:443",
-  context: "prod",
-  synced: true,
-  apiProblem: null,
-  daemonSet: null,
-  scrapeIntervalMs: 5000,
-  lastRoundAt: new Date(t).toISOString(),
-  interception: null,
-  metricsSource: { kind: "scrape", description: "scraped by the dashboard", problem: null },
-});
 
 export interface OverviewSize {
   nodes: number;
@@ -48,7 +34,7 @@ export function measureOverviewSize(nodes: number, rounds: number): OverviewSize
   const rows = cluster.rows();
   const window = rows.slice(0, 40).map((r) => r.node);
   let t0 = performance.now();
-  const first = overviewAnswer(meta(cluster.now()), rows, publisher, { window });
+  const first = overviewAnswer(syntheticMeta(cluster.now()), rows, publisher, { window });
   const firstLoadMs = performance.now() - t0;
   const firstJson = JSON.stringify(first);
   let held: OverviewState | null = applyOverview(null, JSON.parse(firstJson) as typeof first);
@@ -58,7 +44,7 @@ export function measureOverviewSize(nodes: number, rounds: number): OverviewSize
   for (let i = 0; i < rounds; i++) {
     cluster.step();
     t0 = performance.now();
-    const res = overviewAnswer(meta(cluster.now()), cluster.rows(), publisher, {
+    const res = overviewAnswer(syntheticMeta(cluster.now()), cluster.rows(), publisher, {
       since: held?.meta.version,
       window,
     });
@@ -76,7 +62,7 @@ export function measureOverviewSize(nodes: number, rounds: number): OverviewSize
     maxRefreshBytes: Math.max(...sizes),
     medianRefreshBytes: median(sizes),
     refreshRowsChanged: changed,
-    fullBytes: JSON.stringify({ ...meta(cluster.now()), nodes: cluster.rows() }).length,
+    fullBytes: JSON.stringify({ ...syntheticMeta(cluster.now()), nodes: cluster.rows() }).length,
     firstLoadMs,
     medianRefreshMs: median(times),
   };

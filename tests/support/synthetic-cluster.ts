@@ -5,6 +5,7 @@
  * wobble by their Poisson noise, p99 more, counters grow). Seeded: the same seed, the same cluster.
  * Used by the size test (tests/unit/overview-size.test.ts) and `npm run bench` (bench/overview-size.ts).
  */
+import type { NodesResponse } from "@/lib/api-types";
 import type { OverviewRow } from "@/lib/overview/wire";
 
 /** mulberry32: small, fast, good enough for test data. */
@@ -163,5 +164,21 @@ export function syntheticCluster(
         r.lastScrapeAt = new Date(now - Math.floor(rnd() * 5000)).toISOString();
       }
     },
+  };
+}
+
+/** What `/api/nodes` answers beside the rows, for a synthetic round at `t` (ms since the epoch). */
+export function syntheticMeta(t: number): Omit<NodesResponse, "nodes"> {
+  return {
+    generatedAt: new Date(t).toISOString(),
+    apiServer: "https://10.0.0.1:443",
+    context: "synthetic",
+    synced: true,
+    apiProblem: null,
+    daemonSet: null,
+    scrapeIntervalMs: 5000,
+    lastRoundAt: new Date(t).toISOString(),
+    interception: null,
+    metricsSource: { kind: "scrape", description: "scraped by the dashboard", problem: null },
   };
 }

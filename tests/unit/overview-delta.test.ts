@@ -7,7 +7,6 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { NodesResponse } from "@/lib/api-types";
 import { overviewAnswer } from "@/lib/overview/answer";
 import { applyOverview, type OverviewState } from "@/lib/overview/apply";
 import { BANDS, OverviewPublisher, quantize } from "@/lib/overview/publisher";
@@ -15,19 +14,7 @@ import { formatBytes, formatCount, formatRate, formatSeconds } from "@/lib/forma
 import { summarizeCluster } from "@/lib/overview/summary";
 import { FIELDS, flatten, overviewRow, type Cell, type OverviewRow } from "@/lib/overview/wire";
 import { overviewRowArb, overviewRowsArb } from "../support/overview-arbitraries";
-
-const meta = (t: number): Omit<NodesResponse, "nodes"> => ({
-  generatedAt: new Date(t).toISOString(),
-  apiServer: "https://127.0.0.1:6443",
-  context: "test",
-  synced: true,
-  apiProblem: null,
-  daemonSet: null,
-  scrapeIntervalMs: 5000,
-  lastRoundAt: new Date(t).toISOString(),
-  interception: null,
-  metricsSource: { kind: "scrape", description: "scraped", problem: null },
-});
+import { syntheticMeta } from "../support/synthetic-cluster";
 
 /** A round's change: rows removed, added, replaced, and numbers moved by a factor. */
 const stepArb = fc.record({
@@ -127,13 +114,19 @@ describe("overview refreshes", () => {
           t += 5000;
           const names = rows.map((r) => r.node);
           // A browser with every row on screen: it holds exactly the server's rows.
-          const res = overviewAnswer(meta(t), rows, publisher, { since: all?.meta.version, window: names });
+          const res = overviewAnswer(syntheticMeta(t), rows, publisher, {
+            since: all?.meta.version,
+            window: names,
+          });
           all = apply(all, res);
           expect(byName(all.rows)).toEqual(byName(rows.map(overviewRow)));
           expect(res.summary).toEqual(summarizeCluster(rows));
           // A browser with nothing on screen that asks only now and then: what was published.
           if (!step || step.asks.behind) {
-            behind = apply(behind, overviewAnswer(meta(t), rows, publisher, { since: behind?.meta.version }));
+            behind = apply(
+              behind,
+              overviewAnswer(syntheticMeta(t), rows, publisher, { since: behind?.meta.version }),
+            );
             const truth = byName(rows);
             expect([...behind.byName.keys()].sort()).toEqual([...truth.keys()].sort());
             for (const [name, held] of behind.byName) withinBand(held.cells, flatten(truth.get(name)!));
@@ -143,7 +136,10 @@ describe("overview refreshes", () => {
             const shown = names.filter((_, i) => step?.window[i]);
             partial = apply(
               partial,
-              overviewAnswer(meta(t), rows, publisher, { since: partial?.meta.version, window: shown }),
+              overviewAnswer(syntheticMeta(t), rows, publisher, {
+                since: partial?.meta.version,
+                window: shown,
+              }),
             );
             const truth = byName(rows.map(overviewRow));
             for (const n of shown) expect(partial.byName.get(n)?.row).toEqual(truth.get(n));
@@ -158,18 +154,18 @@ describe("overview refreshes", () => {
   it("a version from another server, or one too old, gets a full load", () => {
     const publisher = new OverviewPublisher(2);
     const row = overviewRow({ ...fc.sample(overviewRowArb, 1)[0]!, node: "node-1" });
-    const first = overviewAnswer(meta(0), [row], publisher);
+    const first = overviewAnswer(syntheticMeta(0), [row], publisher);
     expect(first.kind).toBe("full");
-    expect(overviewAnswer(meta(1), [row], publisher, { since: first.version }).kind).toBe("delta");
-    expect(overviewAnswer(meta(2), [row], publisher, { since: "deadbeef.1" }).kind).toBe("full");
+    expect(overviewAnswer(syntheticMeta(1), [row], publisher, { since: first.version }).kind).toBe("delta");
+    expect(overviewAnswer(syntheticMeta(2), [row], publisher, { since: "deadbeef.1" }).kind).toBe("full");
     for (let i = 0; i < 3; i++) {
-      overviewAnswer(meta(3 + i), [{ ...row, restarts: row.restarts + i + 1 }], publisher);
+      overviewAnswer(syntheticMeta(3 + i), [{ ...row, restarts: row.restarts + i + 1 }], publisher);
     }
-    const stale = overviewAnswer(meta(9), [row], publisher, { since: first.version });
+    const stale = overviewAnswer(syntheticMeta(9), [row], publisher, { since: first.version });
     expect(stale.kind).toBe("full");
     // And a browser holding another version than the refresh is for does not apply it.
     const held = applyOverview(null, first)!;
-    const other = overviewAnswer(meta(10), [row], publisher, { since: stale.version });
+    const other = overviewAnswer(syntheticMeta(10), [row], publisher, { since: stale.version });
     expect(other.kind).toBe("delta");
     expect(applyOverview(held, other)).toBeNull();
   });
@@ -177,8 +173,8 @@ describe("overview refreshes", () => {
   it("a round with nothing new is the same version, its refresh carries no row and changes nothing", () => {
     const publisher = new OverviewPublisher();
     const row = overviewRow({ ...fc.sample(overviewRowArb, 1)[0]!, node: "node-1" });
-    const a = overviewAnswer(meta(0), [row], publisher, { window: [row.node] });
-    const b = overviewAnswer(meta(5000), [structuredClone(row)], publisher, {
+    const a = overviewAnswer(syntheticMeta(0), [row], publisher, { window: [row.node] });
+    const b = overviewAnswer(syntheticMeta(5000), [structuredClone(row)], publisher, {
       since: a.version,
       window: [row.node],
     });
@@ -189,7 +185,7 @@ describe("overview refreshes", () => {
     const held = applyOverview(null, a)!;
     expect(applyOverview(held, b)!.rows).toBe(held.rows);
     const moved = { ...row, restarts: row.restarts + 1 };
-    const c = overviewAnswer(meta(10_000), [moved], publisher, { since: b.version, window: [] });
+    const c = overviewAnswer(syntheticMeta(10_000), [moved], publisher, { since: b.version, window: [] });
     const after = applyOverview(applyOverview(held, b), c)!;
     expect(after.rows).not.toBe(held.rows);
     expect(after.rows[0]!.restarts).toBe(moved.restarts);
