@@ -44,6 +44,19 @@ export function kubeErrorInfo(err: unknown): { status: number; message: string }
   return { status, message };
 }
 
+/**
+ * The `message` of a Kubernetes Status body (what the API server says went wrong), or the start of
+ * whatever text came instead, at most `max` characters.
+ */
+export function statusBodyMessage(body: string, max = 200): string {
+  const parsed = safeJson(body);
+  if (parsed && typeof parsed === "object") {
+    const message = (parsed as { message?: unknown }).message;
+    if (typeof message === "string" && message) return message;
+  }
+  return body.slice(0, max);
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -9,6 +9,7 @@ import "server-only";
  * message; everything else (the channel framing, the subprotocols offered) is what client-node does.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
+import { statusBodyMessage } from "@/lib/errors";
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 
@@ -35,15 +36,9 @@ export class PortForwardRefused extends Error {
   }
 }
 
-/** The message of a Kubernetes Status body, or the start of whatever text came instead. */
+/** "API server answered <status>: <its Status message>" for a refused upgrade. */
 function refusalReason(status: number, body: string): string {
-  let reason = body.trim().slice(0, 300);
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === "string" && parsed.message) reason = parsed.message;
-  } catch {
-    // not a Status body
-  }
+  const reason = statusBodyMessage(body.trim(), 300);
   return reason ? `API server answered ${status}: ${reason}` : `API server answered ${status}`;
 }
 

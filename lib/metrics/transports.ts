@@ -2,6 +2,7 @@ import "server-only";
 import type https from "node:https";
 import { PassThrough, Writable } from "node:stream";
 import { PortForward, type KubeConfig } from "@kubernetes/client-node";
+import { statusBodyMessage } from "@/lib/errors";
 import { FetchTextError, getText } from "@/lib/http/get-text";
 import { plainGet } from "@/lib/http/plain-get";
 import { PortForwardRefused, ReasonedWebSocketHandler } from "./portforward-socket";
@@ -48,7 +49,7 @@ export function proxyFetcher(kc: KubeConfig): MetricsFetcher {
     const res = await getText(server.replace(/\/$/, "") + path, { ...limits, requestOptions });
     if (res.status !== 200) {
       throw new FetchTextError(
-        `API server pod proxy answered ${res.status}: ${statusMessage(res.body)}`,
+        `API server pod proxy answered ${res.status}: ${statusBodyMessage(res.body)}`,
         "http",
         res.status,
       );
@@ -175,14 +176,4 @@ function portForwardReason(err: unknown): string {
   // A refused upgrade carries the API server's own reason (portforward-socket.ts).
   if (err && typeof err === "object" && "message" in err) return String((err as Error).message);
   return String(err);
-}
-
-function statusMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: string };
-    if (parsed.message) return parsed.message;
-  } catch {
-    // not a Status body
-  }
-  return body.slice(0, 200);
 }
