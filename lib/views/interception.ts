@@ -38,11 +38,31 @@ function redirectContext(state: RedirectPolicyState, layout: NodeCacheLayout): R
 export async function interceptionNow(d: Dashboard): Promise<InterceptionNow | null> {
   const layout = d.inventory.snapshot().layout;
   if (!layout) return null;
-  const verdict = interceptionMode(layout, d.config.currentCorefile());
+  const corefile = d.config.currentCorefile();
+  const verdict = interceptionMode(layout, corefile);
   if (verdict.mode !== "redirect") return { json: { ...verdict, redirect: null }, redirect: undefined };
   let state = d.cilium.redirectPolicies();
   // The first page in this layout waits for the first read rather than show "reading…" as a warning.
   if (state.kind === "pending") state = await d.cilium.refreshRedirectPolicies();
+  // The same answer (the same objects) while nothing it reads changed: node rows built for it are
+  // then shared between requests (lib/views/nodes.ts keys its short-lived build on `redirect`).
+  const last = answers.get(d);
+  if (last && last.layout === layout && last.corefile === corefile && last.state === state) return last.now;
+  const now = redirectAnswer(verdict, state, layout);
+  answers.set(d, { layout, corefile, state, now });
+  return now;
+}
+
+const answers = new WeakMap<
+  Dashboard,
+  { layout: NodeCacheLayout; corefile: string | null; state: RedirectPolicyState; now: InterceptionNow }
+>();
+
+function redirectAnswer(
+  verdict: ReturnType<typeof interceptionMode>,
+  state: RedirectPolicyState,
+  layout: NodeCacheLayout,
+): InterceptionNow {
   const redirect = redirectContext(state, layout);
   return {
     json: {
