@@ -19,6 +19,7 @@
  * and prints the functions with the most self time.
  *
  *   BENCH_ONLY="overview browser" BENCH_NODES=200 npm run bench      # needs `.next` (npm run build)
+ *   BENCH_ONLY="overview browser" BENCH_NODES=5000 BENCH_QPS=0 npm run bench
  */
 import fs from "node:fs";
 import type { Browser, CDPSession, Page } from "playwright-core";
@@ -57,7 +58,8 @@ interface Env {
 }
 
 async function startEnv(nodes: number): Promise<Env> {
-  const sim = await startSimProcess({ nodes, base: ADDRESS_BASE, qps: 1 });
+  // BENCH_QPS=0 at thousands of nodes: 5,000 queries/s of simulated traffic take most of a core.
+  const sim = await startSimProcess({ nodes, base: ADDRESS_BASE, qps: Number(process.env.BENCH_QPS ?? 1) });
   let server: NextServer;
   try {
     server = await startNextServer({

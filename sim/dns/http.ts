@@ -26,6 +26,8 @@ function listen(
           }
         : handle,
     );
+    // CoreDNS's metrics server (plugin/metrics/metrics.go) closes a connection idle for 5 s
+    // (http.Server IdleTimeout); scraped every 10 s, a connection is never reused there either.
     server.keepAliveTimeout = 5000;
     server.once("error", reject);
     server.listen({ host, port, exclusive: true }, () => {
