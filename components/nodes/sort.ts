@@ -26,6 +26,12 @@ export function isSortKey(v: string | null): v is SortKey {
   return v !== null && Object.hasOwn(SORT_KEYS, v);
 }
 
+/**
+ * One collator for every comparison: `localeCompare` with options looks its collator up per call,
+ * which at 5,000 rows (~60,000 comparisons) was most of a sort click's time. Same order.
+ */
+const COLLATOR = new Intl.Collator(undefined, { numeric: true });
+
 export function sortRows<R extends OverviewRow>(rows: readonly R[], key: SortKey, dir: SortDir): R[] {
   const get = SORT_KEYS[key];
   const sign = dir === "asc" ? 1 : -1;
@@ -35,7 +41,7 @@ export function sortRows<R extends OverviewRow>(rows: readonly R[], key: SortKey
     const c =
       typeof x === "number" && typeof y === "number"
         ? x - y
-        : String(x).localeCompare(String(y), undefined, { numeric: true });
-    return c !== 0 ? sign * c : a.node.localeCompare(b.node, undefined, { numeric: true });
+        : COLLATOR.compare(String(x), String(y));
+    return c !== 0 ? sign * c : COLLATOR.compare(a.node, b.node);
   });
 }
