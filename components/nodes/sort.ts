@@ -38,10 +38,7 @@ export function sortRows<R extends OverviewRow>(rows: readonly R[], key: SortKey
   return [...rows].sort((a, b) => {
     const x = get(a);
     const y = get(b);
-    const c =
-      typeof x === "number" && typeof y === "number"
-        ? x - y
-        : COLLATOR.compare(String(x), String(y));
+    const c = typeof x === "number" && typeof y === "number" ? x - y : COLLATOR.compare(String(x), String(y));
     return c !== 0 ? sign * c : COLLATOR.compare(a.node, b.node);
   });
 }
