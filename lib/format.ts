@@ -60,3 +60,10 @@ export function formatAgo(iso: string | null | undefined, now: number): string {
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
   return `${Math.floor(seconds / 86_400)}d ago`;
 }
+
+/**
+ * Names in the order people read them (node-2 before node-10): the server's node list and the
+ * table's sort share it. One collator: `localeCompare` with options looks one up per call, which at
+ * 5,000 rows (~60,000 comparisons) was most of a sort click's time.
+ */
+export const compareNames = new Intl.Collator(undefined, { numeric: true }).compare;

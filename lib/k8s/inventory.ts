@@ -11,6 +11,7 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { describeError } from "@/lib/errors";
+import { compareNames } from "@/lib/format";
 import { podsByNode, reshapeCacheLayout, reshapeDaemonSet, reshapeNode, reshapePod } from "./reshape";
 import type { ApiServerProblem, CachePod, ClusterNode, DaemonSetSummary, NodeCacheLayout } from "./types";
 
@@ -214,13 +215,12 @@ export class ClusterInventory {
     const pods = this.pods
       .list(this.opts.namespace)
       .map((p) => reshapePod(p, this.opts.container, this.opts.metricsPort, this.corefileMetricsPort));
-    const collator = new Intl.Collator(undefined, { numeric: true });
     this.cached = {
       synced: this.synced.size === this.watches.length,
       nodes: this.nodes
         .list()
         .map(reshapeNode)
-        .sort((a, b) => collator.compare(a.name, b.name)),
+        .sort((a, b) => compareNames(a.name, b.name)),
       pods,
       podByNode: podsByNode(pods),
       daemonSet: ds ? reshapeDaemonSet(ds, this.opts.container) : null,
