@@ -44,7 +44,7 @@ import {
   workAfterResponses,
 } from "./browser-measure";
 import type { BenchResult } from "./parse";
-import { startSimProcess, type SimProcess } from "./sim-process";
+import { BENCH_QPS, startSimProcess, type SimProcess } from "./sim-process";
 
 const ADDRESS_BASE = 174;
 const STEADY_MS = Number(process.env.BENCH_STEADY_MS ?? 20_000);
@@ -58,8 +58,7 @@ interface Env {
 }
 
 async function startEnv(nodes: number): Promise<Env> {
-  // BENCH_QPS=0 at thousands of nodes: 5,000 queries/s of simulated traffic take most of a core.
-  const sim = await startSimProcess({ nodes, base: ADDRESS_BASE, qps: Number(process.env.BENCH_QPS ?? 1) });
+  const sim = await startSimProcess({ nodes, base: ADDRESS_BASE, qps: BENCH_QPS });
   let server: NextServer;
   try {
     server = await startNextServer({

@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { BenchResult } from "./parse";
-import { startSimProcess } from "./sim-process";
+import { BENCH_QPS, startSimProcess } from "./sim-process";
 import { ClusterInventory } from "../lib/k8s/inventory";
 import { loadKubeConfig } from "../lib/k8s/kubeconfig";
 import { MetricsCollector, type CollectorOptions } from "../lib/metrics/collector";
@@ -140,7 +140,7 @@ async function startPrometheus(
 
 export async function benchScrape(nodes = 1000): Promise<BenchResult[]> {
   const simStart = performance.now();
-  const sim = await startSimProcess({ nodes, base: 40, qps: Number(process.env.BENCH_QPS ?? 1) });
+  const sim = await startSimProcess({ nodes, base: 40, qps: BENCH_QPS });
   const results: BenchResult[] = [];
   // Each figure also goes to stderr as soon as it is measured: a long run stopped later keeps them.
   const push = results.push.bind(results);

@@ -17,6 +17,12 @@ export interface SimProcess {
 
 const root = path.resolve(__dirname, "..");
 
+/**
+ * Simulated queries per second per node for the benches that scrape (BENCH_QPS, default 1). Use 0 at
+ * thousands of nodes: 5,000 queries/s of simulated traffic take most of a core.
+ */
+export const BENCH_QPS = Number(process.env.BENCH_QPS ?? 1);
+
 export async function startSimProcess(opts: {
   nodes: number;
   base: number;
