@@ -173,13 +173,25 @@ describe("the Logs page's buffer", () => {
   it("a 429 from the stream limit is shown with the server's message, not as 'disconnected'", async () => {
     const held: AbortController[] = [];
     try {
-      // The first page holds one stream; fill the rest of this person's allowance.
-      for (let i = 0; i < STREAMS_PER_USER - 1; i++) {
-        const a = new AbortController();
-        const res = await fetch(`${env.url}/api/logs/stream`, { signal: a.signal });
-        expect(res.status).toBe(200);
-        held.push(a);
-      }
+      // This person's whole allowance is held here, so nothing else can free a slot while the second
+      // page asks: the first page leaves /logs (its stream's slot is given back when the server sees
+      // it close, which may be after a moment), and a 429 meanwhile is waited out, not counted.
+      await page.goto("about:blank");
+      await waitFor(
+        `${STREAMS_PER_USER} log streams held by this person`,
+        async () => {
+          const a = new AbortController();
+          const res = await fetch(`${env.url}/api/logs/stream`, { signal: a.signal });
+          if (res.status === 200) held.push(a);
+          else {
+            expect(res.status).toBe(429);
+            a.abort();
+          }
+          return held.length === STREAMS_PER_USER ? true : undefined;
+        },
+        30_000,
+        100,
+      );
       const api = await fetch(`${env.url}/api/logs/stream`);
       expect(api.status).toBe(429);
       const message = ((await api.json()) as { error: { message: string } }).error.message;
