@@ -7,44 +7,37 @@
  * - histogram/summary samples keep their own value and name even where expfmt would drop or truncate
  *   them (a `_bucket` without `le`, a fractional `_count`), like Prometheus's scraper does.
  *
- * It is a hand-written scanner over the string (parse-scanner.ts). Where V8's native string
- * operations beat a `charCodeAt` loop they do the work: label values end at an `indexOf('"')`, names
- * repeated from recent lines are recognised with a cached sticky literal regular expression, a
- * bucket line that repeats the previous line's labels up to `le` is recognised with one compare, and
- * a series text read in an earlier parse gets its (frozen, shared) labels from a bounded cache.
+ * It is a hand-written scanner over the string, in layers: characters (parse-scanner.ts), labels
+ * (parse-labels.ts), HELP/TYPE lines (parse-comments.ts), and here sample lines and families. Where
+ * V8's native string operations beat a `charCodeAt` loop they do the work: label values end at an
+ * `indexOf('"')`, names repeated from recent lines are recognised with a cached sticky literal
+ * regular expression, a bucket line that repeats the previous line's labels up to `le` is recognised
+ * with one compare, and a series text read in an earlier parse gets its (frozen, shared) labels from
+ * a bounded cache.
  * Consecutive scrapes of a pod repeat their lines in the same order, so what came after a line last
  * time (the next series, HELP/TYPE line, new metric name; parse-memo.ts) is tried first, taken only
  * when the text is the same, with one compare instead of a scan and a hash lookup.
  * `ParseOptions.families` skips the lines of other families at newline-search speed.
  */
 import * as familyRules from "./parse-family";
-import type { FamilyState } from "./parse-family";
 import { ScrapeLimitError } from "./parse-errors";
 import * as goFloat from "./parse-float";
 import * as memo from "./parse-memo";
-import type { CommentLine, KnownSeries, MetricName, NameEntry } from "./parse-memo";
+import type { KnownSeries, MetricName, NameEntry } from "./parse-memo";
 import * as scanner from "./parse-scanner";
 import { describeChar } from "./parse-scanner";
-import { LabelScanner } from "./parse-labels";
+import { CommentScanner } from "./parse-comments";
 import type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
 
 // Module-local copies of the scanner's constants: CommonJS output (tsx, the scrape CLI, the benchmark)
 // reads imported bindings through a getter, which cost a call per character in the loops below.
-const { resolveFamily, resolveFamilyOf } = familyRules;
-const { commentChain, metricName, nextParseNumber, ownCopy, rememberSeries, seriesCache } = memo;
+const { resolveFamilyOf } = familyRules;
+const { metricName, nextParseNumber, rememberSeries, seriesCache } = memo;
 const { parseGoInt64, scanGoFloat } = goFloat;
-const { CLASS, CLOSE_BRACE, HASH, METRIC_CHAR, NL, OPEN_BRACE, SPACE, TAB } = scanner;
+const { CLASS, CLOSE_BRACE, HASH, METRIC_CHAR, NL, OPEN_BRACE } = scanner;
 
 export { PrometheusParseError, ScrapeLimitError, type ScrapeLimit } from "./parse-errors";
 export type { MetricFamily, MetricType, ParsedExposition, ParseOptions, Sample } from "./samples";
-
-const TYPES: Record<string, MetricType> = {
-  COUNTER: "COUNTER",
-  GAUGE: "GAUGE",
-  HISTOGRAM: "HISTOGRAM",
-  SUMMARY: "SUMMARY",
-  UNTYPED: "UNTYPED",
-};
 
 /** How many recently seen metric names are remembered (a histogram cycles through _bucket, _sum, _count). */
 const RECENT_NAMES = 4;
@@ -77,11 +70,8 @@ export function parsePrometheusText(text: string, opts: ParseOptions = {}): Pars
   return new ExpositionScanner(text, opts.maxSamples ?? Infinity, opts.families ?? null).run();
 }
 
-class ExpositionScanner extends LabelScanner {
-  private readonly families = new Map<string, FamilyState>();
+class ExpositionScanner extends CommentScanner {
   private readonly samples: Sample[] = [];
-  /** Recent sample names and their families, newest first; cleared when a HELP/TYPE line may change resolution. */
-  private recent: NameEntry[] = [];
   /** Sample lines seen, read or skipped (what `maxSamples` limits). */
   private sampleLines = 0;
   /** This parse's number (MetricName.entryParse). */
@@ -90,12 +80,6 @@ class ExpositionScanner extends LabelScanner {
   private lastSeries: KnownSeries | null = null;
   /** The name of the last sample line, whose `next` predicts the next new name. */
   private lastName: MetricName | null = null;
-  /** The last HELP/TYPE line when it is remembered, whose `next` predicts the next one. */
-  private lastComment: CommentLine | null = null;
-  /** Whether the last line read was a comment (then `lastComment.nextName` predicts the next name). */
-  private afterComment = false;
-  /** Whether a HELP/TYPE line was remembered in this parse (the first one heads `commentChain`). */
-  private commentsSeen = false;
   /** The metric names given an entry in this parse (MetricName.entry), released when it ends. */
   private readonly named: MetricName[] = [];
 
@@ -139,127 +123,6 @@ class ExpositionScanner extends LabelScanner {
         });
     }
     return { families, samples: this.samples, sampleLines: this.sampleLines };
-  }
-
-  /**
-   * `#` lines: HELP and TYPE set family metadata; anything else is a comment. A HELP/TYPE line that
-   * is the one that followed the previous one last time is taken from what was remembered of it.
-   */
-  private readComment(): void {
-    const { src } = this;
-    const lineStart = this.pos;
-    this.afterComment = true;
-    const predicted = this.commentsSeen
-      ? this.lastComment === null
-        ? null
-        : this.lastComment.next
-      : commentChain.first;
-    if (predicted !== null) {
-      const end = lineStart + predicted.text.length;
-      if (
-        src.charCodeAt(end) === NL &&
-        src.slice(lineStart, end) === predicted.text &&
-        this.applyComment(predicted)
-      ) {
-        this.pos = end + 1;
-        this.lastComment = predicted;
-        this.commentsSeen = true;
-        return;
-      }
-    }
-    const read = this.readCommentText();
-    if (read !== null) {
-      if (this.lastComment !== null) this.lastComment.next = read;
-      else if (!this.commentsSeen) commentChain.first = read;
-      this.commentsSeen = true;
-    }
-    this.lastComment = read;
-  }
-
-  /**
-   * A remembered HELP/TYPE line applied to this parse's families; false, with nothing changed, when
-   * the family already has its HELP/TYPE (readCommentText then reports the error as it does).
-   */
-  private applyComment(line: CommentLine): boolean {
-    const { info } = line;
-    const { family } = resolveFamilyOf(this.families, info.name, info.sumOrCountBase, info.bucketBase);
-    if (line.type === null) {
-      if (family.help !== null) return false;
-      family.help = line.help;
-    } else {
-      if (family.type !== null) return false;
-      family.type = line.type;
-    }
-    this.recent = [];
-    return true;
-  }
-
-  /** readComment on a line not remembered; what is remembered of it when it set a HELP or TYPE. */
-  private readCommentText(): CommentLine | null {
-    const { src } = this;
-    const lineStart = this.pos;
-    this.pos++;
-    this.skipBlanks();
-    const kwStart = this.pos;
-    const kwEnd = this.tokenEnd(kwStart);
-    const kwLength = kwEnd - kwStart;
-    const isHelp = kwLength === 4 && src.startsWith("HELP", kwStart);
-    const isType = kwLength === 4 && src.startsWith("TYPE", kwStart);
-    if ((!isHelp && !isType) || src.charCodeAt(kwEnd) === NL) {
-      this.pos = this.lineEnd(kwEnd) + 1;
-      return null;
-    }
-    this.pos = kwEnd;
-    this.skipBlanks();
-    const nameStart = this.pos;
-    const nameEnd = this.metricNameEnd(nameStart);
-    const after = src.charCodeAt(nameEnd);
-    if (after === NL) {
-      this.pos = nameEnd + 1;
-      return null;
-    }
-    if (after !== SPACE && after !== TAB) {
-      this.fail(
-        nameEnd,
-        `invalid metric name in comment: found ${describeChar(after)} after "${src.slice(nameStart, nameEnd)}"`,
-      );
-    }
-    const name = src.slice(nameStart, nameEnd);
-    const { family } = resolveFamily(this.families, name);
-    // The recent names are those of the family after this line.
-    this.recent = [];
-    this.pos = nameEnd;
-    this.skipBlanks();
-    if (src.charCodeAt(this.pos) === NL) {
-      this.pos++;
-      return null;
-    }
-    if (isHelp) {
-      if (family.help !== null) this.fail(this.pos, `second HELP line for metric name "${family.name}"`);
-      // A copy: the remembered line must not keep this exposition's text alive.
-      const help = ownCopy(this.readHelpText());
-      family.help = help;
-      const text = ownCopy(src.slice(lineStart, this.pos - 1));
-      return { text, info: metricName(name), help, type: null, next: null, nextName: null };
-    } else {
-      if (family.type !== null)
-        this.fail(
-          this.pos,
-          `second TYPE line for metric name "${family.name}", or TYPE reported after samples`,
-        );
-      const end = this.lineEnd(this.pos);
-      const word = src.slice(this.pos, end);
-      const type = TYPES[word.toUpperCase()];
-      if (!type)
-        this.fail(
-          this.pos,
-          `unknown metric type "${word}" (expected counter, gauge, histogram, summary or untyped)`,
-        );
-      family.type = type;
-      this.pos = end + 1;
-      const text = ownCopy(src.slice(lineStart, end));
-      return { text, info: metricName(name), help: null, type, next: null, nextName: null };
-    }
   }
 
   /** A sample line: name, optional `{labels}`, value, optional timestamp. */
