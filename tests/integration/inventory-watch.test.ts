@@ -31,6 +31,15 @@ function churn(t: TestApiServer, n: number): void {
     );
 }
 
+function addNode(t: TestApiServer, name: string): void {
+  t.store.create(RESOURCES.nodes, {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name },
+    status: { conditions: [{ type: "Ready", status: "True" }] },
+  });
+}
+
 function addPod(t: TestApiServer, name: string, node: string): void {
   t.store.create(RESOURCES.pods, {
     apiVersion: "v1",
@@ -104,6 +113,48 @@ describe("inventory watches", () => {
         expect.arrayContaining(["node-local-dns-abcde", "node-local-dns-during", "node-local-dns-after"]),
       );
       expect(inv.snapshot().apiProblem).toBeNull();
+    } finally {
+      await inv.stop();
+    }
+  });
+
+  it("a changed node is reshaped alone; the others are the same objects, and a new node takes its place by name", async () => {
+    for (const n of ["zz-node-10", "zz-node-9"]) addNode(fresh, n);
+    const inv = new ClusterInventory(fresh.admin, OPTIONS);
+    await inv.start();
+    try {
+      const before = inv.snapshot();
+      const names = before.nodes.map((n) => n.name);
+      expect(names.indexOf("zz-node-9")).toBe(names.indexOf("zz-node-10") - 1);
+      fresh.store.mutate(
+        RESOURCES.nodes,
+        undefined,
+        "zz-node-9",
+        (o) => void (o.status = { conditions: [{ type: "Ready", status: "False" }] }),
+        { subresource: "status" },
+      );
+      const after = await waitFor(
+        "the node's change",
+        () => {
+          const s = inv.snapshot();
+          return s.nodes.find((n) => n.name === "zz-node-9")?.ready === false ? s : undefined;
+        },
+        30_000,
+      );
+      expect(after.nodes.map((n) => n.name)).toEqual(names);
+      for (const [i, n] of after.nodes.entries())
+        if (n.name === "zz-node-9") expect(n).not.toBe(before.nodes[i]);
+        else expect(n).toBe(before.nodes[i]);
+      // A name between the others: placed in name order (node-9 < node-10 < node-11), not appended.
+      addNode(fresh, "zz-node-95");
+      addNode(fresh, "zz-node-11");
+      const grown = await waitFor(
+        "the new nodes",
+        () => (inv.snapshot().nodes.length === names.length + 2 ? inv.snapshot() : undefined),
+        30_000,
+      );
+      const zz = grown.nodes.map((n) => n.name).filter((n) => n.startsWith("zz-"));
+      expect(zz).toEqual(["zz-node-9", "zz-node-10", "zz-node-11", "zz-node-95"]);
     } finally {
       await inv.stop();
     }
