@@ -15,7 +15,7 @@ import type { Histogram, NodeScrape, ServerBlockCounters } from "@/lib/coredns/n
 import { nodeRates, serverRates, zoneRates, type NodeRates } from "@/lib/coredns/rates";
 import { RatioWindow } from "@/lib/coredns/ratio-window";
 import { BitReader, BitWriter, DeltaState } from "./bits";
-import type { HistoryPoint, HistorySignal, ZoneSignal } from "./history";
+import { medianOfNewest, type HistoryPoint, type HistorySignal, type ZoneSignal } from "./history";
 
 export const CHUNK_POINTS = 120;
 /**
@@ -374,16 +374,7 @@ export class NodeHistory {
 
   /** Median of a signal over the newest `n` points (nulls skipped); null when there are none. */
   recentMedian(signal: HistorySignal, n: number): number | null {
-    const values = this.recent
-      .slice(-n)
-      .map((p) => finiteOrNull(p.point[signal]))
-      .filter((v): v is number => v !== null)
-      .sort((a, b) => a - b);
-    if (values.length === 0) return null;
-    const mid = values.length >> 1;
-    return values.length % 2
-      ? (values[mid] as number)
-      : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+    return medianOfNewest(this.recent, n, (p) => p.point[signal]);
   }
 }
 
