@@ -47,6 +47,8 @@ export class NodeJudgements {
   private readonly health = new HealthTracker();
   private round: string | null | undefined = undefined;
   private judged = new Map<string, NodeJudgement>();
+  /** When `judged` was made (epoch ms). */
+  private judgedAt = 0;
 
   constructor(private readonly thresholds: HealthThresholds) {}
 
@@ -102,6 +104,13 @@ export class NodeJudgements {
     }
     this.health.forgetAllBut(new Set(rows.map((r) => r.node)));
     this.judged = next;
+    this.judgedAt = Date.now();
     return next;
+  }
+
+  /** `node`'s judgement if one was made in the last `maxAgeMs`, else null (judge all rows then). */
+  recent(node: string, maxAgeMs: number): NodeJudgement | null {
+    if (Date.now() - this.judgedAt > maxAgeMs) return null;
+    return this.judged.get(node) ?? null;
   }
 }

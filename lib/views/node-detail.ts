@@ -4,7 +4,7 @@ import type { Dashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { reachability } from "@/lib/coredns/reachability";
 import { interceptionNow } from "./interception";
-import { nodeRows } from "./nodes";
+import { nodeRow } from "./nodes";
 
 /**
  * GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and
@@ -18,7 +18,7 @@ export async function nodeDetailView(
   eventsRefused: string | null = null,
 ): Promise<NodeDetailResponse> {
   const interception = await interceptionNow(d);
-  const row = nodeRows(d, interception?.redirect).find((r) => r.node === nodeName);
+  const row = nodeRow(d, nodeName, interception?.redirect);
   if (!row) {
     throw new DashboardError(
       404,

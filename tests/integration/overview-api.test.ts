@@ -174,4 +174,30 @@ describe("/api/overview on the simulated cluster", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/fields/);
   });
+
+  // Last: it stops the collector, so that the numbers hold still while the shared rows age.
+  it("a node's own page carries the same row as the list, marks and health included, also when it builds that row alone", async () => {
+    const { nodeRow, nodeRows } = await import("@/lib/views/nodes");
+    await dashboard.metrics.stop();
+    const list = nodeRows(dashboard);
+    const listedAt = Date.now();
+    expect(list.length).toBeGreaterThan(0);
+    // The shared rows are kept for a second: past it, a node's page builds its own row and takes the
+    // marks and health of the last judgement (made just now, for the list).
+    await waitFor(
+      "the shared rows to be a second old",
+      () => (Date.now() - listedAt > 1000 ? true : undefined),
+      10_000,
+      50,
+    );
+    for (const row of list) {
+      const own = nodeRow(dashboard, row.node);
+      expect(own, row.node).not.toBe(row);
+      expect({ ...own, health: { ...own!.health, since: "" } }).toEqual({
+        ...row,
+        health: { ...row.health, since: "" },
+      });
+    }
+    expect(nodeRow(dashboard, "no-such-node")).toBeNull();
+  });
 });
