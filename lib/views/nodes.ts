@@ -7,7 +7,7 @@ import { reachability } from "@/lib/coredns/reachability";
 import { interceptionNow, type InterceptionNow } from "./interception";
 
 /**
- * Every node's row (shared by the list, the detail and the cluster view). `redirect`: in the Cilium
+ * Every node's row (shared by the list, the overview and the cluster view). `redirect`: in the Cilium
  * LRP layout, the redirect policies (interceptionNow); without it reachability is judged by address.
  */
 export function nodeRows(d: Dashboard, redirect?: InterceptionNow["redirect"]): readonly NodeRow[] {
