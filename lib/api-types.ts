@@ -137,12 +137,11 @@ export interface NodeDetailResponse {
   setupErrors: Record<string, number> | null;
   /** Every condition of the node, as the kubelet reports it. */
   conditions: NodeCondition[];
-  /** The cache pod's recent Kubernetes Events, newest first (read on demand, at most 10 s old). */
-  podEvents: PodEventsJson;
 }
 
 /**
- * `problem.status` 403: the person (or the dashboard's own account) may not list events — the page
+ * GET /api/nodes/{node}/events: the cache pod's recent Kubernetes Events, newest first (read on
+ * demand, at most 10 s old). `problem.status` 403: the person (or the dashboard's own account) may not list events — the page
  * says so and shows everything else; `pod` null: the node has no cache pod.
  */
 export interface PodEventsJson {

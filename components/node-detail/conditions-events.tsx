@@ -1,5 +1,8 @@
+"use client";
+
 import type { NodeCondition, PodEventsJson } from "@/lib/api-types";
 import { formatAgo } from "@/lib/format";
+import { usePodEvents } from "./use-node-detail";
 
 /** The node's conditions, as `kubectl describe node` lists them; the ones that are not nominal marked. */
 export function NodeConditionsTable({ conditions, now }: { conditions: NodeCondition[]; now: number }) {
@@ -37,7 +40,25 @@ export function NodeConditionsTable({ conditions, now }: { conditions: NodeCondi
 }
 
 /** The cache pod's recent Events, newest first; a refusal is said in place of the table, not as an error page. */
-export function PodEventsTable({ events, now }: { events: PodEventsJson; now: number }) {
+/** The node's cache pod's Events, read apart from the page's numbers: they come from the API server. */
+export function PodEvents({ node, now }: { node: string; now: number }) {
+  const { data, error } = usePodEvents(node);
+  if (data) return <PodEventsTable events={data} now={now} />;
+  if (error) {
+    return (
+      <p className="banner banner-bad" role="status" data-events-problem="unreachable">
+        Could not read the pod&apos;s Events: {error.message}
+      </p>
+    );
+  }
+  return (
+    <p className="muted" role="status" data-events-loading="">
+      Reading the cache pod&apos;s Events from the API server…
+    </p>
+  );
+}
+
+function PodEventsTable({ events, now }: { events: PodEventsJson; now: number }) {
   if (events.problem) {
     return (
       <p

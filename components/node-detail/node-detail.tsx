@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { NodeConditionsTable, PodEventsTable } from "./conditions-events";
+import { NodeConditionsTable, PodEvents } from "./conditions-events";
 import { NodeCharts } from "./node-charts";
 import { ReachabilityPanel } from "./reachability-panel";
 import { useNodeDetail } from "./use-node-detail";
@@ -107,7 +107,7 @@ export function NodeDetail({ node }: { node: string }) {
       <NodeConditionsTable conditions={data.conditions} now={now} />
 
       <h2>Cache pod events</h2>
-      <PodEventsTable events={data.podEvents} now={now} />
+      <PodEvents node={node} now={now} />
 
       <h2>Do pods really reach this cache?</h2>
       <ReachabilityPanel reachability={data.reachability} interception={data.interception} />

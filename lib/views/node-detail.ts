@@ -1,5 +1,5 @@
 import "server-only";
-import type { NodeDetailResponse, PodEventsJson } from "@/lib/api-types";
+import type { NodeDetailResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
 import { DashboardError } from "@/lib/errors";
 import { reachability } from "@/lib/coredns/reachability";
@@ -8,14 +8,13 @@ import { nodeRow } from "./nodes";
 
 /**
  * GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and
- * address; its conditions; its cache pod's recent Events. `eventsRefused`: why the person may not
- * list events (the page shows that in place of the Events), null when they may.
+ * address; its conditions. Its cache pod's Events are apart (GET /api/nodes/{node}/events,
+ * node-events.ts): they ask the API server, and the numbers are in memory.
  */
 export async function nodeDetailView(
   d: Dashboard,
   nodeName: string,
   sinceMs = 0,
-  eventsRefused: string | null = null,
 ): Promise<NodeDetailResponse> {
   const interception = await interceptionNow(d);
   const row = nodeRow(d, nodeName, interception?.redirect);
@@ -26,11 +25,10 @@ export async function nodeDetailView(
     );
   }
   const m = d.metrics.latest(nodeName);
-  const [blockHistory, addressHistory, history, podEvents] = await Promise.all([
+  const [blockHistory, addressHistory, history] = await Promise.all([
     d.metrics.serverBlockHistory(nodeName, sinceMs),
     d.metrics.listenAddressHistory(nodeName, sinceMs),
     d.metrics.nodeHistory(nodeName, sinceMs),
-    podEventsOf(d, row.pod, eventsRefused),
   ]);
   const node = d.inventory.snapshot().nodes.find((n) => n.name === nodeName);
   const historyOf = new Map(blockHistory.map((b) => [b.zone, b.history]));
@@ -53,24 +51,5 @@ export async function nodeDetailView(
     configHash: m?.scrape?.configHash ?? null,
     setupErrors: m?.scrape?.setupErrors ?? null,
     conditions: node?.conditions ?? [],
-    podEvents,
   };
-}
-
-async function podEventsOf(d: Dashboard, pod: string | null, refused: string | null): Promise<PodEventsJson> {
-  if (refused) {
-    return {
-      pod,
-      events: [],
-      readAt: null,
-      problem: { status: 403, message: `you may not read events: ${refused}` },
-    };
-  }
-  if (!pod) return { pod: null, events: [], readAt: null, problem: null };
-  const r = await d.podEvents.read(pod);
-  const problem =
-    r.problem?.status === 403
-      ? { status: 403, message: `the dashboard may not read events: ${r.problem.message}` }
-      : r.problem;
-  return { pod, events: r.events, readAt: r.readAt, problem };
 }

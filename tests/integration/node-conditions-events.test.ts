@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimCluster, type SimCluster } from "../../sim/cluster";
 import { RESOURCES } from "../../sim/k8s/store";
 import type { KubeObject } from "../../sim/k8s/types";
-import type { NodeDetailResponse, NodesResponse } from "@/lib/api-types";
+import type { NodeDetailResponse, NodesResponse, PodEventsJson } from "@/lib/api-types";
 import { waitFor } from "../support/ports";
 
 const NS = "kube-system";
@@ -19,6 +19,7 @@ const RBAC = "rbac.authorization.k8s.io/v1";
 
 let cluster: SimCluster;
 let getNode: typeof import("@/app/api/nodes/[node]/route").GET;
+let getEvents: typeof import("@/app/api/nodes/[node]/events/route").GET;
 let getNodes: typeof import("@/app/api/nodes/route").GET;
 let stopDashboard: () => Promise<void>;
 
@@ -69,6 +70,7 @@ beforeAll(async () => {
     DASHBOARD_SCRAPE_INTERVAL_MS: "1000",
   });
   ({ GET: getNode } = await import("@/app/api/nodes/[node]/route"));
+  ({ GET: getEvents } = await import("@/app/api/nodes/[node]/events/route"));
   ({ GET: getNodes } = await import("@/app/api/nodes/route"));
   ({ stopDashboard } = await import("@/lib/dashboard"));
 });
@@ -89,6 +91,15 @@ async function nodePage(node: string, user: string): Promise<{ status: number; b
     { params: Promise.resolve({ node }) },
   );
   return { status: res.status, body: (await res.json()) as NodeDetailResponse };
+}
+
+/** The node's cache pod's Events, as its page reads them (GET /api/nodes/{node}/events). */
+async function nodeEvents(node: string, user: string): Promise<{ status: number; body: PodEventsJson }> {
+  const res = await getEvents(
+    new Request(`http://127.0.0.1/api/nodes/${node}/events`, { headers: headersFor(user) }),
+    { params: Promise.resolve({ node }) },
+  );
+  return { status: res.status, body: (await res.json()) as PodEventsJson };
 }
 
 async function nodeList(user: string): Promise<NodesResponse> {
@@ -174,25 +185,24 @@ describe("a node's conditions and its cache pod's Events", () => {
       60_000,
     );
     const oldPod = before.body.node.pod!;
-    expect(before.body.podEvents.problem).toBeNull();
-    expect(before.body.podEvents.pod).toBe(oldPod);
-    expect(before.body.podEvents.events.map((e) => e.reason)).toContain("Started");
+    const beforeEvents = (await nodeEvents(node, "viewer")).body;
+    expect(beforeEvents.problem).toBeNull();
+    expect(beforeEvents.pod).toBe(oldPod);
+    expect(beforeEvents.events.map((e) => e.reason)).toContain("Started");
 
     await adminCore().deleteNamespacedPod({ name: oldPod, namespace: NS });
     const after = await waitFor(
       "the replacement pod with its Started Event",
       async () => {
-        const p = await nodePage(node, "viewer");
-        const pod = p.body.node.pod;
-        return pod && pod !== oldPod && p.body.podEvents.events.some((e) => e.reason === "Started")
-          ? p
-          : undefined;
+        const p = await nodeEvents(node, "viewer");
+        const pod = p.body.pod;
+        return pod && pod !== oldPod && p.body.events.some((e) => e.reason === "Started") ? p : undefined;
       },
       60_000,
     );
-    const newPod = after.body.node.pod!;
-    const events = after.body.podEvents.events;
-    expect(after.body.podEvents.pod).toBe(newPod);
+    const newPod = after.body.pod!;
+    const events = after.body.events;
+    expect((await nodePage(node, "viewer")).body.node.pod).toBe(newPod);
     expect(new Set(events.map((e) => e.reason))).toEqual(
       new Set(["Scheduled", "Pulled", "Created", "Started"]),
     );
@@ -229,13 +239,18 @@ describe("a node's conditions and its cache pod's Events", () => {
     expect(page.status).toBe(200);
     expect(page.body.node.pod).not.toBeNull();
     expect(page.body.conditions.length).toBeGreaterThan(0);
-    expect(page.body.podEvents.events).toEqual([]);
-    expect(page.body.podEvents.problem?.status).toBe(403);
-    expect(page.body.podEvents.problem?.message).toMatch(
+    const events = await nodeEvents(node, NO_EVENTS_USER);
+    expect(events.status).toBe(200);
+    expect(events.body.pod).toBe(page.body.node.pod);
+    expect(events.body.events).toEqual([]);
+    expect(events.body.problem?.status).toBe(403);
+    expect(events.body.problem?.message).toMatch(
       /^you may not read events: Kubernetes RBAC does not allow "list" on events in kube-system.*; ask a cluster admin for it$/,
     );
     // And without pods, the whole page is refused as before.
     const stranger = await nodePage(node, "stranger");
     expect(stranger.status).toBe(403);
+    expect((await nodeEvents(node, "stranger")).status).toBe(403);
+    expect((await nodeEvents("no-such-node", "viewer")).status).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { READS, readRefusal, requireReader } from "@/lib/auth/access";
+import { READS, requireReader } from "@/lib/auth/access";
 import { startDashboard } from "@/lib/dashboard";
 import { apiRoute, parseQuery } from "@/lib/http/route";
 import { nodeDetailView } from "@/lib/views/node-detail";
@@ -20,8 +20,6 @@ export const GET = apiRoute(
     const { node } = await ctx.params;
     const { since } = parseQuery(request, query);
     await requireReader(request, [READS.nodes(), READS.cachePods()]);
-    // Events are a part of the page, not its condition: without them the rest is still shown.
-    const eventsRefused = await readRefusal(request, READS.podEvents());
-    return nodeDetailView(await startDashboard(), node, since, eventsRefused);
+    return nodeDetailView(await startDashboard(), node, since);
   },
 );
