@@ -39,6 +39,16 @@ describe("the first page (demo cluster)", () => {
 
   it("shows each pod's own hit and miss counters, updating as traffic flows, without reloading", async () => {
     const node = env.cluster.description.nodes[0]!;
+    // The simulated traffic has to have made a hit and a miss first: on a fast machine the page can
+    // be here before the pod answered a repeated name.
+    await waitFor(
+      `${node.name}'s pod to count a hit and a miss`,
+      async () => {
+        const c = await podCounters(node.metrics);
+        return c.hits > 0 && c.misses > 0 ? true : undefined;
+      },
+      60_000,
+    );
     for (let round = 0; round < 2; round++) {
       // Between what the pod counted before and after the page showed a newer scrape.
       const before = await podCounters(node.metrics);
