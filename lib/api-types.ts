@@ -141,8 +141,8 @@ export interface NodeDetailResponse {
 
 /**
  * GET /api/nodes/{node}/events: the cache pod's recent Kubernetes Events, newest first (read on
- * demand, at most 10 s old). `problem.status` 403: the person (or the dashboard's own account) may not list events — the page
- * says so and shows everything else; `pod` null: the node has no cache pod.
+ * demand, at most 10 s old). `problem.status` 403: the person (or the dashboard's own account) may
+ * not list events — the page says so and shows everything else; `pod` null: the node has no cache pod.
  */
 export interface PodEventsJson {
   pod: string | null;

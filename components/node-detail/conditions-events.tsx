@@ -39,7 +39,6 @@ export function NodeConditionsTable({ conditions, now }: { conditions: NodeCondi
   );
 }
 
-/** The cache pod's recent Events, newest first; a refusal is said in place of the table, not as an error page. */
 /** The node's cache pod's Events, read apart from the page's numbers: they come from the API server. */
 export function PodEvents({ node, now }: { node: string; now: number }) {
   const { data, error } = usePodEvents(node);
@@ -58,6 +57,7 @@ export function PodEvents({ node, now }: { node: string; now: number }) {
   );
 }
 
+/** The cache pod's recent Events, newest first; a refusal is said in place of the table, not as an error page. */
 function PodEventsTable({ events, now }: { events: PodEventsJson; now: number }) {
   if (events.problem) {
     return (

@@ -1,10 +1,9 @@
 import "server-only";
 import type { NodeDetailResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
-import { DashboardError } from "@/lib/errors";
 import { reachability } from "@/lib/coredns/reachability";
 import { interceptionNow } from "./interception";
-import { nodeRow } from "./nodes";
+import { nodeNotFound, nodeRow } from "./nodes";
 
 /**
  * GET /api/nodes/{node}: one node's latest numbers and its history per signal, server block and
@@ -19,10 +18,7 @@ export async function nodeDetailView(
   const interception = await interceptionNow(d);
   const row = nodeRow(d, nodeName, interception?.redirect);
   if (!row) {
-    throw new DashboardError(
-      404,
-      `node "${nodeName}" not found in the cluster — it may have been removed; go back to the node list`,
-    );
+    throw nodeNotFound(nodeName);
   }
   const m = d.metrics.latest(nodeName);
   const [blockHistory, addressHistory, history] = await Promise.all([

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PodEventsJson } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
-import { DashboardError } from "@/lib/errors";
+import { nodeNotFound } from "./nodes";
 
 /**
  * GET /api/nodes/{node}/events: the node's cache pod's recent Events, or why they cannot be shown.
@@ -16,10 +16,7 @@ export async function nodeEventsView(
 ): Promise<PodEventsJson> {
   const inv = d.inventory.snapshot();
   if (!inv.nodes.some((n) => n.name === nodeName)) {
-    throw new DashboardError(
-      404,
-      `node "${nodeName}" not found in the cluster — it may have been removed; go back to the node list`,
-    );
+    throw nodeNotFound(nodeName);
   }
   const pod = inv.podByNode.get(nodeName)?.name ?? null;
   if (refused) {

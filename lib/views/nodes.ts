@@ -1,7 +1,10 @@
 import "server-only";
 import type { NodeNamesResponse, NodeRow, NodesResponse } from "@/lib/api-types";
 import type { Dashboard } from "@/lib/dashboard";
+import { DashboardError } from "@/lib/errors";
+import type { InventorySnapshot } from "@/lib/k8s/inventory";
 import { conditionAlerts } from "@/lib/k8s/reshape";
+import type { ClusterNode } from "@/lib/k8s/types";
 import { cacheHitRatio } from "@/lib/coredns/node-record";
 import { reachability } from "@/lib/coredns/reachability";
 import { interceptionNow, type InterceptionNow } from "./interception";
@@ -12,15 +15,34 @@ import { interceptionNow, type InterceptionNow } from "./interception";
  */
 export function nodeRows(d: Dashboard, redirect?: InterceptionNow["redirect"]): readonly NodeRow[] {
   const inv = d.inventory.snapshot();
-  const now = Date.now();
-  const m = memo.get(d);
-  // At 5,000 nodes building the rows is the costly part of an answer, and every browser asks every
-  // 2 s: rows younger than ROWS_FRESH_MS are shared while the cluster (pods, nodes) is unchanged. A
-  // pod replaced or a node added shows at once; a number read in the last second may wait a second.
-  if (m && m.inv === inv && m.redirect === redirect && now - m.at < ROWS_FRESH_MS) return m.rows;
+  const shared = sharedRows(d, inv, redirect);
+  if (shared) return shared;
   const rows = buildNodeRows(d, inv, redirect);
-  memo.set(d, { inv, redirect, at: now, rows });
+  memo.set(d, { inv, redirect, at: Date.now(), rows });
   return rows;
+}
+
+/**
+ * The last build of the rows while it may be shared. At 5,000 nodes building the rows is the costly
+ * part of an answer, and every browser asks every 2 s: rows younger than ROWS_FRESH_MS are shared
+ * while the cluster (pods, nodes) is unchanged. A pod replaced or a node added shows at once; a
+ * number read in the last second may wait a second.
+ */
+function sharedRows(
+  d: Dashboard,
+  inv: InventorySnapshot,
+  redirect: InterceptionNow["redirect"] | undefined,
+): readonly NodeRow[] | null {
+  const m = memo.get(d);
+  return m && m.inv === inv && m.redirect === redirect && Date.now() - m.at < ROWS_FRESH_MS ? m.rows : null;
+}
+
+/** The 404 of a node the cluster does not have (its page, its Events). */
+export function nodeNotFound(name: string): DashboardError {
+  return new DashboardError(
+    404,
+    `node "${name}" not found in the cluster — it may have been removed; go back to the node list`,
+  );
 }
 
 /** How long one build of the rows is shared (well under the browser's 2 s refresh). */
@@ -32,7 +54,7 @@ const memo = new WeakMap<
 
 function buildNodeRows(
   d: Dashboard,
-  inv: Inventory,
+  inv: InventorySnapshot,
   redirect: InterceptionNow["redirect"] | undefined,
 ): NodeRow[] {
   const nodes = inv.nodes.map((n) => unjudgedRow(d, inv, n, redirect));
@@ -59,9 +81,8 @@ function buildNodeRows(
  */
 export function nodeRow(d: Dashboard, name: string, redirect?: InterceptionNow["redirect"]): NodeRow | null {
   const inv = d.inventory.snapshot();
-  const m = memo.get(d);
-  if (m && m.inv === inv && m.redirect === redirect && Date.now() - m.at < ROWS_FRESH_MS)
-    return m.rows.find((r) => r.node === name) ?? null;
+  const shared = sharedRows(d, inv, redirect);
+  if (shared) return shared.find((r) => r.node === name) ?? null;
   const node = inv.nodes.find((n) => n.name === name);
   if (!node) return null;
   const judged = d.judgements.recent(name, 2 * d.metrics.status().intervalMs);
@@ -69,13 +90,11 @@ export function nodeRow(d: Dashboard, name: string, redirect?: InterceptionNow["
   return { ...unjudgedRow(d, inv, node, redirect), oddOneOut: judged.oddOneOut, health: judged.health };
 }
 
-type Inventory = ReturnType<Dashboard["inventory"]["snapshot"]>;
-
 /** A node's row before the cluster-wide judgement (odd-node marks, health) is applied. */
 function unjudgedRow(
   d: Dashboard,
-  inv: Inventory,
-  n: Inventory["nodes"][number],
+  inv: InventorySnapshot,
+  n: ClusterNode,
   redirect: InterceptionNow["redirect"] | undefined,
 ): NodeRow {
   const pod = inv.podByNode.get(n.name) ?? null;
